@@ -1,0 +1,98 @@
+#include "ledger/replay.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace mpay::ledger {
+namespace {
+
+Error diverged(uint64_t seq, size_t index, const std::string& what) {
+  return Error("journal_replay_diverged", "batch " + std::to_string(seq) + " entry " +
+                                              std::to_string(index) + ": " + what);
+}
+
+}  // namespace
+
+Transfer submitted_transfer(const JournalEntry& e) {
+  Transfer t;
+  t.id = TransferId(e.id);
+  t.debit_account_id =
+      AccountId((e.defaulted & defaulted_fields::debit_account_id) ? Id128{} : e.debit_account_id);
+  t.credit_account_id =
+      AccountId((e.defaulted & defaulted_fields::credit_account_id) ? Id128{} : e.credit_account_id);
+  t.pending_id = TransferId(e.pending_id);
+  t.amount = (e.defaulted & defaulted_fields::amount) ? 0 : e.amount;
+  t.user_data = e.user_data;
+  t.timeout_s = e.timeout_s;
+  t.currency = (e.defaulted & defaulted_fields::currency) ? 0 : e.currency;
+  t.code = e.code;
+  t.flags = e.flags;
+  return t;
+}
+
+Account submitted_account(const JournalEntry& e) {
+  Account a;
+  a.id = AccountId(e.id);
+  a.user_data = e.user_data;
+  a.currency = e.currency;
+  a.kind = static_cast<AccountKind>(e.account_kind);
+  a.flags = e.flags;
+  a.code = e.code;
+  return a;
+}
+
+Status replay_batch(StateMachine& machine, const DecodedBatch& batch, uint64_t evictable_seq,
+                    JournalBatchBuffer* scratch) {
+  scratch->clear();
+  Status begun = machine.begin_batch(batch.seq, batch.timestamp, evictable_seq, scratch);
+  if (!begun.ok()) return begun;
+
+  const std::vector<JournalEntry>& recorded = batch.entries;
+  size_t index = 0;
+  while (index < recorded.size() && recorded[index].type == EntryType::expire_pending) ++index;
+  if (index != scratch->size()) {
+    return diverged(batch.seq, index, "expected " + std::to_string(scratch->size()) +
+                                          " expiries, the journal has " + std::to_string(index));
+  }
+
+  std::vector<Transfer> transfers;
+  std::vector<Account> accounts;
+  while (index < recorded.size()) {
+    EntryType type = recorded[index].type;
+    if (type == EntryType::expire_pending) return diverged(batch.seq, index, "expiry after commands");
+    transfers.clear();
+    accounts.clear();
+    size_t end = index;
+    while (true) {
+      if (end >= recorded.size()) return diverged(batch.seq, end, "submission without an end");
+      const JournalEntry& entry = recorded[end];
+      if (entry.type != type) return diverged(batch.seq, end, "mixed submission");
+      if (type == EntryType::create_transfer) transfers.push_back(submitted_transfer(entry));
+      if (type == EntryType::create_account) accounts.push_back(submitted_account(entry));
+      ++end;
+      if (entry.submission_end) break;
+    }
+    if (type == EntryType::create_account) {
+      machine.create_accounts(accounts, scratch);
+    } else {
+      Status applied = machine.create_transfers(transfers, scratch);
+      if (!applied.ok()) return applied;
+    }
+    index = end;
+  }
+
+  if (scratch->size() != recorded.size()) {
+    return diverged(batch.seq, scratch->size(), "entry count differs");
+  }
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    if (std::memcmp(&scratch->entry(i), &recorded[i], sizeof(JournalEntry)) != 0) {
+      return diverged(batch.seq, i, "entry differs (result " +
+                                        std::to_string(scratch->entry(i).result) + " vs recorded " +
+                                        std::to_string(recorded[i].result) + ")");
+    }
+  }
+  return ok_status();
+}
+
+}  // namespace mpay::ledger

@@ -1,0 +1,30 @@
+// Versioned schema migrations for mpay's SQLite databases.
+//
+// Each database keeps the versions it has applied in `schema_migrations`. migrate() applies the
+// missing ones in order, each in its own transaction, and refuses to run against a database that
+// is newer than this binary ("schema_too_new"). Migrations are append-only: never edit a released
+// one, add a new version.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "core/error.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace mpay::store::sqlite {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// The journal database (mpay.db): the journal, and later the ordinary tables (users, merchants).
+std::span<const Migration> main_migrations();
+// The projections database (projections.db): rebuildable from the journal at any time.
+std::span<const Migration> projection_migrations();
+
+Status migrate(SqliteDatabase& db, std::span<const Migration> migrations, int64_t now_ns);
+
+}  // namespace mpay::store::sqlite

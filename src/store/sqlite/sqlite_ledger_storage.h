@@ -1,0 +1,88 @@
+// LedgerStorage on SQLite: the embedded default store.
+//
+// Files under the data directory:
+//   mpay.db         the journal (one row per batch) and, later, the ordinary tables. WAL mode,
+//                   synchronous=FULL: a commit is durable when it returns.
+//   projections.db  the query projections; can be deleted and rebuilt from the journal.
+//   snapshots/      snapshot-<seq>.bin files, written atomically (temp file, fsync, rename); the
+//                   newest two are kept.
+// Two files keep the journal's write lock free of projection traffic (SQLite has one writer per
+// file). Thread-safe: the journal and the projection writer each own a connection behind a mutex;
+// reads borrow a connection from a small pool.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "ledger/storage.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace mpay::store::sqlite {
+
+struct SqliteStorageOptions {
+  std::string directory = "./data";
+  size_t reader_connections = 4;
+  bool synchronous_full = true;  // false only for tools that rebuild rebuildable things
+};
+
+class SqliteLedgerStorage final : public ledger::LedgerStorage {
+ public:
+  // Creates the directory and databases if needed and applies migrations.
+  static Result<std::unique_ptr<SqliteLedgerStorage>> open(SqliteStorageOptions options,
+                                                          Clock& clock);
+  ~SqliteLedgerStorage() override;
+
+  Result<uint64_t> journal_last_seq() override;
+  Status journal_append(uint64_t seq, std::span<const std::byte> record) override;
+  Status journal_read(
+      uint64_t from_seq, uint64_t to_seq,
+      const std::function<Status(uint64_t, std::span<const std::byte>)>& visit) override;
+
+  Status snapshot_save(uint64_t seq, std::span<const std::byte> image) override;
+  Result<std::optional<ledger::StoredSnapshot>> snapshot_load_latest() override;
+
+  Result<uint64_t> projection_applied_seq() override;
+  Status projection_apply(const ledger::ProjectionWrite& write) override;
+  Status projection_reset() override;
+  Result<std::optional<ledger::TransferRecord>> projection_find_transfer(
+      const TransferId& id) override;
+  Result<std::optional<ledger::TransferRecord>> projection_find_failed(const TransferId& id) override;
+  Result<std::vector<ledger::TransferRecord>> projection_account_transfers(
+      const AccountId& account_id, const ledger::HistoryQuery& query) override;
+  Result<std::optional<ledger::AccountState>> projection_find_account(const AccountId& id) override;
+  Result<uint64_t> projection_id_count() override;
+  Status projection_scan_ids(const std::function<void(const Id128&)>& visit) override;
+
+  const std::string& directory() const { return options_.directory; }
+
+ private:
+  class ReaderLease;
+
+  SqliteLedgerStorage(SqliteStorageOptions options, Clock& clock)
+      : options_(std::move(options)), clock_(clock) {}
+  Status open_databases();
+  ReaderLease borrow_reader();
+  Status apply_projection_locked(const ledger::ProjectionWrite& write);
+
+  SqliteStorageOptions options_;
+  Clock& clock_;
+
+  std::mutex journal_mutex_;
+  std::unique_ptr<SqliteDatabase> journal_db_;
+  uint64_t journal_last_seq_ = 0;
+
+  std::mutex projection_mutex_;
+  std::unique_ptr<SqliteDatabase> projection_db_;
+
+  std::mutex readers_mutex_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<SqliteDatabase>> idle_readers_;
+
+  std::mutex snapshot_mutex_;
+};
+
+}  // namespace mpay::store::sqlite
