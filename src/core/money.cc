@@ -15,6 +15,9 @@ Error parse_error(std::string code, std::string message) {
 
 Result<int64_t> parse_amount(std::string_view text, const Currency& currency, SignPolicy sign) {
   if (text.empty()) return parse_error("amount_empty", "amount is empty");
+  if (text.front() == '+') {
+    return parse_error("amount_plus_sign", "amount must not have a '+' sign");
+  }
 
   bool negative = false;
   std::string_view rest = text;

@@ -26,10 +26,14 @@ struct Money {
 enum class SignPolicy { positive_or_zero, allow_negative };
 
 // Parses a plain decimal string ("25", "25.5", "25.50") into minor units of `currency`.
-// Rejected, each with its own error code: empty input, whitespace, a leading '+', exponents, group or
-// decimal commas, more fraction digits than the currency has ("too_many_fraction_digits"), a bare
-// "25." or ".5", leading zeros ("007"), "-0", a '-' when negatives are not allowed, and values that
-// do not fit in int64 minor units ("amount_overflow").
+// Rejected, each with its own error code: empty input ("amount_empty"), whitespace
+// ("amount_whitespace"), a leading '+' ("amount_plus_sign"), exponents ("amount_exponent"),
+// group or decimal commas ("amount_comma"), more fraction digits than the currency has
+// ("amount_too_many_fraction_digits"), a bare "25." ("amount_missing_fraction_digits") or ".5"
+// ("amount_missing_integer_digits"), leading zeros such as "007" ("amount_leading_zero"), "-0"
+// ("amount_negative_zero"), a '-' when negatives are not allowed ("amount_negative"), any other
+// character or a second '.' ("amount_invalid_character"), and values that do not fit in int64 minor
+// units ("amount_overflow").
 Result<int64_t> parse_amount(std::string_view text, const Currency& currency,
                              SignPolicy sign = SignPolicy::positive_or_zero);
 

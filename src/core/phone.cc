@@ -14,6 +14,7 @@ constexpr size_t kPhoneTextLengthMax = 64;
 
 // The country calling codes are 1 to 3 digits; libphonenumber knows which prefix is valid.
 int country_code_length(std::string_view digits) {
+  if (digits.empty() || digits.front() == '0') return 0;  // no calling code starts with 0
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   for (int length = 1; length <= 3 && length < static_cast<int>(digits.size()); ++length) {
     int code = std::stoi(std::string(digits.substr(0, length)));
@@ -33,6 +34,12 @@ Result<PhoneNumber> PhoneNumbers::parse_mobile(std::string_view text) const {
   if (text.size() > kPhoneTextLengthMax) {
     return Error("phone_too_long", "phone number is too long", "phone");
   }
+  // libphonenumber reads letters as keypad digits ("138OO138OOO" becomes +8613866138666) and
+  // "x12" as an extension; either would send money to a number the user did not type.
+  if (std::any_of(text.begin(), text.end(),
+                  [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); })) {
+    return Error("phone_not_a_number", "phone number must not contain letters", "phone");
+  }
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   i18n::phonenumbers::PhoneNumber parsed;
   PhoneNumberUtil::ErrorType error = util.Parse(std::string(text), default_region_, &parsed);
@@ -50,8 +57,19 @@ Result<PhoneNumber> PhoneNumbers::parse_mobile(std::string_view text) const {
     default:
       return Error("phone_not_a_number", "not a phone number", "phone");
   }
+  if (parsed.has_extension()) {
+    return Error("phone_invalid", "a mobile number has no extension", "phone");
+  }
   if (!util.IsValidNumber(parsed)) {
-    return Error("phone_invalid", "not a valid phone number for its region", "phone");
+    // Name the reason when the digit count alone rules out a mobile number of that region.
+    switch (util.IsPossibleNumberForTypeWithReason(parsed, PhoneNumberUtil::MOBILE)) {
+      case PhoneNumberUtil::TOO_SHORT:
+        return Error("phone_too_short", "phone number is too short", "phone");
+      case PhoneNumberUtil::TOO_LONG:
+        return Error("phone_too_long", "phone number is too long", "phone");
+      default:
+        return Error("phone_invalid", "not a valid phone number for its region", "phone");
+    }
   }
   PhoneNumberUtil::PhoneNumberType type = util.GetNumberType(parsed);
   if (type != PhoneNumberUtil::MOBILE && type != PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
@@ -76,7 +94,8 @@ std::string mask_phone(std::string_view e164) {
   std::string_view country = digits.substr(0, code_length);
   std::string_view national = digits.substr(code_length);
   // Mask at least four digits (more on long numbers): "+86 138****5678", "+852 51****78".
-  size_t masked_count = std::min(national.size(), std::max<size_t>(4, national.size() - 7));
+  size_t over_seven = national.size() > 7 ? national.size() - 7 : 0;
+  size_t masked_count = std::min(national.size(), std::max<size_t>(4, over_seven));
   size_t remaining = national.size() - masked_count;
   size_t keep_tail = std::min<size_t>(4, (remaining + 1) / 2);
   size_t keep_head = remaining - keep_tail;

@@ -24,8 +24,10 @@ class PhoneNumbers {
   explicit PhoneNumbers(std::string default_region = "CN");
 
   // Parses any common written form ("138 0013 8000", "+86 138-0013-8000", "008613800138000").
-  // Errors: phone_empty, phone_too_long (over 64 characters), phone_not_a_number,
-  // phone_invalid_country_code, phone_too_short, phone_invalid (not a valid number for its region),
+  // Errors: phone_empty, phone_too_long (over 64 characters, or more digits than a mobile number of
+  // its region has), phone_not_a_number (including any letter: no vanity numbers, no "ext"),
+  // phone_invalid_country_code, phone_too_short (fewer digits than a mobile number of its region),
+  // phone_invalid (not a valid number for its region, or an extension such as "#12"),
   // phone_not_mobile (valid, but a fixed line, toll-free, premium or other non-mobile number).
   Result<PhoneNumber> parse_mobile(std::string_view text) const;
 
