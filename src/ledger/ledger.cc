@@ -60,17 +60,6 @@ Status Ledger::recover() {
   Status caught_up = catch_up_projections(*last_seq);
   if (!caught_up.ok()) return caught_up;
 
-  // The filter must know every id the archive holds, or the writer would take a reused id for new.
-  Result<uint64_t> id_count = storage_.projection_id_count();
-  if (!id_count.ok()) return id_count.error();
-  if (*id_count * 2 > options_.id_filter_capacity) {
-    options_.id_filter_capacity = *id_count * 2;
-    machine_.resize_filter(options_.id_filter_capacity);
-  }
-  Status scanned = storage_.projection_scan_ids(
-      [this](const Id128& id) { machine_.mutable_filter().insert(id); });
-  if (!scanned.ok()) return scanned;
-
   Result<std::optional<StoredSnapshot>> snapshot = storage_.snapshot_load_latest();
   if (!snapshot.ok()) return snapshot.error();
   LedgerImage image;
@@ -84,6 +73,19 @@ Status Ledger::recover() {
     }
     snapshot_seq_ = image.seq;
   }
+  // The filter must know every id recorded up to the snapshot, or the writer would take a reused id
+  // for a new one. Ids replayed after it are added as the replay remembers them; leaving them out
+  // here keeps the replay from asking the archive about ids it is about to recreate.
+  Result<uint64_t> id_count = storage_.projection_id_count();
+  if (!id_count.ok()) return id_count.error();
+  if (*id_count * 2 > options_.id_filter_capacity) {
+    options_.id_filter_capacity = *id_count * 2;
+    machine_.resize_filter(options_.id_filter_capacity);
+  }
+  Status scanned = storage_.projection_scan_ids(
+      image.seq, [this](const Id128& id) { machine_.mutable_filter().insert(id); });
+  if (!scanned.ok()) return scanned;
+
   machine_.restore(image);
   view_.restore(image);
   log_->info("ledger: snapshot at batch {} ({} accounts, {} pending); journal ends at batch {}",

@@ -91,8 +91,9 @@ class LedgerStorage {
       const AccountId& account_id, const HistoryQuery& query) = 0;
   virtual Result<std::optional<AccountState>> projection_find_account(const AccountId& id) = 0;
   virtual Result<uint64_t> projection_id_count() = 0;
-  // Every transfer id and remembered failure id, in no particular order.
-  virtual Status projection_scan_ids(const std::function<void(const Id128&)>& visit) = 0;
+  // Every transfer id and remembered failure id recorded up to batch `up_to_seq`, in no order.
+  virtual Status projection_scan_ids(uint64_t up_to_seq,
+                                     const std::function<void(const Id128&)>& visit) = 0;
 };
 
 }  // namespace mpay::ledger

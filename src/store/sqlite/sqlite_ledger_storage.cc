@@ -538,11 +538,14 @@ Result<uint64_t> SqliteLedgerStorage::projection_id_count() {
   return static_cast<uint64_t>((*select)->column_int64(0));
 }
 
-Status SqliteLedgerStorage::projection_scan_ids(const std::function<void(const Id128&)>& visit) {
+Status SqliteLedgerStorage::projection_scan_ids(uint64_t up_to_seq,
+                                               const std::function<void(const Id128&)>& visit) {
   ReaderLease db = borrow_reader();
-  Result<std::unique_ptr<Statement>> select =
-      db->prepare("SELECT id FROM transfer_ids UNION ALL SELECT id FROM failed_transfers");
+  Result<std::unique_ptr<Statement>> select = db->prepare(
+      "SELECT id FROM transfers WHERE seq <= ?1 UNION ALL "
+      "SELECT id FROM failed_transfers WHERE seq <= ?1");
   if (!select.ok()) return select.error();
+  (*select)->bind(1, static_cast<int64_t>(std::min<uint64_t>(up_to_seq, INT64_MAX)));
   while (true) {
     Result<bool> row = (*select)->step();
     if (!row.ok()) return row.error();

@@ -55,7 +55,8 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
       const AccountId& account_id, const ledger::HistoryQuery& query) override;
   Result<std::optional<ledger::AccountState>> projection_find_account(const AccountId& id) override;
   Result<uint64_t> projection_id_count() override;
-  Status projection_scan_ids(const std::function<void(const Id128&)>& visit) override;
+  Status projection_scan_ids(uint64_t up_to_seq,
+                             const std::function<void(const Id128&)>& visit) override;
 
   const std::string& directory() const { return options_.directory; }
 
