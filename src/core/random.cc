@@ -1,7 +1,9 @@
 #include "core/random.h"
 
+#include <pthread.h>
 #include <sys/random.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -9,8 +11,9 @@
 
 namespace mpay {
 
-void SystemRandom::fill(void* buffer, size_t size) {
-  auto* bytes = static_cast<unsigned char*>(buffer);
+namespace {
+
+void fill_from_kernel(unsigned char* bytes, size_t size) {
   while (size > 0) {
     ssize_t got = getrandom(bytes, size, 0);
     if (got < 0) {
@@ -20,6 +23,42 @@ void SystemRandom::fill(void* buffer, size_t size) {
     bytes += got;
     size -= static_cast<size_t>(got);
   }
+}
+
+// Small requests (ids, nonces) are served from a per-thread buffer of kernel randomness, so that
+// generating an id costs a copy rather than a system call. Bytes are never handed out twice.
+constexpr size_t kBufferBytes = 4096;
+constexpr size_t kBufferedRequestMax = 64;
+
+struct RandomBuffer {
+  unsigned char bytes[kBufferBytes];
+  size_t used = kBufferBytes;
+  uint64_t fork_generation = 0;
+};
+
+// A forked child must not reuse its parent's buffered bytes: every fork bumps the generation.
+std::atomic<uint64_t> fork_generation{0};
+const int fork_handler_installed = pthread_atfork(nullptr, nullptr, [] { ++fork_generation; });
+
+}  // namespace
+
+void SystemRandom::fill(void* buffer, size_t size) {
+  auto* out = static_cast<unsigned char*>(buffer);
+  if (size > kBufferedRequestMax) {
+    fill_from_kernel(out, size);
+    return;
+  }
+  thread_local RandomBuffer pool;
+  (void)fork_handler_installed;
+  uint64_t generation = fork_generation.load(std::memory_order_relaxed);
+  if (kBufferBytes - pool.used < size || pool.fork_generation != generation) {
+    pool.fork_generation = generation;
+    fill_from_kernel(pool.bytes, kBufferBytes);
+    pool.used = 0;
+  }
+  std::memcpy(out, pool.bytes + pool.used, size);
+  std::memset(pool.bytes + pool.used, 0, size);  // consumed bytes do not linger in memory
+  pool.used += size;
 }
 
 void SeededRandom::fill(void* buffer, size_t size) {

@@ -1,6 +1,7 @@
 #include "ledger/ledger.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -339,6 +340,10 @@ void Ledger::committer_loop() {
 // Projector: committed batches -> query tables, in sorted bulk transactions.
 
 void Ledger::projector_loop() {
+  // Linux applies a thread's own nice value to that thread alone; raising it needs no privilege.
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.projector_nice) != 0) {
+    log_->warn("ledger: could not lower the projector's priority");
+  }
   ProjectionBuilder builder;
   while (true) {
     std::vector<CommittedBatchPtr> batches;

@@ -51,6 +51,7 @@ struct LedgerOptions {
   uint64_t id_filter_capacity = 1u << 24;
   uint32_t projector_events_max = 1u << 16;  // events per projection transaction
   uint64_t tail_events_max = 1u << 22;       // writer waits when projections lag this far behind
+  int projector_nice = 10;  // the projector yields the CPU to the write path; it catches up later
   uint64_t snapshot_interval_batches = 20000;
   uint32_t snapshot_interval_s = 300;
   // Called on a store failure after logging it, before the process exits with status 3 (the

@@ -286,7 +286,7 @@ TEST_F(SqliteLedgerTest, ACorruptedJournalRecordStopsTheStart) {
   // start-up must replay it.
   std::filesystem::remove_all(directory_.path() + "/snapshots");
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((directory_.path() + "/mpay.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open((directory_.path() + "/journal.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "UPDATE journal SET record = substr(record, 1, 200) || x'FF' || "
                          "substr(record, 202) WHERE seq = (SELECT max(seq) FROM journal)",

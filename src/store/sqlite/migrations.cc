@@ -6,7 +6,7 @@
 namespace mpay::store::sqlite {
 namespace {
 
-constexpr std::array kMainMigrations{
+constexpr std::array kJournalMigrations{
     Migration{1, "journal", R"sql(
       -- One row per batch: the batch's whole journal record (see src/ledger/journal_format.h).
       CREATE TABLE journal (
@@ -15,6 +15,8 @@ constexpr std::array kMainMigrations{
       );
     )sql"},
 };
+
+constexpr std::array<Migration, 0> kMainMigrations{};
 
 constexpr std::array kProjectionMigrations{
     Migration{1, "ledger projections", R"sql(
@@ -87,6 +89,7 @@ constexpr std::array kProjectionMigrations{
 
 }  // namespace
 
+std::span<const Migration> journal_migrations() { return kJournalMigrations; }
 std::span<const Migration> main_migrations() { return kMainMigrations; }
 std::span<const Migration> projection_migrations() { return kProjectionMigrations; }
 

@@ -20,7 +20,9 @@ struct Migration {
   std::string_view sql;
 };
 
-// The journal database (mpay.db): the journal, and later the ordinary tables (users, merchants).
+// The journal database (journal.db): one row per batch, nothing else.
+std::span<const Migration> journal_migrations();
+// The main database (mpay.db): the ordinary tables (users, merchants, ...), added by later issues.
 std::span<const Migration> main_migrations();
 // The projections database (projections.db): rebuildable from the journal at any time.
 std::span<const Migration> projection_migrations();

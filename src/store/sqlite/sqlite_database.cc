@@ -129,7 +129,8 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(handle, path));
   sqlite3_busy_timeout(handle, 10000);
   sqlite3_extended_result_codes(handle, 1);
-  std::string pragmas = "PRAGMA cache_size=-" + std::to_string(options.cache_kib) + ";";
+  std::string pragmas = "PRAGMA page_size=" + std::to_string(options.page_size_bytes) + ";";
+  pragmas += "PRAGMA cache_size=-" + std::to_string(options.cache_kib) + ";";
   if (!options.read_only) {
     pragmas += "PRAGMA journal_mode=WAL;";
     pragmas += options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";

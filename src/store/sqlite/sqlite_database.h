@@ -56,6 +56,7 @@ struct OpenOptions {
   bool synchronous_full = true;   // durability: fsync the WAL at every commit
   int64_t cache_kib = 16 * 1024;  // page cache per connection
   int64_t wal_autocheckpoint_pages = 1000;
+  int64_t page_size_bytes = 4096;  // takes effect when the file is created
 };
 
 class SqliteDatabase {

@@ -155,11 +155,21 @@ Status SqliteLedgerStorage::open_databases() {
   OpenOptions writer_options;
   writer_options.synchronous_full = options_.synchronous_full;
 
-  Result<std::unique_ptr<SqliteDatabase>> journal =
+  Result<std::unique_ptr<SqliteDatabase>> main =
       SqliteDatabase::open((directory / "mpay.db").string(), writer_options);
+  if (!main.ok()) return main.error();
+  main_db_ = std::move(*main);
+  Status migrated = migrate(*main_db_, main_migrations(), clock_.now_ns());
+  if (!migrated.ok()) return migrated;
+
+  OpenOptions journal_options = writer_options;
+  journal_options.page_size_bytes = 64 * 1024;
+  journal_options.wal_autocheckpoint_pages = 64;  // 4 MiB of WAL between checkpoints
+  Result<std::unique_ptr<SqliteDatabase>> journal =
+      SqliteDatabase::open((directory / "journal.db").string(), journal_options);
   if (!journal.ok()) return journal.error();
   journal_db_ = std::move(*journal);
-  Status migrated = migrate(*journal_db_, main_migrations(), clock_.now_ns());
+  migrated = migrate(*journal_db_, journal_migrations(), clock_.now_ns());
   if (!migrated.ok()) return migrated;
 
   Result<std::unique_ptr<SqliteDatabase>> projections =

@@ -1,13 +1,14 @@
 // LedgerStorage on SQLite: the embedded default store.
 //
 // Files under the data directory:
-//   mpay.db         the journal (one row per batch) and, later, the ordinary tables. WAL mode,
-//                   synchronous=FULL: a commit is durable when it returns.
+//   journal.db      the journal: one row per batch, the truth. WAL mode, synchronous=FULL (a commit
+//                   is durable when it returns), 64 KiB pages because each row is a large record.
+//   mpay.db         the ordinary tables (users, merchants, ... as later issues add them).
 //   projections.db  the query projections; can be deleted and rebuilt from the journal.
 //   snapshots/      snapshot-<seq>.bin files, written atomically (temp file, fsync, rename); the
 //                   newest two are kept.
-// Two files keep the journal's write lock free of projection traffic (SQLite has one writer per
-// file). Thread-safe: the journal and the projection writer each own a connection behind a mutex;
+// Separate files keep the journal's write lock free of other traffic (SQLite has one writer per
+// file) and let each file have the page size that suits it. Thread-safe: the journal and the projection writer each own a connection behind a mutex;
 // reads borrow a connection from a small pool.
 #pragma once
 
@@ -71,6 +72,8 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
 
   SqliteStorageOptions options_;
   Clock& clock_;
+
+  std::unique_ptr<SqliteDatabase> main_db_;
 
   std::mutex journal_mutex_;
   std::unique_ptr<SqliteDatabase> journal_db_;
