@@ -1,0 +1,36 @@
+#include "api/operator_auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+namespace mpay::api {
+namespace {
+
+std::array<unsigned char, 32> digest_of(std::string_view text) {
+  std::array<unsigned char, 32> digest;
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  return digest;
+}
+
+}  // namespace
+
+OperatorTokenAuthorizer::OperatorTokenAuthorizer(const std::string& token)
+    : token_digest_(digest_of(token)) {}
+
+std::optional<Error> OperatorTokenAuthorizer::operator()(const HttpRequest& request,
+                                                         const std::string& scope) const {
+  if (scope != kOperatorScope) return Error("forbidden_scope", "unknown authorization scope");
+  std::optional<std::string_view> header = request.header("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer) {
+    return Error("missing_token", "send the operator token as \"Authorization: Bearer <token>\"");
+  }
+  // Comparing digests keeps the comparison constant-time regardless of the token's length.
+  std::array<unsigned char, 32> presented = digest_of(header->substr(kBearer.size()));
+  if (CRYPTO_memcmp(presented.data(), token_digest_.data(), presented.size()) != 0) {
+    return Error("invalid_token", "the operator token is not valid");
+  }
+  return std::nullopt;
+}
+
+}  // namespace mpay::api

@@ -1,0 +1,104 @@
+// mpayd: the mpay server. Wiring only: data directory, store, ledger, HTTP, signals.
+//
+//   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL]
+//
+// Defaults: ./data and 127.0.0.1:8080; zero configuration (SQLite files are created under DIR).
+// On start it prints one line "mpayd listening on http://HOST:PORT" (tests read the port from it
+// when started with port 0). SIGTERM or SIGINT: stop accepting, finish requests in flight, drain
+// the ledger, write a snapshot, exit 0. A store failure exits with status 3 (fail-stop).
+#include <CLI/CLI.hpp>
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "api/ledger_routes.h"
+#include "api/http_server.h"
+#include "api/operator_auth.h"
+#include "api/router.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "ledger/ledger.h"
+#include "server/listen_address.h"
+#include "server/operator_token.h"
+#include "store/data_directory_lock.h"
+#include "store/sqlite/sqlite_ledger_storage.h"
+
+namespace {
+
+int fail(const char* what, const mpay::Error& error) {
+  spdlog::critical("mpayd: {}: {}: {}", what, error.code, error.message);
+  return 1;
+}
+
+int run(const std::string& data, const std::string& listen) {
+  auto address = mpay::server::parse_listen_address(listen);
+  if (!address.ok()) return fail("--listen", address.error());
+
+  // Block the stop signals in every thread; main waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto lock = mpay::store::DataDirectoryLock::acquire(data);
+  if (!lock.ok()) return fail("data directory", lock.error());
+  mpay::SystemClock clock;
+  mpay::SystemRandom random;
+  auto token = mpay::server::load_or_create_operator_token(data, random);
+  if (!token.ok()) return fail("operator token", token.error());
+
+  auto storage = mpay::store::sqlite::SqliteLedgerStorage::open({data}, clock);
+  if (!storage.ok()) return fail("store", storage.error());
+  auto ledger = mpay::ledger::Ledger::open({}, **storage, clock);
+  if (!ledger.ok()) return fail("ledger", ledger.error());
+
+  mpay::api::Router router;
+  mpay::api::add_ledger_routes(router, **ledger);
+  mpay::api::HttpServerOptions http_options;
+  http_options.listen_address = address->host;
+  http_options.port = address->port;
+  http_options.body_bytes_max = mpay::api::kLedgerBodyBytesMax;
+  mpay::api::OperatorTokenAuthorizer authorizer(*token);
+  mpay::api::HttpServer server(http_options, router, authorizer);
+  mpay::Status started = server.start();
+  if (!started.ok()) return fail("http", started.error());
+
+  std::printf("mpayd listening on http://%s:%u (data: %s; operator token in %s/operator-token)\n",
+              address->host.c_str(), server.port(), data.c_str(), data.c_str());
+  std::fflush(stdout);
+  spdlog::info("mpayd: serving on {}:{}", address->host, server.port());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("mpayd: signal {} received, shutting down", signal_number);
+  server.stop();
+  (*ledger)->close();
+  spdlog::info("mpayd: stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mpayd: the mpay mobile payment platform server"};
+  std::string data = "./data";
+  std::string listen = "127.0.0.1:8080";
+  std::string log_level = "info";
+  app.add_option("--data", data, "data directory (created if missing)")->capture_default_str();
+  app.add_option("--listen", listen, "HOST:PORT to serve HTTP on (port 0 = any free port)")
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  // Logs go to stderr; stdout carries only the "listening on" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("mpayd"));
+  spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  return run(data, listen);
+}
