@@ -1,0 +1,99 @@
+// Internal to src/api: one accepted TCP connection, carrying its requests one at a time down the
+// road parse -> route -> authorize -> handler -> respond, and keeping the connection alive between
+// them.
+//
+// Threads: all private state is touched only on the connection's strand. The public functions may
+// be called from any thread; they post onto the strand. The connection owns itself through
+// shared_ptr: pending socket operations hold it, and so does a Responder that has not been called
+// yet (so a request waiting on the ledger keeps its connection).
+//
+// Failure: protocol errors are answered and close the connection, timeouts and socket errors close
+// it silently (debug log), exceptions from handlers and from the authorize callback become 500.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/http_message.h"
+#include "api/router.h"
+
+namespace mpay::api {
+
+struct HttpServerContext;
+
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+ public:
+  // Registers with the context; returns null (and closes the socket) when connections_max are open.
+  static std::shared_ptr<HttpConnection> create(std::shared_ptr<HttpServerContext> context,
+                                                boost::asio::ip::tcp::socket socket);
+  HttpConnection(std::shared_ptr<HttpServerContext> context, boost::asio::ip::tcp::socket socket);
+  ~HttpConnection();
+
+  void start();
+  // The response to request number `request_sequence`; dropped if the connection moved on or the
+  // server stopped.
+  void post_response(uint64_t request_sequence, HttpResponse response);
+  // Server stopping: close now if idle, otherwise after answering the request in hand.
+  void post_drain();
+  // Server giving up on in-flight work: close now. Bypasses the posting gate, so it may only be
+  // called while the worker threads still run.
+  void post_force_close();
+
+ private:
+  enum class Phase { idle, reading, handling, writing, closing, closed };
+
+  void wait_for_request();
+  void on_idle_read(boost::beast::error_code error, size_t bytes);
+  void read_header();
+  void on_header(boost::beast::error_code error);
+  void route_request();
+  void read_body();
+  void on_body(boost::beast::error_code error);
+  void dispatch();
+  void call_handler();
+  void on_response(uint64_t request_sequence, HttpResponse response);
+  void answer_error(unsigned status, const char* code, const char* message);
+  void answer(HttpResponse response);
+  void on_write(boost::beast::error_code error, bool keep_alive);
+  void log_request(unsigned status, size_t response_body_bytes);
+  void close_gracefully();
+  void linger();
+  void close_now();
+  bool reading_failed(boost::beast::error_code error);
+
+  // Declared first so it is destroyed last: the stream needs the context's io_context.
+  std::shared_ptr<HttpServerContext> context_;
+  uint64_t id_ = 0;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::string remote_address_;
+  Phase phase_ = Phase::idle;
+  bool draining_ = false;
+  size_t lingered_bytes_ = 0;
+
+  // The request in hand.
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  HttpRequest request_;
+  std::string logged_method_;
+  std::string logged_path_;  // raw path, never the query
+  const Route* route_ = nullptr;
+  size_t request_body_bytes_ = 0;
+  bool keep_alive_ = false;
+  bool close_after_answer_ = false;
+  uint64_t request_sequence_ = 0;
+  bool awaiting_response_ = false;
+  std::chrono::steady_clock::time_point request_start_;
+  std::chrono::steady_clock::time_point request_deadline_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+};
+
+}  // namespace mpay::api

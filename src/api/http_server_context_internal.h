@@ -1,0 +1,70 @@
+// Internal to src/api: the state that the server, its connections and their responders share.
+//
+// Lifetime: held by shared_ptr from the HttpServer and from every connection, so the io_context
+// outlives every socket, even a connection kept alive by a Responder that a slow handler still
+// holds after the server stopped. Threads: every member function is thread-safe; `options`,
+// `router`, `authorize` and `observer` are fixed before the worker threads start.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "api/http_server.h"
+#include "api/router.h"
+#include "core/random.h"
+
+namespace mpay::api {
+
+class HttpConnection;
+
+struct HttpServerContext {
+  HttpServerContext(HttpServerOptions options_in, const Router& router_in, Authorize authorize_in)
+      : options(std::move(options_in)), router(router_in), authorize(std::move(authorize_in)) {}
+
+  const HttpServerOptions options;
+  const Router& router;
+  const Authorize authorize;
+  RequestObserver observer;  // set before start
+  mpay::SystemRandom random;
+  boost::asio::io_context io_context;
+  // Set when stop() begins: connections finish the request in hand and then close.
+  std::atomic<bool> draining{false};
+
+  // Posts `function` to `executor` unless stop() has given up on in-flight work; then drops it and
+  // returns false. Responders post through here, so nothing is queued on an io_context that no
+  // thread will run again (such a handler would keep its connection, and so this context, alive
+  // forever).
+  template <typename Executor, typename Function>
+  bool post_while_running(const Executor& executor, Function&& function) {
+    std::lock_guard lock(mutex_);
+    if (!posting_) return false;
+    boost::asio::post(executor, std::forward<Function>(function));
+    return true;
+  }
+  void stop_posting();
+
+  // Returns the new connection's id, or 0 when connections_max are already open.
+  uint64_t register_connection(std::weak_ptr<HttpConnection> connection);
+  void unregister_connection(uint64_t id);
+  std::vector<std::shared_ptr<HttpConnection>> live_connections();
+  // True if every connection closed before the deadline.
+  bool wait_for_no_connections(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable connections_changed_;
+  bool posting_ = true;
+  uint64_t next_connection_id_ = 1;
+  std::unordered_map<uint64_t, std::weak_ptr<HttpConnection>> connections_;
+};
+
+}  // namespace mpay::api

@@ -1,0 +1,71 @@
+// The route table: every endpoint of the API declared in one readable list (method, path pattern,
+// auth scope, body limit, handler), and the matcher the server uses to pick one.
+//
+// Patterns are absolute paths made of literal segments and "{name}" parameter segments, e.g.
+// "/v1/ledger/accounts/{id}/transfers". A parameter matches exactly one non-empty segment. When
+// several patterns match a path, the one whose first differing segment is literal wins, so
+// "/v1/accounts/search" beats "/v1/accounts/{id}". Matching is per method: a path that matches a
+// pattern only under other methods is "method not allowed", one that matches nothing is "not
+// found".
+//
+// Threads: add() before handing the router to a server; afterwards the router is read-only and
+// match()/routes() may be called from any thread. Route addresses stay stable for the router's
+// life. A malformed pattern or a duplicate (same method, same pattern shape) is a programmer error
+// and aborts (MPAY_CHECK).
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_message.h"
+
+namespace mpay::api {
+
+struct Route {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string pattern;  // e.g. "/v1/ledger/accounts/{id}/transfers"
+  std::string scope;    // auth scope passed to the server's authorize callback; "" = public
+  // Largest request body this route accepts; 0 = no body. The server's own cap still applies.
+  size_t body_bytes_max = 0;
+  Handler handler;
+};
+
+enum class RouteMatchKind { found, path_not_found, method_not_allowed };
+
+struct RouteMatch {
+  RouteMatchKind kind = RouteMatchKind::path_not_found;
+  const Route* route = nullptr;                    // set when found
+  std::map<std::string, std::string> path_params;  // set when found
+  // Methods under which the path exists, sorted by name, for the Allow header; set when
+  // method_not_allowed.
+  std::vector<boost::beast::http::verb> allowed_methods;
+};
+
+class Router {
+ public:
+  void add(Route route);
+  // `path` is the percent-decoded path without the query.
+  RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
+  // Every route in the order added.
+  const std::deque<Route>& routes() const { return routes_; }
+
+ private:
+  struct Segment {
+    bool is_parameter = false;
+    std::string text;  // the literal, or the parameter name
+  };
+  std::deque<Route> routes_;
+  std::vector<std::vector<Segment>> segments_;  // parallel to routes_
+
+  static std::vector<Segment> compile_pattern(std::string_view pattern);
+};
+
+// "GET, POST" for an Allow header.
+std::string allow_header_value(const std::vector<boost::beast::http::verb>& methods);
+
+}  // namespace mpay::api
