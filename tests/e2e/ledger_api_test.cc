@@ -196,7 +196,9 @@ TEST_F(LedgerApiTest, BadInputGetsPreciseErrorsAndChangesNothing) {
     EXPECT_EQ(reply.status, c.status) << c.body << " -> " << reply.body;
     json error = json::parse(reply.body)["error"];
     EXPECT_EQ(error["code"], c.code) << c.body;
-    if (!c.field.empty()) EXPECT_EQ(error["field"], c.field) << c.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(error["field"], c.field) << c.body;
+    }
   }
   // An unknown account is the ledger's judgement: a per-item result, not a 400.
   json results = post_json("/v1/ledger/transfers", json::array({
@@ -213,7 +215,7 @@ TEST_F(LedgerApiTest, BadInputGetsPreciseErrorsAndChangesNothing) {
   EXPECT_EQ(bad_limit.status, 400u);
 
   // Over the body limit: refused before it is read, connection closed.
-  std::string huge = "[" + std::string(5 * 1024 * 1024, ' ') + "]";
+  std::string huge = "[" + std::string(4 * 1024 * 1024, ' ') + "]";
   HttpReply too_big = post("/v1/ledger/transfers", huge);
   EXPECT_EQ(too_big.status, 413u);
   EXPECT_EQ(error_code(too_big), "body_too_large");

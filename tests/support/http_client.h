@@ -36,9 +36,10 @@ class HttpClient {
       request.prepare_payload();
     }
     http::write(*stream_, request);
-    http::response<http::string_body> response;
-    response.body_limit(64 * 1024 * 1024);
-    http::read(*stream_, buffer_, response);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    http::read(*stream_, buffer_, parser);
+    http::response<http::string_body> response = parser.release();
     HttpReply reply;
     reply.status = response.result_int();
     for (const auto& field : response) reply.headers[std::string(field.name_string())] = std::string(field.value());
