@@ -238,8 +238,9 @@ Status StateMachine::create_transfers(std::span<const Transfer> transfers, Journ
         entry.result = static_cast<uint16_t>(k == *failed_at ? failure
                                                              : CreateTransferResult::linked_event_failed);
       }
-      // The failing event's own outcome stands, even though its chain was rolled back.
-      if (is_transient(failure)) remember(transfers[*failed_at], failure);
+      // The failing event's own outcome stands, even though its chain was rolled back. (An event
+      // outside a chain was already remembered by create_transfer.)
+      if (chained && is_transient(failure)) remember(transfers[*failed_at], failure);
     }
     i = last + 1;
   }
