@@ -77,8 +77,11 @@ Result<DecodedBatch> decode_batch(std::span<const std::byte> record) {
   batch.seq = header->seq;
   batch.timestamp = header->timestamp;
   batch.entries.resize(header->entry_count);
-  std::memcpy(static_cast<void*>(batch.entries.data()), record.data() + sizeof(JournalHeader),
-              batch.entries.size() * kJournalEntryBytes);
+  // An empty vector's data() may be null, and memcpy from or to null is undefined even for 0 bytes.
+  if (!batch.entries.empty()) {
+    std::memcpy(static_cast<void*>(batch.entries.data()), record.data() + sizeof(JournalHeader),
+                batch.entries.size() * kJournalEntryBytes);
+  }
   for (const JournalEntry& entry : batch.entries) {
     if (entry.type != EntryType::create_account && entry.type != EntryType::create_transfer &&
         entry.type != EntryType::expire_pending) {

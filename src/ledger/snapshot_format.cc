@@ -42,6 +42,7 @@ class Reader {
     return value;
   }
   void seek(size_t at) { at_ = at; }
+  size_t position() const { return at_; }
 
  private:
   std::span<const std::byte> in_;
@@ -49,6 +50,14 @@ class Reader {
 };
 
 Error corrupt(std::string message) { return Error("snapshot_corrupt", std::move(message)); }
+
+// Padding is written as zeros; anything else means the bytes are not what encode_snapshot wrote.
+bool all_zero(std::span<const std::byte> bytes, size_t from, size_t to) {
+  for (size_t i = from; i < to; ++i) {
+    if (bytes[i] != std::byte{0}) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -102,7 +111,8 @@ Result<LedgerImage> decode_snapshot(std::span<const std::byte> bytes) {
   Reader r(bytes);
   if (r.get<uint32_t>() != kSnapshotMagic) return corrupt("bad magic");
   if (r.get<uint16_t>() != kSnapshotVersion) return corrupt("unsupported snapshot version");
-  r.get<uint16_t>();
+  // Not covered by the checksum (it sits before it), so it must be checked on its own.
+  if (r.get<uint16_t>() != 0) return corrupt("reserved header bytes set");
   uint64_t checksum = r.get<uint64_t>();
   if (XXH3_64bits(bytes.data() + kChecksumEnd, bytes.size() - kChecksumEnd) != checksum) {
     return corrupt("checksum mismatch");
@@ -116,6 +126,7 @@ Result<LedgerImage> decode_snapshot(std::span<const std::byte> bytes) {
       bytes.size() != kHeaderBytes + account_count * kAccountBytes + pending_count * kPendingBytes) {
     return corrupt("snapshot size does not match its counts");
   }
+  if (!all_zero(bytes, r.position(), kHeaderBytes)) return corrupt("reserved header bytes set");
   image.accounts.resize(account_count);
   for (uint64_t i = 0; i < account_count; ++i) {
     r.seek(kHeaderBytes + i * kAccountBytes);
@@ -131,6 +142,9 @@ Result<LedgerImage> decode_snapshot(std::span<const std::byte> bytes) {
     a.balances.debits_posted = r.get<int64_t>();
     a.balances.credits_pending = r.get<int64_t>();
     a.balances.credits_posted = r.get<int64_t>();
+    if (!all_zero(bytes, r.position(), kHeaderBytes + (i + 1) * kAccountBytes)) {
+      return corrupt("reserved account bytes set");
+    }
   }
   size_t pending_start = kHeaderBytes + account_count * kAccountBytes;
   image.pending.resize(pending_count);
@@ -144,6 +158,9 @@ Result<LedgerImage> decode_snapshot(std::span<const std::byte> bytes) {
     p.timestamp = r.get<int64_t>();
     p.expires_at = r.get<int64_t>();
     p.currency = r.get<uint16_t>();
+    if (!all_zero(bytes, r.position(), pending_start + (i + 1) * kPendingBytes)) {
+      return corrupt("reserved pending transfer bytes set");
+    }
     if (p.debit_index >= account_count || p.credit_index >= account_count) {
       return corrupt("pending transfer refers to an account out of range");
     }

@@ -19,7 +19,8 @@ namespace mpay::ledger {
 
 std::vector<std::byte> encode_snapshot(const LedgerImage& image);
 
-// Errors: "snapshot_corrupt" (bad magic, version, size, checksum, or indexes out of range).
+// Errors: "snapshot_corrupt" (bad magic, version, size, checksum, reserved or padding bytes that
+// are not zero, or indexes out of range).
 Result<LedgerImage> decode_snapshot(std::span<const std::byte> bytes);
 
 }  // namespace mpay::ledger

@@ -235,11 +235,18 @@ Status StateMachine::create_transfers(std::span<const Transfer> transfers, Journ
         fill_transfer_fields(transfers[k], &entry);
         entry.timestamp = timestamp;
         entry.submission_end = submission_end;
-        entry.result = static_cast<uint16_t>(k == *failed_at ? failure
-                                                             : CreateTransferResult::linked_event_failed);
+        // The last event of an open chain always says so, even when an earlier event broke the
+        // chain first (as TigerBeetle does): the client must learn that its chain was malformed.
+        CreateTransferResult result = CreateTransferResult::linked_event_failed;
+        if (k == *failed_at) {
+          result = failure;
+        } else if (chain_open && k == last) {
+          result = CreateTransferResult::linked_event_chain_open;
+        }
+        entry.result = static_cast<uint16_t>(result);
       }
-      // The failing event's own outcome stands, even though its chain was rolled back. (A lone
-      // event remembered its failure already, in create_transfer.)
+      // The failing event's own outcome stands, even though its chain was rolled back. (An event
+      // outside a chain was already remembered by create_transfer.)
       if (chained && is_transient(failure)) remember(transfers[*failed_at], failure);
     }
     i = last + 1;
