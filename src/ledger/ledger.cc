@@ -1,6 +1,7 @@
 #include "ledger/ledger.h"
 
 #include <spdlog/spdlog.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -157,10 +158,23 @@ void Ledger::start_threads() {
     std::lock_guard lock(submit_mutex_);
     accepting_ = true;
   }
-  writer_ = std::thread([this] { writer_loop(); });
-  committer_ = std::thread([this] { committer_loop(); });
-  projector_ = std::thread([this] { projector_loop(); });
-  snapshotter_ = std::thread([this] { snapshot_loop(); });
+  // Named threads show up as such in top -H, perf and gdb.
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ledger-writer");
+    writer_loop();
+  });
+  committer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ledger-commit");
+    committer_loop();
+  });
+  projector_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ledger-project");
+    projector_loop();
+  });
+  snapshotter_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ledger-snapshot");
+    snapshot_loop();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

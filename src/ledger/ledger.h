@@ -49,7 +49,9 @@ struct LedgerOptions {
   uint32_t pipeline_depth = 2;            // batches applied but not yet durable
   uint64_t id_window_transfers = 1u << 18;
   uint64_t id_filter_capacity = 1u << 24;
-  uint32_t projector_events_max = 1u << 16;  // events per projection transaction
+  // Events per projection transaction: bigger transactions touch each index page once for more
+  // rows, so a lagging projector speeds up as it falls behind.
+  uint32_t projector_events_max = 1u << 18;
   uint64_t tail_events_max = 1u << 22;       // writer waits when projections lag this far behind
   int projector_nice = 10;  // the projector yields the CPU to the write path; it catches up later
   uint64_t snapshot_interval_batches = 20000;

@@ -172,8 +172,14 @@ Status SqliteLedgerStorage::open_databases() {
   migrated = migrate(*journal_db_, journal_migrations(), clock_.now_ns());
   if (!migrated.ok()) return migrated;
 
+  // Projections are rebuilt from the journal after a crash, so their commits need not wait for
+  // the disk: synchronous=NORMAL keeps them atomic and consistent (WAL) without an fsync per
+  // commit, which leaves the disk's sync capacity to the journal.
+  OpenOptions projection_options = writer_options;
+  projection_options.synchronous_full = false;
+  projection_options.cache_kib = 64 * 1024;
   Result<std::unique_ptr<SqliteDatabase>> projections =
-      SqliteDatabase::open((directory / "projections.db").string(), writer_options);
+      SqliteDatabase::open((directory / "projections.db").string(), projection_options);
   if (!projections.ok()) return projections.error();
   projection_db_ = std::move(*projections);
   migrated = migrate(*projection_db_, projection_migrations(), clock_.now_ns());
