@@ -1,5 +1,6 @@
 #include "ledger/committed_view.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "core/check.h"
@@ -34,50 +35,88 @@ void CommittedView::restore(const LedgerImage& image) {
 
 void CommittedView::apply(const CommittedBatchPtr& batch, bool keep_in_tail) {
   std::unique_lock lock(mutex_);
-  for (const JournalEntry& entry : batch->buffer.entries()) {
-    money_.apply(batch->seq, entry);
+  const JournalBatchBuffer& buffer = batch->buffer;
+  for (size_t i = 0; i < buffer.size(); ++i) {
+    const JournalEntry& entry = buffer.entry(i);
+    money_.apply(batch->seq, entry, buffer.positions(i));
     if (!keep_in_tail) continue;
     if (std::optional<PendingResolution> resolution = resolution_of(entry)) {
       tail_resolutions_[resolution->pending_id] = *resolution;
     }
     if (!is_created_transfer(entry)) continue;
-    TailEntry tail_entry{&entry, batch->seq};
-    tail_transfers_.emplace(TransferId(entry.id), tail_entry);
-    tail_by_account_[AccountId(entry.debit_account_id)].push_back(tail_entry);
-    tail_by_account_[AccountId(entry.credit_account_id)].push_back(tail_entry);
+    uint64_t number = first_record_number_ + records_.size();
+    uint64_t& newest_debit = newest_record_by_account_.try_emplace(AccountId(entry.debit_account_id), kNoRecord).first->second;
+    uint64_t previous_for_debit = newest_debit;
+    newest_debit = number;
+    uint64_t& newest_credit = newest_record_by_account_.try_emplace(AccountId(entry.credit_account_id), kNoRecord).first->second;
+    uint64_t previous_for_credit = newest_credit;
+    newest_credit = number;
+    records_.push_back(TailRecord{&entry, batch->seq, previous_for_debit, previous_for_credit});
+    record_by_id_.emplace(TransferId(entry.id), number);
   }
   money_.finish_batch(batch->seq);
   if (keep_in_tail) {
     tail_.push_back(batch);
-    tail_events_ += batch->buffer.size();
+    tail_events_ += buffer.size();
   }
 }
 
 void CommittedView::trim(uint64_t projected_seq) {
+  while (trim_one_batch(projected_seq)) {
+  }
+}
+
+bool CommittedView::trim_one_batch(uint64_t projected_seq) {
   std::unique_lock lock(mutex_);
-  while (!tail_.empty() && tail_.front()->seq <= projected_seq) {
-    const CommittedBatchPtr& batch = tail_.front();
-    for (const JournalEntry& entry : batch->buffer.entries()) {
-      if (std::optional<PendingResolution> resolution = resolution_of(entry)) {
-        auto it = tail_resolutions_.find(resolution->pending_id);
-        if (it != tail_resolutions_.end() && it->second.timestamp == entry.timestamp) {
-          tail_resolutions_.erase(it);
-        }
-      }
-      if (!is_created_transfer(entry)) continue;
-      tail_transfers_.erase(TransferId(entry.id));
-      for (const Id128& account : {entry.debit_account_id, entry.credit_account_id}) {
-        auto it = tail_by_account_.find(AccountId(account));
-        MPAY_CHECK(it != tail_by_account_.end() && !it->second.empty() &&
-                       it->second.front().entry == &entry,
-                   "tail index out of order");
-        it->second.pop_front();
-        if (it->second.empty()) tail_by_account_.erase(it);
+  if (tail_.empty() || tail_.front()->seq > projected_seq) return false;
+  const CommittedBatchPtr& batch = tail_.front();
+  for (const JournalEntry& entry : batch->buffer.entries()) {
+    if (std::optional<PendingResolution> resolution = resolution_of(entry)) {
+      auto it = tail_resolutions_.find(resolution->pending_id);
+      if (it != tail_resolutions_.end() && it->second.timestamp == entry.timestamp) {
+        tail_resolutions_.erase(it);
       }
     }
-    tail_events_ -= batch->buffer.size();
-    tail_.pop_front();
   }
+  while (!records_.empty() && records_.front().seq == batch->seq) {
+    const TailRecord& oldest = records_.front();
+    uint64_t number = first_record_number_;
+    record_by_id_.erase(TransferId(oldest.entry->id));
+    for (const Id128& account : {oldest.entry->debit_account_id, oldest.entry->credit_account_id}) {
+      auto it = newest_record_by_account_.find(AccountId(account));
+      // The account's newest record is leaving the tail: the account has no tail history left.
+      if (it != newest_record_by_account_.end() && it->second == number) {
+        newest_record_by_account_.erase(it);
+      }
+    }
+    records_.pop_front();
+    ++first_record_number_;
+  }
+  tail_events_ -= batch->buffer.size();
+  tail_.pop_front();
+  return true;
+}
+
+const CommittedView::TailRecord* CommittedView::record(uint64_t number) const {
+  if (number == kNoRecord || number < first_record_number_) return nullptr;
+  uint64_t offset = number - first_record_number_;
+  MPAY_CHECK(offset < records_.size(), "tail record number out of range");
+  return &records_[offset];
+}
+
+TransferRecord CommittedView::to_transfer_record(const TailRecord& tail) const {
+  TransferRecord record;
+  record.entry = *tail.entry;
+  record.seq = tail.seq;
+  if (record.entry.flags & transfer_flags::pending) {
+    record.status = PendingStatus::pending;
+    auto resolved = tail_resolutions_.find(TransferId(record.entry.id));
+    if (resolved != tail_resolutions_.end()) {
+      record.status = resolved->second.status;
+      record.resolved_timestamp = resolved->second.timestamp;
+    }
+  }
+  return record;
 }
 
 std::optional<AccountState> CommittedView::account(const AccountId& id) const {
@@ -89,19 +128,11 @@ std::optional<AccountState> CommittedView::account(const AccountId& id) const {
 
 std::optional<TransferRecord> CommittedView::tail_transfer(const TransferId& id) const {
   std::shared_lock lock(mutex_);
-  auto it = tail_transfers_.find(id);
-  if (it == tail_transfers_.end()) return std::nullopt;
-  TransferRecord record;
-  record.entry = *it->second.entry;
-  record.seq = it->second.seq;
-  if (record.entry.flags & transfer_flags::pending) {
-    record.status = PendingStatus::pending;
-    if (auto resolved = tail_resolutions_.find(id); resolved != tail_resolutions_.end()) {
-      record.status = resolved->second.status;
-      record.resolved_timestamp = resolved->second.timestamp;
-    }
-  }
-  return record;
+  auto it = record_by_id_.find(id);
+  if (it == record_by_id_.end()) return std::nullopt;
+  const TailRecord* tail = record(it->second);
+  MPAY_CHECK(tail != nullptr, "tail id index points outside the tail");
+  return to_transfer_record(*tail);
 }
 
 std::optional<PendingResolution> CommittedView::tail_resolution(const TransferId& id) const {
@@ -114,23 +145,14 @@ std::optional<PendingResolution> CommittedView::tail_resolution(const TransferId
 std::vector<TransferRecord> CommittedView::tail_history(const AccountId& id) const {
   std::shared_lock lock(mutex_);
   std::vector<TransferRecord> records;
-  auto it = tail_by_account_.find(id);
-  if (it == tail_by_account_.end()) return records;
-  records.reserve(it->second.size());
-  for (const TailEntry& tail_entry : it->second) {
-    TransferRecord record;
-    record.entry = *tail_entry.entry;
-    record.seq = tail_entry.seq;
-    if (record.entry.flags & transfer_flags::pending) {
-      record.status = PendingStatus::pending;
-      auto resolved = tail_resolutions_.find(TransferId(record.entry.id));
-      if (resolved != tail_resolutions_.end()) {
-        record.status = resolved->second.status;
-        record.resolved_timestamp = resolved->second.timestamp;
-      }
-    }
-    records.push_back(record);
+  auto it = newest_record_by_account_.find(id);
+  if (it == newest_record_by_account_.end()) return records;
+  for (const TailRecord* tail = record(it->second); tail != nullptr;) {
+    records.push_back(to_transfer_record(*tail));
+    bool debit_side = AccountId(tail->entry->debit_account_id) == id;
+    tail = record(debit_side ? tail->previous_for_debit : tail->previous_for_credit);
   }
+  std::reverse(records.begin(), records.end());
   return records;
 }
 

@@ -30,7 +30,8 @@ class CommittedView {
 
   // Applies a durable batch; keep_in_tail is false during start-up replay (already projected).
   void apply(const CommittedBatchPtr& batch, bool keep_in_tail);
-  // Forgets tail batches up to and including `projected_seq`.
+  // Forgets tail batches up to and including `projected_seq`, one batch per lock hold so that the
+  // committer is never kept waiting long.
   void trim(uint64_t projected_seq);
 
   std::optional<AccountState> account(const AccountId& id) const;
@@ -49,18 +50,30 @@ class CommittedView {
   size_t pending_count() const;
 
  private:
-  struct TailEntry {
+  // One created transfer in the tail. Records are numbered in commit order; each links to the
+  // previous tail record of its debit and of its credit account, so an account's tail history is a
+  // walk from its newest record, and appending costs one map update per side.
+  struct TailRecord {
     const JournalEntry* entry;
     uint64_t seq;
+    uint64_t previous_for_debit;   // record number, or kNoRecord
+    uint64_t previous_for_credit;
   };
+  static constexpr uint64_t kNoRecord = UINT64_MAX;
+
+  const TailRecord* record(uint64_t number) const;
+  TransferRecord to_transfer_record(const TailRecord& record) const;
+  bool trim_one_batch(uint64_t projected_seq);
 
   mutable std::shared_mutex mutex_;
   MoneyState money_;
   std::deque<CommittedBatchPtr> tail_;
   uint64_t tail_events_ = 0;
-  absl::flat_hash_map<TransferId, TailEntry, Id128Hash> tail_transfers_;
+  std::deque<TailRecord> records_;
+  uint64_t first_record_number_ = 0;  // the number of records_.front()
+  absl::flat_hash_map<TransferId, uint64_t, Id128Hash> record_by_id_;
+  absl::flat_hash_map<AccountId, uint64_t, Id128Hash> newest_record_by_account_;
   absl::flat_hash_map<TransferId, PendingResolution, Id128Hash> tail_resolutions_;
-  absl::flat_hash_map<AccountId, std::deque<TailEntry>, Id128Hash> tail_by_account_;
 };
 
 }  // namespace mpay::ledger

@@ -86,17 +86,34 @@ struct JournalHeader {
 static_assert(sizeof(JournalHeader) == kJournalEntryBytes);
 static_assert(std::is_trivially_copyable_v<JournalHeader>);
 
+// Where an entry's accounts sit in the account table (not journaled). The writer knows them; the
+// committed view, whose table has the same order, uses them instead of looking the ids up again.
+struct AccountPositions {
+  static constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t debit = kNone;
+  uint32_t credit = kNone;
+};
+
 // Entries of one batch being built, with slot 0 reserved for the header.
 class JournalBatchBuffer {
  public:
   JournalBatchBuffer() : slots_(1) {}
-  void clear() { slots_.resize(1); }
-  void reserve(size_t entries) { slots_.reserve(entries + 1); }
+  void clear() {
+    slots_.resize(1);
+    positions_.clear();
+  }
+  void reserve(size_t entries) {
+    slots_.reserve(entries + 1);
+    positions_.reserve(entries);
+  }
 
   JournalEntry& append() {
     slots_.emplace_back();
+    positions_.emplace_back();
     return slots_.back();
   }
+  AccountPositions& positions(size_t index) { return positions_[index]; }
+  const AccountPositions& positions(size_t index) const { return positions_[index]; }
   size_t size() const { return slots_.size() - 1; }
   JournalEntry& entry(size_t index) { return slots_[index + 1]; }
   const JournalEntry& entry(size_t index) const { return slots_[index + 1]; }
@@ -111,6 +128,7 @@ class JournalBatchBuffer {
 
  private:
   std::vector<JournalEntry> slots_;
+  std::vector<AccountPositions> positions_;
 };
 
 struct DecodedBatch {

@@ -45,6 +45,16 @@ LedgerImage MoneyState::image() const {
   return image;
 }
 
+uint32_t MoneyState::position_of(const Id128& id, uint32_t hint) const {
+  if (hint != AccountPositions::kNone && hint < accounts_.size() &&
+      accounts_[hint].account.id.value() == id) {
+    return hint;
+  }
+  auto it = account_index_.find(AccountId(id));
+  MPAY_CHECK(it != account_index_.end(), "committed transfer names an unknown account");
+  return it->second;
+}
+
 const AccountState* MoneyState::find_account(const AccountId& id) const {
   auto it = account_index_.find(id);
   return it == account_index_.end() ? nullptr : &accounts_[it->second];
@@ -61,7 +71,7 @@ void MoneyState::add(uint32_t index, const AccountBalances& delta) {
              "committed entry drove a balance negative");
 }
 
-void MoneyState::apply(uint64_t seq, const JournalEntry& entry) {
+void MoneyState::apply(uint64_t seq, const JournalEntry& entry, const AccountPositions& positions) {
   MPAY_CHECK(entry.timestamp > last_timestamp_, "committed entries out of order");
   last_timestamp_ = entry.timestamp;
   seq_ = seq;
@@ -79,21 +89,19 @@ void MoneyState::apply(uint64_t seq, const JournalEntry& entry) {
     accounts_.push_back(AccountState{account, AccountBalances{}, entry.timestamp});
     return;
   }
-  auto debit = account_index_.find(AccountId(entry.debit_account_id));
-  auto credit = account_index_.find(AccountId(entry.credit_account_id));
-  MPAY_CHECK(debit != account_index_.end() && credit != account_index_.end(),
-             "committed transfer names an unknown account");
+  uint32_t debit = position_of(entry.debit_account_id, positions.debit);
+  uint32_t credit = position_of(entry.credit_account_id, positions.credit);
   EntryEffect effect = effect_of(entry);
-  add(debit->second, effect.debit);
-  add(credit->second, effect.credit);
+  add(debit, effect.debit);
+  add(credit, effect.credit);
 
   TransferId id(entry.id);
   if (entry.type == EntryType::expire_pending) {
     MPAY_CHECK(pending_.erase(id) == 1, "committed expiry of a transfer that is not pending");
   } else if ((entry.flags & transfer_flags::pending) != 0) {
     PendingState state;
-    state.debit_index = debit->second;
-    state.credit_index = credit->second;
+    state.debit_index = debit;
+    state.credit_index = credit;
     state.amount = entry.amount_applied;
     state.timestamp = entry.timestamp;
     state.expires_at =

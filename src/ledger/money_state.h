@@ -30,7 +30,9 @@ class MoneyState {
   void restore(const LedgerImage& image);
   LedgerImage image() const;
 
-  void apply(uint64_t seq, const JournalEntry& entry);
+  // `positions` (from the writer) saves two id lookups; they are checked against the entry's ids.
+  void apply(uint64_t seq, const JournalEntry& entry,
+             const AccountPositions& positions = AccountPositions{});
   void finish_batch(uint64_t seq) { seq_ = seq; }
 
   const AccountState* find_account(const AccountId& id) const;
@@ -43,6 +45,7 @@ class MoneyState {
 
  private:
   void add(uint32_t index, const AccountBalances& delta);
+  uint32_t position_of(const Id128& id, uint32_t hint) const;
 
   std::vector<AccountState> accounts_;
   absl::flat_hash_map<AccountId, uint32_t, Id128Hash> account_index_;

@@ -119,6 +119,7 @@ Status StateMachine::begin_batch(uint64_t seq, int64_t timestamp, uint64_t evict
     entry.amount = pending.amount;
     entry.amount_released = pending.amount;
     entry.currency = pending.currency;
+    out->positions(out->size() - 1) = {pending.debit_index, pending.credit_index};
   }
   return ok_status();
 }
@@ -151,6 +152,10 @@ void StateMachine::create_accounts(std::span<const Account> accounts, JournalBat
     entry.flags = account.flags;
     entry.account_kind = static_cast<uint16_t>(account.kind);
     entry.result = static_cast<uint16_t>(create_account(account, entry.timestamp));
+    if (entry.result == 0) {
+      uint32_t position = static_cast<uint32_t>(accounts_.size() - 1);
+      out->positions(out->size() - 1) = {position, position};
+    }
     entry.submission_end = i + 1 == accounts.size() ? 1 : 0;
   }
 }
@@ -209,7 +214,9 @@ Status StateMachine::create_transfers(std::span<const Transfer> transfers, Journ
       if (chain_open && k == last) {
         result = CreateTransferResult::linked_event_chain_open;
       } else {
+        positions_out_ = &out->positions(first_entry + k);
         Result<CreateTransferResult> applied = create_transfer(transfers[k], entry.timestamp, &entry);
+        positions_out_ = nullptr;
         if (!applied.ok()) {
           recording_undo_ = false;
           return applied.error();
@@ -235,6 +242,7 @@ Status StateMachine::create_transfers(std::span<const Transfer> transfers, Journ
         fill_transfer_fields(transfers[k], &entry);
         entry.timestamp = timestamp;
         entry.submission_end = submission_end;
+        out->positions(first_entry + k) = {};
         // The last event of an open chain always says so, even when an earlier event broke the
         // chain first (as TigerBeetle does): the client must learn that its chain was malformed.
         CreateTransferResult result = CreateTransferResult::linked_event_failed;
@@ -371,6 +379,7 @@ CreateTransferResult StateMachine::apply_single_phase(const Transfer& t, int64_t
 
   set_balances(debit_it->second, d);
   set_balances(credit_it->second, c);
+  *positions_out_ = {debit_it->second, credit_it->second};
   entry->amount_applied = t.amount;
   if (pending) {
     PendingState state;
@@ -429,6 +438,7 @@ Result<CreateTransferResult> StateMachine::apply_second_phase(const Transfer& t,
 
   set_balances(pending.debit_index, d);
   set_balances(pending.credit_index, c);
+  *positions_out_ = {pending.debit_index, pending.credit_index};
   erase_pending(t.pending_id);
   resolve(t.pending_id, post ? PendingStatus::posted : PendingStatus::voided);
 

@@ -151,6 +151,7 @@ class StateMachine {
   std::deque<std::pair<TransferId, uint64_t>> resolution_order_;
   IdFilter filter_;
 
+  AccountPositions* positions_out_ = nullptr;  // where create_transfer reports account positions
   std::vector<UndoStep> undo_;
   bool recording_undo_ = false;
 
