@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <pthread.h>
-#include <sys/resource.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -354,9 +354,12 @@ void Ledger::committer_loop() {
 // Projector: committed batches -> query tables, in sorted bulk transactions.
 
 void Ledger::projector_loop() {
-  // Linux applies a thread's own nice value to that thread alone; raising it needs no privilege.
-  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.projector_nice) != 0) {
-    log_->warn("ledger: could not lower the projector's priority");
+  // The projector takes only CPU time the write path leaves idle (SCHED_IDLE), so a burst of
+  // writes is never slowed by projections; it catches up afterwards, and the tail limit bounds how
+  // far it may fall behind. Lowering one's own priority needs no privilege.
+  sched_param idle{};
+  if (options_.projector_idle_priority && sched_setscheduler(gettid(), SCHED_IDLE, &idle) != 0) {
+    log_->warn("ledger: could not give the projector idle priority");
   }
   ProjectionBuilder builder;
   while (true) {

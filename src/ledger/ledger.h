@@ -53,7 +53,7 @@ struct LedgerOptions {
   // rows, so a lagging projector speeds up as it falls behind.
   uint32_t projector_events_max = 1u << 18;
   uint64_t tail_events_max = 1u << 22;       // writer waits when projections lag this far behind
-  int projector_nice = 10;  // the projector yields the CPU to the write path; it catches up later
+  bool projector_idle_priority = true;  // the projector yields the CPU to the write path
   uint64_t snapshot_interval_batches = 20000;
   uint32_t snapshot_interval_s = 300;
   // Called on a store failure after logging it, before the process exits with status 3 (the

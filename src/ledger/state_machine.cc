@@ -125,10 +125,10 @@ Status StateMachine::begin_batch(uint64_t seq, int64_t timestamp, uint64_t evict
 }
 
 void StateMachine::evict(uint64_t evictable_seq) {
-  while (window_order_.size() > options_.id_window_transfers &&
-         window_order_.front().second <= evictable_seq) {
-    window_.erase(window_order_.front().first);
-    window_order_.pop_front();
+  while (window_.size() > options_.id_window_transfers && window_.front().seq <= evictable_seq) {
+    window_index_.erase(window_.front().submitted.id);
+    window_.pop_front();
+    ++window_first_number_;
   }
   while (!resolution_order_.empty() && resolution_order_.front().second <= evictable_seq) {
     resolutions_.erase(resolution_order_.front().first);
@@ -489,8 +489,9 @@ Result<CreateTransferResult> StateMachine::pending_lookup_failure(const Transfer
 }
 
 Result<std::optional<StateMachine::KnownId>> StateMachine::find_known(const TransferId& id) {
-  if (auto it = window_.find(id); it != window_.end()) {
-    return std::optional<KnownId>(KnownId{it->second.submitted, it->second.result});
+  if (auto it = window_index_.find(id); it != window_index_.end()) {
+    const WindowRecord& record = window_[it->second - window_first_number_];
+    return std::optional<KnownId>(KnownId{record.submitted, record.result});
   }
   if (archive_ == nullptr || !filter_.may_contain(id.value())) return std::optional<KnownId>();
   Result<std::optional<ArchivedTransfer>> archived = archive_->find(id, seq_);
@@ -500,9 +501,9 @@ Result<std::optional<StateMachine::KnownId>> StateMachine::find_known(const Tran
 }
 
 void StateMachine::remember(const Transfer& transfer, CreateTransferResult result) {
-  bool inserted = window_.emplace(transfer.id, WindowRecord{transfer, seq_, result}).second;
+  bool inserted = window_index_.emplace(transfer.id, window_first_number_ + window_.size()).second;
   MPAY_CHECK(inserted, "transfer id remembered twice");
-  window_order_.emplace_back(transfer.id, seq_);
+  window_.push_back(WindowRecord{transfer, seq_, result});
   filter_.insert(transfer.id.value());
   if (recording_undo_) undo_.push_back(UndoStep{UndoStep::Kind::window_inserted, 0, {}, transfer.id, {}});
 }
@@ -551,10 +552,10 @@ void StateMachine::rollback() {
         pending_.emplace(step->id, step->pending);  // its heap entry was never removed
         break;
       case UndoStep::Kind::window_inserted:
-        MPAY_CHECK(!window_order_.empty() && window_order_.back().first == step->id,
+        MPAY_CHECK(!window_.empty() && window_.back().submitted.id == step->id,
                    "window undo out of order");
-        window_.erase(step->id);
-        window_order_.pop_back();
+        window_index_.erase(step->id);
+        window_.pop_back();
         break;
       case UndoStep::Kind::resolution_inserted:
         MPAY_CHECK(!resolution_order_.empty() && resolution_order_.back().first == step->id,

@@ -145,8 +145,12 @@ class StateMachine {
   absl::flat_hash_map<TransferId, PendingState, Id128Hash> pending_;
   std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries_;
 
-  absl::flat_hash_map<TransferId, WindowRecord, Id128Hash> window_;
-  std::deque<std::pair<TransferId, uint64_t>> window_order_;  // oldest first
+  // The id window: records in commit order (oldest first) and a compact index from id to record
+  // number. New ids cost one probe of the small index and an append; the full fields are read only
+  // when a retry must be compared.
+  std::deque<WindowRecord> window_;
+  uint64_t window_first_number_ = 0;
+  absl::flat_hash_map<TransferId, uint64_t, Id128Hash> window_index_;
   absl::flat_hash_map<TransferId, Resolution, Id128Hash> resolutions_;
   std::deque<std::pair<TransferId, uint64_t>> resolution_order_;
   IdFilter filter_;
