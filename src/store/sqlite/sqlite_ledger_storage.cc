@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -148,7 +149,34 @@ Result<std::unique_ptr<SqliteLedgerStorage>> SqliteLedgerStorage::open(SqliteSto
   return storage;
 }
 
-SqliteLedgerStorage::~SqliteLedgerStorage() = default;
+SqliteLedgerStorage::~SqliteLedgerStorage() {
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void SqliteLedgerStorage::checkpoint_loop() {
+  constexpr uint64_t kCheckpointEveryBytes = 8 * 1024 * 1024;
+  while (true) {
+    {
+      std::unique_lock lock(checkpoint_mutex_);
+      checkpoint_cv_.wait_for(lock, std::chrono::seconds(1), [this] {
+        return checkpoint_stop_ || wal_bytes_since_checkpoint_ >= kCheckpointEveryBytes;
+      });
+      if (wal_bytes_since_checkpoint_ == 0 && !checkpoint_stop_) continue;
+      wal_bytes_since_checkpoint_ = 0;
+    }
+    // PASSIVE never waits for the writer; frames appended meanwhile go in the next round. A
+    // failure is only logged by the next round's success or the next start: the journal's
+    // durability comes from the WAL, not from checkpoints.
+    (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    std::lock_guard lock(checkpoint_mutex_);
+    if (checkpoint_stop_) return;
+  }
+}
 
 Status SqliteLedgerStorage::open_databases() {
   fs::path directory(options_.directory);
@@ -164,7 +192,7 @@ Status SqliteLedgerStorage::open_databases() {
 
   OpenOptions journal_options = writer_options;
   journal_options.page_size_bytes = 64 * 1024;
-  journal_options.wal_autocheckpoint_pages = 64;  // 4 MiB of WAL between checkpoints
+  journal_options.wal_autocheckpoint_pages = 0;  // checkpoint_loop() does it, off the commit path
   Result<std::unique_ptr<SqliteDatabase>> journal =
       SqliteDatabase::open((directory / "journal.db").string(), journal_options);
   if (!journal.ok()) return journal.error();
@@ -194,6 +222,12 @@ Status SqliteLedgerStorage::open_databases() {
     if (!reader.ok()) return reader.error();
     idle_readers_.push_back(std::move(*reader));
   }
+
+  Result<std::unique_ptr<SqliteDatabase>> checkpoint =
+      SqliteDatabase::open((directory / "journal.db").string(), journal_options);
+  if (!checkpoint.ok()) return checkpoint.error();
+  checkpoint_db_ = std::move(*checkpoint);
+  checkpointer_ = std::thread([this] { checkpoint_loop(); });
 
   Result<std::unique_ptr<Statement>> last = journal_db_->prepare("SELECT coalesce(max(seq), 0) FROM journal");
   if (!last.ok()) return last.error();
@@ -231,6 +265,11 @@ Status SqliteLedgerStorage::journal_append(uint64_t seq, std::span<const std::by
   Status inserted = (*insert)->bind(1, static_cast<int64_t>(seq)).bind_blob(2, record).run();
   if (!inserted.ok()) return inserted;
   journal_last_seq_ = seq;
+  {
+    std::lock_guard checkpoint_lock(checkpoint_mutex_);
+    wal_bytes_since_checkpoint_ += record.size();
+  }
+  checkpoint_cv_.notify_one();
   return ok_status();
 }
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/clock.h"
@@ -87,6 +88,16 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   std::vector<std::unique_ptr<SqliteDatabase>> idle_readers_;
 
   std::mutex snapshot_mutex_;
+
+  // Journal checkpoints run on their own thread and connection, so that copying the WAL into the
+  // database file (and syncing it) never sits in a commit's path.
+  void checkpoint_loop();
+  std::unique_ptr<SqliteDatabase> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_cv_;
+  uint64_t wal_bytes_since_checkpoint_ = 0;
+  bool checkpoint_stop_ = false;
 };
 
 }  // namespace mpay::store::sqlite
