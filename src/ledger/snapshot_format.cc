@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -145,6 +146,13 @@ Result<LedgerImage> decode_snapshot(std::span<const std::byte> bytes) {
     if (!all_zero(bytes, r.position(), kHeaderBytes + (i + 1) * kAccountBytes)) {
       return corrupt("reserved account bytes set");
     }
+  }
+  std::vector<Id128> ids;
+  ids.reserve(image.accounts.size());
+  for (const AccountState& a : image.accounts) ids.push_back(a.account.id.value());
+  std::sort(ids.begin(), ids.end());
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
+    return corrupt("an account appears twice");
   }
   size_t pending_start = kHeaderBytes + account_count * kAccountBytes;
   image.pending.resize(pending_count);

@@ -52,7 +52,10 @@ struct LedgerImage {
 
 class StateMachine {
  public:
-  // `archive` may be null only if the window is never evicted (tests that keep everything).
+  // `archive` may be null only if nothing is ever evicted: every begin_batch must then pass
+  // evictable_seq = 0 (resolutions of pending transfers are forgotten by evictable_seq alone).
+  // A restored machine answers for ids before its snapshot only through the archive and the id
+  // filter; Ledger::recover fills the filter from the archive before it restores.
   StateMachine(StateMachineOptions options, TransferArchive* archive);
 
   // Replaces the whole state with an image (start-up from a snapshot).

@@ -423,3 +423,21 @@ TEST(SnapshotFormat, PendingTransferNamingAnAccountOutOfRangeIsRejected) {
 
 }  // namespace
 }  // namespace mpay::ledger
+
+namespace mpay::ledger {
+namespace {
+
+TEST(SnapshotFormat, AnAccountListedTwiceIsRejectedNotAborted) {
+  LedgerImage image;
+  image.seq = 3;
+  AccountState account;
+  account.account.id = AccountId(Id128{7, 7});
+  account.account.currency = 156;
+  image.accounts = {account, account};
+  Result<LedgerImage> decoded = decode_snapshot(encode_snapshot(image));
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().code, "snapshot_corrupt");
+}
+
+}  // namespace
+}  // namespace mpay::ledger
