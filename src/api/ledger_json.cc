@@ -108,10 +108,18 @@ json flags_json(uint16_t flags, const std::array<NamedFlag, N>& names) {
   return list;
 }
 
-Result<ledger::Account> parse_account(const json& item, size_t index) {
+// The item's "id", or a generated one when it has none.
+Result<Id128> read_or_generate_id(JsonObjectReader& reader, UuidV7Generator& ids) {
+  Result<std::optional<std::string>> text = reader.optional_string("id", 64);
+  if (!text.ok()) return text.error();
+  if (!text->has_value()) return ids.next();
+  return read_id(reader, "id", true);
+}
+
+Result<ledger::Account> parse_account(const json& item, size_t index, UuidV7Generator& ids) {
   JsonObjectReader reader(item, item_prefix(index));
   ledger::Account account;
-  Result<Id128> id = read_id(reader, "id", true);
+  Result<Id128> id = read_or_generate_id(reader, ids);
   if (!id.ok()) return id.error();
   account.id = AccountId(*id);
   Result<uint16_t> currency = read_currency(reader, true);
@@ -141,10 +149,10 @@ Result<ledger::Account> parse_account(const json& item, size_t index) {
   return account;
 }
 
-Result<ledger::Transfer> parse_transfer(const json& item, size_t index) {
+Result<ledger::Transfer> parse_transfer(const json& item, size_t index, UuidV7Generator& ids) {
   JsonObjectReader reader(item, item_prefix(index));
   ledger::Transfer t;
-  Result<Id128> id = read_id(reader, "id", true);
+  Result<Id128> id = read_or_generate_id(reader, ids);
   if (!id.ok()) return id.error();
   t.id = TransferId(*id);
   Result<uint16_t> flags = read_flags(reader, kTransferFlags);
@@ -195,26 +203,28 @@ std::string currency_code(uint16_t numeric) {
   return currency ? std::string(currency->code) : std::to_string(numeric);
 }
 
-Result<std::vector<ledger::Account>> parse_accounts(const json& body, size_t items_max) {
+Result<std::vector<ledger::Account>> parse_accounts(const json& body, size_t items_max,
+                                                    UuidV7Generator& ids) {
   Result<const json*> array = require_array(body, items_max);
   if (!array.ok()) return array.error();
   std::vector<ledger::Account> accounts;
   accounts.reserve(body.size());
   for (size_t i = 0; i < body.size(); ++i) {
-    Result<ledger::Account> account = parse_account(body[i], i);
+    Result<ledger::Account> account = parse_account(body[i], i, ids);
     if (!account.ok()) return account.error();
     accounts.push_back(*account);
   }
   return accounts;
 }
 
-Result<std::vector<ledger::Transfer>> parse_transfers(const json& body, size_t items_max) {
+Result<std::vector<ledger::Transfer>> parse_transfers(const json& body, size_t items_max,
+                                                      UuidV7Generator& ids) {
   Result<const json*> array = require_array(body, items_max);
   if (!array.ok()) return array.error();
   std::vector<ledger::Transfer> transfers;
   transfers.reserve(body.size());
   for (size_t i = 0; i < body.size(); ++i) {
-    Result<ledger::Transfer> transfer = parse_transfer(body[i], i);
+    Result<ledger::Transfer> transfer = parse_transfer(body[i], i, ids);
     if (!transfer.ok()) return transfer.error();
     transfers.push_back(*transfer);
   }

@@ -10,22 +10,28 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/ids.h"
 #include "ledger/ledger.h"
 #include "ledger/storage.h"
 #include "ledger/types.h"
 
 namespace mpay::api {
 
+// Items without an "id" get a fresh time-ordered one from `ids` (UUIDv7); it comes back in the
+// results. A client that may retry should choose its own ids: only they make a retry idempotent.
+
 // A JSON array of account objects:
 //   {"id": uuid, "currency": "CNY", "kind": "user_wallet", "flags": [...], "code": n, "user_data": n}
-Result<std::vector<ledger::Account>> parse_accounts(const nlohmann::json& body, size_t items_max);
+Result<std::vector<ledger::Account>> parse_accounts(const nlohmann::json& body, size_t items_max,
+                                                    UuidV7Generator& ids);
 
 // A JSON array of transfer objects:
 //   {"id", "debit_account_id", "credit_account_id", "amount", "currency",
 //    "flags": ["linked"|"pending"|"post_pending_transfer"|"void_pending_transfer"],
 //    "pending_id", "timeout_s", "code", "user_data"}
 // Post/void may leave out debit_account_id, credit_account_id, currency and amount.
-Result<std::vector<ledger::Transfer>> parse_transfers(const nlohmann::json& body, size_t items_max);
+Result<std::vector<ledger::Transfer>> parse_transfers(const nlohmann::json& body, size_t items_max,
+                                                      UuidV7Generator& ids);
 
 // [{"id": uuid, "status": "created" | "exists" | <rejection code>}, ...]
 nlohmann::json account_results_json(const std::vector<ledger::EventOutcome>& outcomes);

@@ -12,6 +12,11 @@ namespace {
 using boost::beast::http::verb;
 using nlohmann::json;
 
+struct LedgerRoutes {
+  ledger::Ledger& ledger;
+  UuidV7Generator& ids;
+};
+
 unsigned status_for(const Error& error) {
   if (error.code == "ledger_closed") return 503;
   if (error.code == "too_many_events") return 413;
@@ -41,7 +46,8 @@ Result<std::optional<int64_t>> integer_param(const HttpRequest& request, std::st
   return std::optional<int64_t>(value);
 }
 
-void healthz(ledger::Ledger& ledger, HttpRequest&, Responder respond) {
+void healthz(LedgerRoutes& routes, HttpRequest&, Responder respond) {
+  ledger::Ledger& ledger = routes.ledger;
   ledger::LedgerStats stats = ledger.stats();
   respond(json_response(200, {{"status", "ok"},
                               {"committed_batch", stats.committed_seq},
@@ -50,11 +56,12 @@ void healthz(ledger::Ledger& ledger, HttpRequest&, Responder respond) {
                               {"pending_transfers", stats.pending_transfers}}));
 }
 
-void create_accounts(ledger::Ledger& ledger, HttpRequest& request, Responder respond) {
+void create_accounts(LedgerRoutes& routes, HttpRequest& request, Responder respond) {
+  ledger::Ledger& ledger = routes.ledger;
   Result<json> body = parse_json_body(request.body);
   if (!body.ok()) return respond(error_response(400, body.error()));
   Result<std::vector<ledger::Account>> accounts =
-      parse_accounts(*body, ledger.options().submission_events_max);
+      parse_accounts(*body, ledger.options().submission_events_max, routes.ids);
   if (!accounts.ok()) return respond(error_response(status_for(accounts.error()), accounts.error()));
   Status submitted = ledger.submit_accounts(
       std::move(*accounts), [respond](std::vector<ledger::EventOutcome> outcomes) {
@@ -63,11 +70,12 @@ void create_accounts(ledger::Ledger& ledger, HttpRequest& request, Responder res
   if (!submitted.ok()) respond(error_response(status_for(submitted.error()), submitted.error()));
 }
 
-void create_transfers(ledger::Ledger& ledger, HttpRequest& request, Responder respond) {
+void create_transfers(LedgerRoutes& routes, HttpRequest& request, Responder respond) {
+  ledger::Ledger& ledger = routes.ledger;
   Result<json> body = parse_json_body(request.body);
   if (!body.ok()) return respond(error_response(400, body.error()));
   Result<std::vector<ledger::Transfer>> transfers =
-      parse_transfers(*body, ledger.options().submission_events_max);
+      parse_transfers(*body, ledger.options().submission_events_max, routes.ids);
   if (!transfers.ok()) {
     return respond(error_response(status_for(transfers.error()), transfers.error()));
   }
@@ -78,7 +86,8 @@ void create_transfers(ledger::Ledger& ledger, HttpRequest& request, Responder re
   if (!submitted.ok()) respond(error_response(status_for(submitted.error()), submitted.error()));
 }
 
-void get_account(ledger::Ledger& ledger, HttpRequest& request, Responder respond) {
+void get_account(LedgerRoutes& routes, HttpRequest& request, Responder respond) {
+  ledger::Ledger& ledger = routes.ledger;
   std::optional<Id128> id = path_id(request);
   if (!id) return respond(invalid_path_id());
   std::optional<ledger::AccountState> account = ledger.lookup_account(AccountId(*id));
@@ -86,7 +95,8 @@ void get_account(ledger::Ledger& ledger, HttpRequest& request, Responder respond
   respond(json_response(200, account_json(*account)));
 }
 
-void get_transfer(ledger::Ledger& ledger, HttpRequest& request, Responder respond) {
+void get_transfer(LedgerRoutes& routes, HttpRequest& request, Responder respond) {
+  ledger::Ledger& ledger = routes.ledger;
   std::optional<Id128> id = path_id(request);
   if (!id) return respond(invalid_path_id());
   Result<std::optional<ledger::TransferRecord>> found = ledger.lookup_transfer(TransferId(*id));
@@ -97,7 +107,8 @@ void get_transfer(ledger::Ledger& ledger, HttpRequest& request, Responder respon
   respond(json_response(200, transfer_json(**found)));
 }
 
-void get_account_transfers(ledger::Ledger& ledger, HttpRequest& request, Responder respond) {
+void get_account_transfers(LedgerRoutes& routes, HttpRequest& request, Responder respond) {
+  ledger::Ledger& ledger = routes.ledger;
   std::optional<Id128> id = path_id(request);
   if (!id) return respond(invalid_path_id());
   ledger::HistoryQuery query;
@@ -137,10 +148,11 @@ void get_account_transfers(ledger::Ledger& ledger, HttpRequest& request, Respond
 
 }  // namespace
 
-void add_ledger_routes(Router& router, ledger::Ledger& ledger) {
-  auto bind = [&ledger](void (*handler)(ledger::Ledger&, HttpRequest&, Responder)) {
-    return [&ledger, handler](HttpRequest& request, Responder respond) {
-      handler(ledger, request, std::move(respond));
+void add_ledger_routes(Router& router, ledger::Ledger& ledger, UuidV7Generator& ids) {
+  auto context = std::make_shared<LedgerRoutes>(LedgerRoutes{ledger, ids});
+  auto bind = [context](void (*handler)(LedgerRoutes&, HttpRequest&, Responder)) {
+    return [context, handler](HttpRequest& request, Responder respond) {
+      handler(*context, request, std::move(respond));
     };
   };
   router.add({verb::get, "/healthz", "", 0, bind(healthz)});

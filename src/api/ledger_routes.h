@@ -12,6 +12,7 @@
 #pragma once
 
 #include "api/router.h"
+#include "core/ids.h"
 #include "ledger/ledger.h"
 
 namespace mpay::api {
@@ -20,6 +21,7 @@ inline constexpr size_t kLedgerBodyBytesMax = 4 * 1024 * 1024;  // 8190 items fi
 inline constexpr uint32_t kHistoryPageDefault = 50;
 inline constexpr uint32_t kHistoryPageMax = 1000;
 
-void add_ledger_routes(Router& router, ledger::Ledger& ledger);
+// `ids` makes ids for items that come without one. Both must outlive the router.
+void add_ledger_routes(Router& router, ledger::Ledger& ledger, UuidV7Generator& ids);
 
 }  // namespace mpay::api

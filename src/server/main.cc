@@ -58,7 +58,8 @@ int run(const std::string& data, const std::string& listen) {
   if (!ledger.ok()) return fail("ledger", ledger.error());
 
   mpay::api::Router router;
-  mpay::api::add_ledger_routes(router, **ledger);
+  mpay::UuidV7Generator ids(clock, random);
+  mpay::api::add_ledger_routes(router, **ledger, ids);
   mpay::api::HttpServerOptions http_options;
   http_options.listen_address = address->host;
   http_options.port = address->port;

@@ -135,6 +135,20 @@ TEST_F(LedgerApiTest, TransfersMoveMoneyAndReadBackAtOnce) {
   EXPECT_EQ(next["data"][0]["id"], transfer_id(2));
 }
 
+TEST_F(LedgerApiTest, ItemsWithoutAnIdGetATimeOrderedIdFromTheServer) {
+  create_three_accounts();
+  json results = post_json("/v1/ledger/transfers", json::array({
+      {{"debit_account_id", kFunding}, {"credit_account_id", kAlice}, {"amount", 5}, {"currency", "CNY"}},
+      {{"debit_account_id", kFunding}, {"credit_account_id", kAlice}, {"amount", 6}, {"currency", "CNY"}}}));
+  ASSERT_EQ(results.size(), 2u);
+  std::string first = results[0]["id"], second = results[1]["id"];
+  EXPECT_EQ(results[0]["status"], "created");
+  EXPECT_EQ(first[14], '7') << "UUID version 7: " << first;
+  EXPECT_LT(first, second) << "ids from one server increase";
+  json t = json::parse(get("/v1/ledger/transfers/" + second).body);
+  EXPECT_EQ(t["amount"], 6);
+}
+
 TEST_F(LedgerApiTest, TwoPhaseTransfersThroughTheApi) {
   create_three_accounts();
   post_json("/v1/ledger/transfers", json::array({{{"id", transfer_id(1)}, {"debit_account_id", kFunding},
