@@ -15,9 +15,22 @@
 #include "api/json_body.h"
 #include "api/ledger_json.h"
 #include "core/check.h"
+#include "core/clock.h"
 #include "core/currency.h"
+#include "core/ids.h"
+#include "core/random.h"
 
 namespace {
+
+// Items without an id get one from the server's generator; a fixed clock and seed keep runs
+// reproducible.
+mpay::UuidV7Generator& id_generator() {
+  static mpay::ManualClock clock(1'700'000'000'000'000'000);
+  static mpay::SeededRandom random(1);
+  static mpay::UuidV7Generator generator(clock, random);
+  return generator;
+}
+
 
 using nlohmann::json;
 namespace ledger = mpay::ledger;
@@ -70,7 +83,7 @@ json transfer_to_json(const ledger::Transfer& t) {
 }
 
 void check_transfers(const json& document) {
-  auto transfers = mpay::api::parse_transfers(document, kItemsMax);
+  auto transfers = mpay::api::parse_transfers(document, kItemsMax, id_generator());
   if (!transfers.ok()) {
     check_item_error(transfers.error());
     return;
@@ -94,13 +107,13 @@ void check_transfers(const json& document) {
     }
     printed.push_back(std::move(item));
   }
-  auto again = mpay::api::parse_transfers(printed, kItemsMax);
+  auto again = mpay::api::parse_transfers(printed, kItemsMax, id_generator());
   MPAY_CHECK(again.ok(), "printed transfers do not parse again");
   MPAY_CHECK(*again == *transfers, "printed transfers parse to different values");
 }
 
 void check_accounts(const json& document) {
-  auto accounts = mpay::api::parse_accounts(document, kItemsMax);
+  auto accounts = mpay::api::parse_accounts(document, kItemsMax, id_generator());
   if (!accounts.ok()) {
     check_item_error(accounts.error());
     return;
@@ -122,7 +135,7 @@ void check_accounts(const json& document) {
     }
     printed.push_back(std::move(item));
   }
-  auto again = mpay::api::parse_accounts(printed, kItemsMax);
+  auto again = mpay::api::parse_accounts(printed, kItemsMax, id_generator());
   MPAY_CHECK(again.ok(), "printed accounts do not parse again");
   MPAY_CHECK(again->size() == accounts->size(), "printed accounts parse to a different count");
   for (size_t i = 0; i < accounts->size(); ++i) {
