@@ -70,7 +70,7 @@ void submit_and_wait(ledger::Ledger& ledger, std::vector<ledger::Account> accoun
 }
 
 EngineRunResult run_engine(const std::string& parent, uint32_t batch_size, uint32_t accounts,
-                           double seconds) {
+                           double seconds, uint32_t pipeline_depth) {
   ScratchDirectory directory(parent);
   SystemClock clock;
   SystemRandom system_random;
@@ -84,6 +84,7 @@ EngineRunResult run_engine(const std::string& parent, uint32_t batch_size, uint3
   options.batch_events_max = std::max<uint32_t>(batch_size, 8190);
   options.submission_events_max = std::max<uint32_t>(batch_size, 1);
   if (batch_size < 8190) options.batch_events_max = batch_size;  // one commit per batch_size events
+  options.pipeline_depth = pipeline_depth;
   auto opened = ledger::Ledger::open(options, **storage, clock);
   if (!opened.ok()) std::abort();
   ledger::Ledger& ledger = **opened;
@@ -279,9 +280,11 @@ int run_ledger_bench(const LedgerBenchOptions& options) {
               "ack p50 ms", "ack p99 ms", "commit us", "events/commit", "proj/s");
   EngineRunResult best;
   for (uint32_t batch_size : {1u, 100u, 1000u, 8000u}) {
+    if (options.only_batch_size != 0 && batch_size != options.only_batch_size) continue;
     EngineRunResult r = run_engine(options.directory, batch_size, options.accounts,
                                    batch_size == 1 ? std::min(2.0, options.seconds_per_run)
-                                                   : options.seconds_per_run);
+                                                   : options.seconds_per_run,
+                                   options.pipeline_depth);
     double tps = static_cast<double>(r.transfers) / r.seconds;
     std::printf("%10u %12llu %14.0f %12.3f %12.3f %12.1f %14.1f %12.0f\n", batch_size,
                 static_cast<unsigned long long>(r.transfers), tps, r.ack_p50_ns / 1e6,

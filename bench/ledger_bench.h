@@ -11,6 +11,8 @@ struct LedgerBenchOptions {
   std::string directory;      // where scratch data goes (removed afterwards)
   uint32_t accounts = 100000;
   double seconds_per_run = 3.0;
+  uint32_t only_batch_size = 0;  // 0 = all of 1, 100, 1000, 8000
+  uint32_t pipeline_depth = 2;
 };
 
 int run_ledger_bench(const LedgerBenchOptions& options);

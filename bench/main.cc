@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   ledger->add_option("--accounts", ledger_options.accounts, "wallet accounts")->check(CLI::Range(2u, 10000000u));
   ledger->add_option("--seconds", ledger_options.seconds_per_run, "seconds per run")->check(CLI::Range(0.5, 600.0));
 
+  ledger->add_option("--batch", ledger_options.only_batch_size, "run only this batch size (1, 100, 1000, 8000)");
+  ledger->add_option("--pipeline-depth", ledger_options.pipeline_depth, "ledger pipeline depth")->check(CLI::Range(1u, 16u));
+
   CLI11_PARSE(app, argc, argv);
   if (ledger->parsed()) return mpay::bench::run_ledger_bench(ledger_options);
   return 0;
