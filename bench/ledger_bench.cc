@@ -31,7 +31,8 @@ struct EngineRunResult {
   int64_t ack_p50_ns = 0;
   int64_t ack_p99_ns = 0;
   double commit_mean_us = 0;
-  double events_per_commit = 0;
+  double events_per_commit = 0;  // events per batch (journal record)
+  double batches_per_commit = 0;  // journal records per store transaction
   double projector_tps = 0;
   uint64_t projector_lag_peak = 0;
   double projector_catch_up_s = 0;
@@ -178,9 +179,11 @@ EngineRunResult run_engine(const std::string& parent, uint32_t batch_size, uint3
   result.ack_p99_ns = latency.percentile_ns(0.99);
   ledger::LedgerStats after_run = ledger.stats();
   uint64_t batches = after_run.batches_committed - before.batches_committed;
-  result.commit_mean_us = batches == 0 ? 0
+  uint64_t commits = after_run.commits - before.commits;
+  result.commit_mean_us = commits == 0 ? 0
       : static_cast<double>(after_run.commit_ns_total - before.commit_ns_total) / 1e3 /
-            static_cast<double>(batches);
+            static_cast<double>(commits);
+  result.batches_per_commit = commits == 0 ? 0 : static_cast<double>(batches) / static_cast<double>(commits);
   result.events_per_commit = batches == 0 ? 0
       : static_cast<double>(after_run.events_committed - before.events_committed) /
             static_cast<double>(batches);
@@ -276,8 +279,9 @@ int run_ledger_bench(const LedgerBenchOptions& options) {
   MemoryResult memory = measure_memory(options.accounts);
 
   std::printf("(a) engine: durable journal batches on SQLite (WAL, synchronous=FULL)\n");
-  std::printf("%10s %12s %14s %12s %12s %12s %14s %12s\n", "batch", "transfers", "transfers/s",
-              "ack p50 ms", "ack p99 ms", "commit us", "events/commit", "proj/s");
+  std::printf("%10s %12s %14s %12s %12s %12s %12s %14s %12s\n", "batch", "transfers",
+              "transfers/s", "ack p50 ms", "ack p99 ms", "commit us", "events/batch",
+              "batches/commit", "proj/s");
   EngineRunResult best;
   for (uint32_t batch_size : {1u, 100u, 1000u, 8000u}) {
     if (options.only_batch_size != 0 && batch_size != options.only_batch_size) continue;
@@ -286,9 +290,10 @@ int run_ledger_bench(const LedgerBenchOptions& options) {
                                                    : options.seconds_per_run,
                                    options.pipeline_depth);
     double tps = static_cast<double>(r.transfers) / r.seconds;
-    std::printf("%10u %12llu %14.0f %12.3f %12.3f %12.1f %14.1f %12.0f\n", batch_size,
+    std::printf("%10u %12llu %14.0f %12.3f %12.3f %12.1f %12.1f %14.2f %12.0f\n", batch_size,
                 static_cast<unsigned long long>(r.transfers), tps, r.ack_p50_ns / 1e6,
-                r.ack_p99_ns / 1e6, r.commit_mean_us, r.events_per_commit, r.projector_tps);
+                r.ack_p99_ns / 1e6, r.commit_mean_us, r.events_per_commit, r.batches_per_commit,
+                r.projector_tps);
     std::printf("%10s projector: peak lag %llu events, caught up %.2f s after the load stopped\n",
                 "", static_cast<unsigned long long>(r.projector_lag_peak), r.projector_catch_up_s);
     std::fflush(stdout);

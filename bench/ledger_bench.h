@@ -12,7 +12,7 @@ struct LedgerBenchOptions {
   uint32_t accounts = 100000;
   double seconds_per_run = 3.0;
   uint32_t only_batch_size = 0;  // 0 = all of 1, 100, 1000, 8000
-  uint32_t pipeline_depth = 2;
+  uint32_t pipeline_depth = 4;
 };
 
 int run_ledger_bench(const LedgerBenchOptions& options);

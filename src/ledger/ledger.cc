@@ -299,55 +299,71 @@ void Ledger::writer_loop() {
 // Committer: make the record durable, publish it, acknowledge.
 
 void Ledger::committer_loop() {
+  std::vector<InFlightBatch> group;
+  std::vector<JournalRecordRef> records;
   while (true) {
-    InFlightBatch in_flight;
+    group.clear();
     {
       std::unique_lock lock(commit_mutex_);
       commit_cv_.wait(lock, [this] { return !to_commit_.empty() || writer_done_; });
       if (to_commit_.empty()) break;
-      in_flight = std::move(to_commit_.front());
-      to_commit_.pop_front();
+      // Everything waiting goes into one store transaction (group commit).
+      while (!to_commit_.empty()) {
+        group.push_back(std::move(to_commit_.front()));
+        to_commit_.pop_front();
+      }
     }
-    const CommittedBatch& batch = *in_flight.batch;
+    records.clear();
+    for (const InFlightBatch& in_flight : group) {
+      records.push_back(JournalRecordRef{in_flight.batch->seq, in_flight.batch->buffer.record()});
+    }
     auto started = SteadyClock::now();
-    Status appended = storage_.journal_append(batch.seq, batch.buffer.record());
+    Status appended = storage_.journal_append(records);
     if (!appended.ok()) {
       fatal(appended.error());
       return;
     }
     commit_ns_total_ += elapsed_ns(started);
-    CommittedBatchPtr committed = in_flight.batch;
-    view_.apply(committed, /*keep_in_tail=*/true);
-    {
-      std::lock_guard lock(project_mutex_);
-      to_project_.push_back(committed);
-    }
-    project_cv_.notify_one();
-    uint64_t tail = view_.tail_events();
-    uint64_t peak = tail_events_peak_.load();
-    while (tail > peak && !tail_events_peak_.compare_exchange_weak(peak, tail)) {
-    }
-    batches_committed_ += 1;
-    events_committed_ += batch.buffer.size();
+    commits_ += 1;
 
-    for (Submission& submission : in_flight.submissions) {
-      std::vector<EventOutcome> outcomes;
-      outcomes.reserve(submission.entry_count);
-      for (size_t i = 0; i < submission.entry_count; ++i) {
-        const JournalEntry& entry = batch.buffer.entry(submission.first_entry + i);
-        outcomes.push_back(EventOutcome{entry.id, entry.result, entry.timestamp});
-      }
-      submission.done(std::move(outcomes));
-    }
+    for (InFlightBatch& in_flight : group) publish(in_flight);
     {
       std::lock_guard lock(submit_mutex_);
-      --in_flight_;
+      in_flight_ -= static_cast<uint32_t>(group.size());
     }
     submit_cv_.notify_one();
   }
   std::lock_guard lock(project_mutex_);
   committer_done_ = true;
   project_cv_.notify_all();
+}
+
+// A durable batch becomes readable (view), goes to the projector, and its submissions complete.
+void Ledger::publish(InFlightBatch& in_flight) {
+  const CommittedBatch& batch = *in_flight.batch;
+  CommittedBatchPtr committed = in_flight.batch;
+  view_.apply(committed, /*keep_in_tail=*/true);
+  {
+    std::lock_guard lock(project_mutex_);
+    to_project_.push_back(committed);
+  }
+  project_cv_.notify_one();
+  uint64_t tail = view_.tail_events();
+  uint64_t peak = tail_events_peak_.load();
+  while (tail > peak && !tail_events_peak_.compare_exchange_weak(peak, tail)) {
+  }
+  batches_committed_ += 1;
+  events_committed_ += batch.buffer.size();
+
+  for (Submission& submission : in_flight.submissions) {
+    std::vector<EventOutcome> outcomes;
+    outcomes.reserve(submission.entry_count);
+    for (size_t i = 0; i < submission.entry_count; ++i) {
+      const JournalEntry& entry = batch.buffer.entry(submission.first_entry + i);
+      outcomes.push_back(EventOutcome{entry.id, entry.result, entry.timestamp});
+    }
+    submission.done(std::move(outcomes));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,6 +515,7 @@ LedgerStats Ledger::stats() const {
   stats.tail_events = view_.tail_events();
   stats.tail_events_peak = tail_events_peak_.load();
   stats.commit_ns_total = commit_ns_total_.load();
+  stats.commits = commits_.load();
   stats.accounts = view_.account_count();
   stats.pending_transfers = view_.pending_count();
   stats.snapshots_written = snapshots_written_.load();

@@ -3,8 +3,9 @@
 // Any thread submits commands (account creations, transfers). One writer thread owns the money
 // state: it takes whatever submissions are waiting (up to batch_events_max events), validates and
 // applies them in order through the StateMachine, and hands the batch, as ONE journal record, to
-// the committer thread, which appends it in ONE store transaction. Only after that commit is
-// durable are the batch's submissions completed. While one batch is being made durable the writer
+// the committer thread, which appends it in ONE store transaction (together with any other batch
+// already waiting: group commit). Only after that commit is durable are the batch's submissions
+// completed. While one batch is being made durable the writer
 // already applies the next (pipelining); a store failure stops everything (fail-stop: the process
 // exits non-zero, because the in-memory state may be ahead of the durable journal).
 //
@@ -46,7 +47,7 @@ struct LedgerOptions {
   uint32_t submission_events_max = 8190;  // events one submission may carry
   uint32_t batch_events_max = 8190;       // events per journal record
   uint32_t batch_linger_us = 0;           // wait this long for more work before cutting a batch
-  uint32_t pipeline_depth = 2;            // batches applied but not yet durable
+  uint32_t pipeline_depth = 4;            // batches applied but not yet durable
   uint64_t id_window_transfers = 1u << 18;
   uint64_t id_filter_capacity = 1u << 24;
   // Events per projection transaction: bigger transactions touch each index page once for more
@@ -81,6 +82,7 @@ struct LedgerStats {
   uint64_t tail_events = 0;         // committed, not yet projected
   uint64_t tail_events_peak = 0;
   uint64_t commit_ns_total = 0;     // time spent in journal appends
+  uint64_t commits = 0;             // store transactions (one may carry several batches)
   uint64_t accounts = 0;
   uint64_t pending_transfers = 0;
   uint64_t snapshots_written = 0;
@@ -138,6 +140,7 @@ class Ledger {
   void start_threads();
   void writer_loop();
   void committer_loop();
+  void publish(InFlightBatch& in_flight);
   void projector_loop();
   void snapshot_loop();
   bool write_snapshot();
@@ -185,6 +188,7 @@ class Ledger {
   std::atomic<uint64_t> projector_busy_ns_{0};
   std::atomic<uint64_t> tail_events_peak_{0};
   std::atomic<uint64_t> commit_ns_total_{0};
+  std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> snapshots_written_{0};
   std::atomic<uint64_t> snapshot_seq_{0};
 

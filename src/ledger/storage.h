@@ -4,7 +4,7 @@
 // Thread-safety: every method may be called from any thread; implementations serialize internally.
 // In practice the ledger calls journal_append from its committer thread, projection_apply from its
 // projector thread, snapshot_save from its snapshotter, and the readers from API threads.
-// Durability: journal_append returns ok only once the record is durable (synced).
+// Durability: journal_append returns ok only once its records are durable (synced).
 #pragma once
 
 #include <cstdint>
@@ -52,6 +52,11 @@ struct ProjectionWrite {
   uint64_t entry_count = 0;  // journal entries covered, for progress reports
 };
 
+struct JournalRecordRef {
+  uint64_t seq = 0;
+  std::span<const std::byte> bytes;
+};
+
 struct StoredSnapshot {
   uint64_t seq = 0;
   std::vector<std::byte> image;
@@ -71,7 +76,10 @@ class LedgerStorage {
 
   // --- journal ---
   virtual Result<uint64_t> journal_last_seq() = 0;  // 0 when empty
-  virtual Status journal_append(uint64_t seq, std::span<const std::byte> record) = 0;
+  // Appends consecutive batch records (seq = last + 1, + 2, ...) in ONE store transaction: all of
+  // them are durable when it returns ok, none if it fails. The committer passes every batch that
+  // is waiting, so one sync serves several batches under load (group commit).
+  virtual Status journal_append(std::span<const JournalRecordRef> records) = 0;
   // Visits batches from_seq..to_seq (inclusive) in order; stops at the first error from `visit`.
   virtual Status journal_read(
       uint64_t from_seq, uint64_t to_seq,

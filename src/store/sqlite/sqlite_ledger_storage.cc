@@ -252,23 +252,39 @@ Result<uint64_t> SqliteLedgerStorage::journal_last_seq() {
   return journal_last_seq_;
 }
 
-Status SqliteLedgerStorage::journal_append(uint64_t seq, std::span<const std::byte> record) {
+Status SqliteLedgerStorage::journal_append(std::span<const ledger::JournalRecordRef> records) {
   std::lock_guard lock(journal_mutex_);
-  if (seq != journal_last_seq_ + 1) {
-    return Error("journal_gap", "batch " + std::to_string(seq) + " after " +
-                                    std::to_string(journal_last_seq_));
+  if (records.empty()) return ok_status();
+  uint64_t expected = journal_last_seq_ + 1;
+  uint64_t bytes = 0;
+  for (const ledger::JournalRecordRef& record : records) {
+    if (record.seq != expected++) {
+      return Error("journal_gap", "batch " + std::to_string(record.seq) + " after " +
+                                      std::to_string(expected - 2));
+    }
+    bytes += record.bytes.size();
   }
-  // A single INSERT in autocommit mode is its own transaction: one fsync of the WAL.
   Result<std::unique_ptr<Statement>> insert =
       journal_db_->prepare("INSERT INTO journal (seq, record) VALUES (?, ?)");
   if (!insert.ok()) return insert.error();
-  Status inserted = (*insert)->bind(1, static_cast<int64_t>(seq)).bind_blob(2, record).run();
-  if (!inserted.ok()) return inserted;
-  journal_last_seq_ = seq;
+  auto insert_all = [&]() -> Status {
+    for (const ledger::JournalRecordRef& record : records) {
+      Status inserted =
+          (*insert)->bind(1, static_cast<int64_t>(record.seq)).bind_blob(2, record.bytes).run();
+      (*insert)->reset();
+      if (!inserted.ok()) return inserted;
+    }
+    return ok_status();
+  };
+  // One record: an INSERT in autocommit mode is its own transaction. Several: one explicit
+  // transaction, so one sync of the WAL makes them all durable.
+  Status appended = records.size() == 1 ? insert_all() : in_transaction(*journal_db_, insert_all);
+  if (!appended.ok()) return appended;
+  journal_last_seq_ = records.back().seq;
   bool checkpoint_due;
   {
     std::lock_guard checkpoint_lock(checkpoint_mutex_);
-    wal_bytes_since_checkpoint_ += record.size();
+    wal_bytes_since_checkpoint_ += bytes;
     checkpoint_due = wal_bytes_since_checkpoint_ >= kCheckpointEveryBytes;
   }
   if (checkpoint_due) checkpoint_cv_.notify_one();  // no wake-up (and context switch) per commit

@@ -39,7 +39,7 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   ~SqliteLedgerStorage() override;
 
   Result<uint64_t> journal_last_seq() override;
-  Status journal_append(uint64_t seq, std::span<const std::byte> record) override;
+  Status journal_append(std::span<const ledger::JournalRecordRef> records) override;
   Status journal_read(
       uint64_t from_seq, uint64_t to_seq,
       const std::function<Status(uint64_t, std::span<const std::byte>)>& visit) override;
