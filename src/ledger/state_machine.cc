@@ -95,7 +95,9 @@ Status StateMachine::begin_batch(uint64_t seq, int64_t timestamp, uint64_t evict
   last_timestamp_ = timestamp - 1;  // the first event of the batch gets exactly `timestamp`
   evict(evictable_seq);
 
-  while (!expiries_.empty() && expiries_.top().expires_at <= timestamp) {
+  size_t expired = 0;
+  while (!expiries_.empty() && expiries_.top().expires_at <= timestamp &&
+         expired < kExpiriesPerBatchMax) {
     Expiry due = expiries_.top();
     expiries_.pop();
     auto it = pending_.find(due.id);
@@ -109,6 +111,7 @@ Status StateMachine::begin_batch(uint64_t seq, int64_t timestamp, uint64_t evict
                "pending balance went negative on expiry");
     pending_.erase(it);
     resolve(due.id, PendingStatus::expired);
+    ++expired;
 
     JournalEntry& entry = out->append();
     entry = make_entry(EntryType::expire_pending);

@@ -28,6 +28,12 @@
 
 namespace mpay::ledger {
 
+// At most this many pending transfers expire at the start of one batch; the rest expire in the
+// next batches (the writer keeps cutting batches while expiries are due, and a post or void after
+// the deadline is refused meanwhile). Part of the journal's meaning: replay relies on it, so
+// changing it needs a new journal version.
+inline constexpr size_t kExpiriesPerBatchMax = 8190;
+
 struct StateMachineOptions {
   uint64_t id_window_transfers = 1u << 18;  // recent ids kept in memory (beyond: filter + archive)
   uint64_t id_filter_capacity = 1u << 24;   // ids the filter is sized for
@@ -63,7 +69,7 @@ class StateMachine {
   LedgerImage image() const;
 
   // Starts batch `seq` at `timestamp` (which must be later than every earlier event): expires due
-  // pending transfers, appending one expire_pending entry each. Ids recorded in batches up to
+  // pending transfers (up to kExpiriesPerBatchMax), appending one expire_pending entry each. Ids recorded in batches up to
   // `evictable_seq` (already in the archive) may leave the in-memory window.
   Status begin_batch(uint64_t seq, int64_t timestamp, uint64_t evictable_seq,
                      JournalBatchBuffer* out);

@@ -846,6 +846,33 @@ TEST_F(StateMachineTest, ExpiriesComeInDeadlineOrderWithConsecutiveTimestamps) {
   EXPECT_EQ(machine_.pending_count(), 1u);
 }
 
+TEST_F(StateMachineTest, AtMostABatchWorthOfExpiriesPerBatchTheRestInTheNext) {
+  open_standard_accounts();
+  const size_t pending_total = kExpiriesPerBatchMax + 10;
+  begin();
+  const int64_t created_at = now_;
+  for (size_t done = 0; done < pending_total; done += 4000) {
+    std::vector<Transfer> holds;
+    for (size_t i = done; i < std::min(pending_total, done + 4000); ++i) {
+      holds.push_back(make_pending(1000 + i, kSource, kSink, 1, 1));
+    }
+    for (R r : transfers(holds)) ASSERT_EQ(r, R::created);
+  }
+  end();
+  begin_at(created_at + 2 * kSecond);
+  EXPECT_EQ(out_.size(), kExpiriesPerBatchMax);
+  end();
+  EXPECT_EQ(machine_.pending_count(), 10u);
+  // The rest are still due (the writer cuts another batch for them) and expire in the next one.
+  ASSERT_TRUE(machine_.next_expiry().has_value());
+  EXPECT_LE(*machine_.next_expiry(), created_at + 2 * kSecond);
+  begin();
+  EXPECT_EQ(out_.size(), 10u);
+  end();
+  EXPECT_EQ(machine_.pending_count(), 0u);
+  EXPECT_TRUE(balances_are(kSource, balance_of(0, 0, 0, 0)));
+}
+
 TEST_F(StateMachineTest, PendingWithoutTimeoutNeverExpires) {
   open_standard_accounts();
   ASSERT_EQ(transfer(make_pending(100, kSource, kSink, 100)), R::created);
