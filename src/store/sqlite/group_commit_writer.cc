@@ -1,0 +1,97 @@
+#include "store/sqlite/group_commit_writer.h"
+
+#include <pthread.h>
+
+#include <vector>
+
+namespace mpay::store::sqlite {
+
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqliteDatabase> db, Options options)
+    : db_(std::move(db)), options_(options) {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-group-commit");
+    run();
+  });
+}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  thread_.join();
+}
+
+Status GroupCommitWriter::execute(Work work) {
+  auto unit = std::make_shared<Unit>();
+  unit->work = std::move(work);
+  std::unique_lock lock(mutex_);
+  if (stopping_) return Error("store_busy", "the store is shutting down");
+  if (queue_.size() >= options_.queue_max) return Error("store_busy", "too many writes waiting");
+  queue_.push_back(unit);
+  work_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return unit->done; });
+  return unit->status;
+}
+
+void GroupCommitWriter::run() {
+  std::vector<std::shared_ptr<Unit>> group;
+  while (true) {
+    group.clear();
+    {
+      std::unique_lock lock(mutex_);
+      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      while (!queue_.empty() && group.size() < options_.units_per_commit_max) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Status begun = db_->begin();
+    if (begun.ok()) {
+      for (const std::shared_ptr<Unit>& unit : group) {
+        Status savepoint = db_->exec("SAVEPOINT unit");
+        if (!savepoint.ok()) {
+          unit->status = savepoint;
+          continue;
+        }
+        unit->status = unit->work(*db_);
+        if (unit->status.ok()) {
+          unit->status = db_->exec("RELEASE unit");
+        } else {
+          (void)db_->exec("ROLLBACK TO unit");
+          (void)db_->exec("RELEASE unit");
+        }
+      }
+      Status committed = db_->commit();
+      if (!committed.ok()) {
+        (void)db_->rollback();
+        for (const std::shared_ptr<Unit>& unit : group) {
+          if (unit->status.ok()) unit->status = committed;
+        }
+      }
+    } else {
+      for (const std::shared_ptr<Unit>& unit : group) unit->status = begun;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      for (const std::shared_ptr<Unit>& unit : group) unit->done = true;
+      commits_ += 1;
+      units_ += group.size();
+    }
+    done_cv_.notify_all();
+  }
+}
+
+uint64_t GroupCommitWriter::commits() const {
+  std::lock_guard lock(mutex_);
+  return commits_;
+}
+
+uint64_t GroupCommitWriter::units() const {
+  std::lock_guard lock(mutex_);
+  return units_;
+}
+
+}  // namespace mpay::store::sqlite

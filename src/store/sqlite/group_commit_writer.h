@@ -1,0 +1,69 @@
+// Group commit for the ordinary tables: many callers' small writes share one SQLite transaction
+// (and so one sync), the way the ledger's committer shares one sync between batches.
+//
+// A caller hands a unit of work (a function that runs statements on the writer's connection) and
+// blocks until the transaction holding it is durable. The writer thread takes every unit waiting
+// (up to units_per_commit_max), runs each inside its own SAVEPOINT — a unit that fails is rolled
+// back alone and reports its own error, the others commit — then commits once and wakes every
+// caller. A failed COMMIT fails every unit of that transaction (nothing of it is durable).
+//
+// Thread-safe. Units run on the writer thread, one at a time: they must be short, must not block
+// and must not call execute() themselves.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/error.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace mpay::store::sqlite {
+
+class GroupCommitWriter {
+ public:
+  using Work = std::function<Status(SqliteDatabase&)>;
+
+  struct Options {
+    size_t units_per_commit_max = 4096;
+    size_t queue_max = 65536;  // callers beyond this get "store_busy"
+  };
+
+  GroupCommitWriter(std::unique_ptr<SqliteDatabase> db, Options options);
+  ~GroupCommitWriter();  // finishes what is queued, then stops
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+
+  // Runs `work` in the next group transaction and returns its status once that transaction is
+  // durable (or failed). Errors: the work's own error, a store_error from COMMIT, store_busy.
+  Status execute(Work work);
+
+  uint64_t commits() const;
+  uint64_t units() const;
+
+ private:
+  struct Unit {
+    Work work;
+    Status status;
+    bool done = false;
+  };
+
+  void run();
+
+  std::unique_ptr<SqliteDatabase> db_;
+  Options options_;
+  mutable std::mutex mutex_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<std::shared_ptr<Unit>> queue_;
+  bool stopping_ = false;
+  uint64_t commits_ = 0;
+  uint64_t units_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace mpay::store::sqlite

@@ -1,0 +1,75 @@
+// Group commit for ordinary tables: concurrent callers share transactions, a failing unit is
+// rolled back alone, and everything acknowledged is there after reopening.
+#include "store/sqlite/group_commit_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "support/temp_directory.h"
+
+namespace mpay::store::sqlite {
+namespace {
+
+std::unique_ptr<SqliteDatabase> open_db(const std::string& path) {
+  auto db = SqliteDatabase::open(path, OpenOptions{});
+  EXPECT_TRUE(db.ok());
+  return std::move(*db);
+}
+
+int64_t count_rows(const std::string& path) {
+  auto db = open_db(path);
+  auto select = db->prepare("SELECT count(*) FROM items");
+  EXPECT_TRUE(select.ok());
+  EXPECT_TRUE((*select)->step().ok());
+  return (*select)->column_int64(0);
+}
+
+TEST(GroupCommitWriter, ConcurrentWritersShareTransactionsAndFailuresStayAlone) {
+  testing::TempDirectory directory;
+  std::string path = directory.path() + "/items.db";
+  {
+    auto db = open_db(path);
+    ASSERT_TRUE(db->exec("CREATE TABLE items (id INTEGER PRIMARY KEY, value TEXT NOT NULL)").ok());
+  }
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 200;
+  std::atomic<int> failures_seen{0};
+  {
+    GroupCommitWriter writer(open_db(path), {});
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          int64_t id = t * kPerThread + i;
+          // Every tenth unit inserts its row and then fails: its row must not survive.
+          bool fail = i % 10 == 9;
+          Status status = writer.execute([id, fail](SqliteDatabase& db) -> Status {
+            auto insert = db.prepare("INSERT INTO items (id, value) VALUES (?, 'x')");
+            if (!insert.ok()) return insert.error();
+            Status inserted = (*insert)->bind(1, id).run();
+            if (!inserted.ok()) return inserted;
+            if (fail) return Error("test_failure", "deliberate");
+            return ok_status();
+          });
+          if (fail) {
+            EXPECT_EQ(status.ok() ? "" : status.error().code, "test_failure");
+            ++failures_seen;
+          } else {
+            EXPECT_TRUE(status.ok());
+          }
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(writer.units(), static_cast<uint64_t>(kThreads * kPerThread));
+    EXPECT_LT(writer.commits(), writer.units()) << "no two units ever shared a transaction";
+  }
+  EXPECT_EQ(failures_seen.load(), kThreads * kPerThread / 10);
+  EXPECT_EQ(count_rows(path), kThreads * kPerThread * 9 / 10);
+}
+
+}  // namespace
+}  // namespace mpay::store::sqlite
