@@ -3,7 +3,8 @@
 // Every write is durable when it returns ok (implementations group-commit concurrent writes).
 // Reads see every write that returned before them. Thread-safe; calls block.
 // "Not found" is an empty optional, never an error; errors are storage failures ("store_error")
-// or a broken uniqueness rule ("already_exists").
+// or a broken uniqueness rule ("already_exists"); an update_* of a record that does not exist
+// returns "not_found".
 #pragma once
 
 #include <optional>

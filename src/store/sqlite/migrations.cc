@@ -16,7 +16,117 @@ constexpr std::array kJournalMigrations{
     )sql"},
 };
 
-constexpr std::array<Migration, 0> kMainMigrations{};
+// Version 1 is reserved for the idempotency table (added on another branch). migrate() applies
+// every version above the newest applied one, so versions need not be contiguous.
+constexpr std::array kMainMigrations{
+    Migration{2, "wallet", R"sql(
+      -- Wallet users. Personal data only sealed (AEAD) or as a keyed digest; see wallet_records.h.
+      CREATE TABLE users (
+        id                  BLOB PRIMARY KEY CHECK (length(id) = 16),
+        phone_digest        BLOB NOT NULL UNIQUE CHECK (length(phone_digest) = 32),
+        phone_key_id        INTEGER NOT NULL,
+        phone_sealed        BLOB NOT NULL,
+        wallet_account_id   BLOB NOT NULL UNIQUE CHECK (length(wallet_account_id) = 16),
+        currency            INTEGER NOT NULL CHECK (currency BETWEEN 0 AND 65535),
+        kyc_level           INTEGER NOT NULL CHECK (kyc_level BETWEEN 0 AND 2),
+        status              TEXT NOT NULL CHECK (status IN ('active', 'frozen')),
+        full_name_sealed    BLOB NOT NULL,
+        document_type       TEXT NOT NULL,
+        document_sealed     BLOB NOT NULL,
+        document_masked     TEXT NOT NULL,
+        birth_date          TEXT NOT NULL,
+        pin_key_id          INTEGER NOT NULL,
+        pin_digest          BLOB NOT NULL CHECK (length(pin_digest) = 32),
+        pin_failures        INTEGER NOT NULL,
+        pin_locked_until_ns INTEGER NOT NULL,
+        created_at_ns       INTEGER NOT NULL
+      ) STRICT;
+
+      -- One outstanding one-time code per phone and purpose.
+      CREATE TABLE otp_challenges (
+        phone_digest  BLOB NOT NULL CHECK (length(phone_digest) = 32),
+        purpose       TEXT NOT NULL,
+        code_digest   BLOB NOT NULL CHECK (length(code_digest) = 32),
+        expires_at_ns INTEGER NOT NULL,
+        attempts      INTEGER NOT NULL,
+        consumed      INTEGER NOT NULL CHECK (consumed IN (0, 1)),
+        PRIMARY KEY (phone_digest, purpose)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Fixed-window event counters; rows of past windows are deleted lazily.
+      CREATE TABLE rate_counters (
+        key             TEXT NOT NULL,
+        window_start_ns INTEGER NOT NULL,
+        window_end_ns   INTEGER NOT NULL,
+        count           INTEGER NOT NULL,
+        PRIMARY KEY (key, window_start_ns)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX rate_counters_by_end ON rate_counters (window_end_ns);
+
+      CREATE TABLE sessions (
+        token_digest  BLOB PRIMARY KEY CHECK (length(token_digest) = 32),
+        user_id       BLOB NOT NULL CHECK (length(user_id) = 16),
+        device_digest BLOB NOT NULL CHECK (length(device_digest) = 32),
+        created_at_ns INTEGER NOT NULL,
+        expires_at_ns INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+
+      CREATE TABLE devices (
+        user_id       BLOB NOT NULL CHECK (length(user_id) = 16),
+        device_digest BLOB NOT NULL CHECK (length(device_digest) = 32),
+        first_seen_ns INTEGER NOT NULL,
+        PRIMARY KEY (user_id, device_digest)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Sealed notes can be a few hundred bytes: an ordinary rowid table suits them better.
+      CREATE TABLE transfer_notes (
+        transfer_id BLOB PRIMARY KEY CHECK (length(transfer_id) = 16),
+        note_sealed BLOB NOT NULL
+      ) STRICT;
+
+      CREATE TABLE bank_accounts (
+        id                 BLOB PRIMARY KEY CHECK (length(id) = 16),
+        user_id            BLOB NOT NULL CHECK (length(user_id) = 16),
+        bank_code          TEXT NOT NULL,
+        bank_account_token TEXT NOT NULL,
+        masked_number      TEXT NOT NULL,
+        created_at_ns      INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX bank_accounts_by_user ON bank_accounts (user_id, created_at_ns);
+
+      CREATE TABLE bank_orders (
+        reference          TEXT PRIMARY KEY,
+        kind               TEXT NOT NULL CHECK (kind IN ('top_up', 'withdrawal')),
+        user_id            BLOB NOT NULL CHECK (length(user_id) = 16),
+        bank_account_id    BLOB NOT NULL CHECK (length(bank_account_id) = 16),
+        amount_minor       INTEGER NOT NULL,
+        currency           INTEGER NOT NULL CHECK (currency BETWEEN 0 AND 65535),
+        ledger_transfer_id BLOB NOT NULL CHECK (length(ledger_transfer_id) = 16),
+        status             TEXT NOT NULL
+                           CHECK (status IN ('pending', 'confirmed', 'declined', 'timed_out')),
+        decline_code       TEXT NOT NULL,
+        created_at_ns      INTEGER NOT NULL,
+        updated_at_ns      INTEGER NOT NULL
+      ) STRICT;
+      -- Only pending orders are indexed: the sweeper asks for them, the rest stay out of the way.
+      CREATE INDEX bank_orders_pending ON bank_orders (created_at_ns) WHERE status = 'pending';
+
+      -- Append-only, hash-chained (see sqlite_wallet_repository.h).
+      CREATE TABLE audit_log (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_ns          INTEGER NOT NULL,
+        actor          TEXT NOT NULL,
+        action         TEXT NOT NULL,
+        target         TEXT NOT NULL,
+        remote_address TEXT NOT NULL,
+        request_id     TEXT NOT NULL,
+        details        TEXT NOT NULL,
+        prev_hash      BLOB NOT NULL CHECK (length(prev_hash) = 32),
+        hash           BLOB NOT NULL CHECK (length(hash) = 32)
+      ) STRICT;
+    )sql"},
+};
 
 constexpr std::array kProjectionMigrations{
     Migration{1, "ledger projections", R"sql(
