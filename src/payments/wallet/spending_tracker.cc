@@ -78,12 +78,23 @@ void SpendingTracker::release(const UserId& user, int64_t amount_minor, int64_t 
   if (usage.month == month_of(reserved_at_ns)) usage.month_minor -= amount_minor;
 }
 
-void SpendingTracker::add_past(const UserId& user, int64_t amount_minor, int64_t at_ns,
-                               int64_t now_ns) {
+bool SpendingTracker::is_loaded(const UserId& user) {
+  std::lock_guard lock(mutex_);
+  auto found = usage_.find(user.value());
+  return found != usage_.end() && found->second.loaded;
+}
+
+void SpendingTracker::load(const UserId& user,
+                           const std::vector<std::pair<int64_t, int64_t>>& amount_at_ns,
+                           int64_t now_ns) {
   std::lock_guard lock(mutex_);
   Usage& usage = current(user, now_ns);
-  if (day_of(at_ns) == usage.day) usage.day_minor += amount_minor;
-  if (month_of(at_ns) == usage.month) usage.month_minor += amount_minor;
+  if (usage.loaded) return;
+  for (const auto& [amount_minor, at_ns] : amount_at_ns) {
+    if (day_of(at_ns) == usage.day) usage.day_minor += amount_minor;
+    if (month_of(at_ns) == usage.month) usage.month_minor += amount_minor;
+  }
+  usage.loaded = true;
 }
 
 Spending SpendingTracker::spending(const UserId& user, int64_t now_ns) {

@@ -1,9 +1,9 @@
 // What each user has spent today and this month, for the KYC limits, kept in memory.
 //
 // A payment first reserves its amount (atomically checked against the limits), then either
-// confirms it (the ledger moved the money) or releases it (it did not). The totals are rebuilt at
-// start-up from the movement records, counting payments whose outcome was not yet recorded as if
-// they had succeeded: after a crash a limit can only be stricter, never looser.
+// keeps it (the ledger moved the money) or releases it (it did not). After a restart a user's
+// totals are rebuilt from the ledger the first time they pay (spending_history.h): the ledger is
+// the truth, so a limit survives a crash exactly.
 // Days and months are calendar periods in the service's configured time zone.
 // Thread-safe.
 #pragma once
@@ -12,6 +12,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "payments/wallet/wallet_options.h"
@@ -32,8 +34,11 @@ class SpendingTracker {
   // limit_monthly_exceeded. Nothing is reserved on error.
   Status reserve(const UserId& user, int64_t amount_minor, const KycLimits& limits, int64_t now_ns);
   void release(const UserId& user, int64_t amount_minor, int64_t reserved_at_ns);
-  // Adds a past outgoing payment (start-up).
-  void add_past(const UserId& user, int64_t amount_minor, int64_t at_ns, int64_t now_ns);
+  // Whether the user's past payments of this month were added since the process started.
+  bool is_loaded(const UserId& user);
+  // Adds the past outgoing payments of the current month and marks the user loaded.
+  void load(const UserId& user, const std::vector<std::pair<int64_t, int64_t>>& amount_at_ns,
+            int64_t now_ns);
 
   Spending spending(const UserId& user, int64_t now_ns);
 
@@ -49,6 +54,7 @@ class SpendingTracker {
     int64_t month = -1;
     int64_t day_minor = 0;
     int64_t month_minor = 0;
+    bool loaded = false;
   };
   Usage& current(const UserId& user, int64_t now_ns);
 

@@ -16,7 +16,10 @@
 #include "ledger/ledger.h"
 #include "notify/sms_sender.h"
 #include "payments/bank/bank_connector.h"
+#include "payments/wallet/background_worker.h"
+#include "payments/wallet/session_cache.h"
 #include "payments/wallet/spending_tracker.h"
+#include "payments/wallet/user_directory.h"
 #include "payments/wallet/wallet_options.h"
 #include "payments/wallet/wallet_repository.h"
 #include "security/key_ring.h"
@@ -26,17 +29,25 @@
 namespace mpay::wallet {
 
 // Serializes the commands of one user (limits checks and PIN counters must not interleave),
-// while different users proceed in parallel. Striped: two users may share a stripe.
+// while different users proceed in parallel. Striped: two users may share a stripe. Phones have
+// their own stripes; the order is always a user's lock first, then a phone's, never the reverse.
 class UserLocks {
  public:
-  std::mutex& of(const UserId& user) { return stripes_[Id128Hash{}(user.value()) % stripes_.size()]; }
+  std::mutex& of(const UserId& user) { return users_[Id128Hash{}(user.value()) % users_.size()]; }
+  // For one-time codes and sign-up, which know the phone before (or without) the user.
+  std::mutex& of_phone(const Digest& phone_digest) {
+    return phones_[DigestHash{}(phone_digest) % phones_.size()];
+  }
 
  private:
-  std::array<std::mutex, 1024> stripes_;
+  std::array<std::mutex, 1024> users_;
+  std::array<std::mutex, 256> phones_;
 };
 
 struct WalletContext {
   WalletRepository& repository;
+  UserDirectory& users;
+  SessionCache& sessions;
   ledger::Ledger& ledger;
   const security::KeyRing& lookup_keys;  // phone digests
   const security::KeyRing& token_keys;   // session token and one-time code digests
@@ -52,6 +63,7 @@ struct WalletContext {
   const WalletOptions& options;
   SpendingTracker& spending;
   UserLocks& locks;
+  BackgroundWorker& background;  // blocking follow-ups of bank answers
   Currency currency;
   AccountId bank_clearing_account;  // where top-ups come from and withdrawals go
 };
