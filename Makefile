@@ -28,6 +28,7 @@ test: build
 
 bench: build
 	@./$(BUILD_DIR)/mpay-bench ledger
+	@./$(BUILD_DIR)/mpay-bench http
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build directory.
 sanitize:
