@@ -37,7 +37,13 @@ constexpr std::array<std::string_view, ledger::kAccountKindMax + 1> kAccountKind
 constexpr std::array<std::string_view, 5> kPendingStatuses{"", "pending", "posted", "voided",
                                                            "expired"};
 
-std::string item_prefix(size_t index) { return "[" + std::to_string(index) + "]"; }
+// Built by appending: GCC 12 at -O3 reports a false -Wrestrict on "[" + std::string + "]".
+std::string item_prefix(size_t index) {
+  std::string prefix = "[";
+  prefix += std::to_string(index);
+  prefix += ']';
+  return prefix;
+}
 
 Result<const json*> require_array(const json& body, size_t items_max) {
   if (!body.is_array()) return Error("json_wrong_type", "expected a JSON array of items");
