@@ -16,7 +16,24 @@ constexpr std::array kJournalMigrations{
     )sql"},
 };
 
-constexpr std::array<Migration, 0> kMainMigrations{};
+constexpr std::array kMainMigrations{
+    Migration{1, "idempotency keys", R"sql(
+      -- Idempotency-Key records (src/api/idempotency.h): the request that claimed the key (as a
+      -- SHA-256 digest) and, once it completed, the response to replay. Kept for 24 hours.
+      CREATE TABLE idempotency_keys (
+        scope          TEXT NOT NULL,     -- the authenticated principal
+        key            TEXT NOT NULL,
+        request_digest BLOB NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ('in_progress', 'completed')),
+        status         INTEGER NOT NULL DEFAULT 0,
+        content_type   TEXT NOT NULL DEFAULT '',
+        body           BLOB NOT NULL DEFAULT x'',
+        created_at_ns  INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at_ns);
+    )sql"},
+};
 
 constexpr std::array kProjectionMigrations{
     Migration{1, "ledger projections", R"sql(
