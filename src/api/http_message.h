@@ -37,6 +37,9 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;  // peer IP address, without the port
   std::string request_id;      // the X-Request-Id echoed on the response
+  // Who is calling, as the server's authorize callback established it (e.g. "operator"); empty
+  // for public routes. Idempotency keys are scoped by it.
+  std::string principal;
   // The raw request headers. Valid during the handler call only: copy what must outlive it.
   const boost::beast::http::fields* headers = nullptr;
 

@@ -42,10 +42,11 @@ struct HttpServerOptions {
   size_t connections_max = 10000;     // further connections are closed right after accept
 };
 
-// nullopt = allowed. Otherwise the Error is sent to the client: a code starting with "forbidden"
-// gives 403, any other code 401. Never called for routes whose scope is "".
+// nullopt = allowed; the callback may then set request.principal to name the caller. Otherwise
+// the Error is sent to the client: a code starting with "forbidden" gives 403, any other code 401.
+// Never called for routes whose scope is "".
 using Authorize =
-    std::function<std::optional<mpay::Error>(const HttpRequest& request, const std::string& scope)>;
+    std::function<std::optional<mpay::Error>(HttpRequest& request, const std::string& scope)>;
 
 // Called once per answered request, when the response is complete and about to be written (so the
 // duration excludes the client's reading speed). `route` is null when no route matched (404, 405)

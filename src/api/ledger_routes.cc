@@ -156,8 +156,10 @@ void add_ledger_routes(Router& router, ledger::Ledger& ledger, UuidV7Generator& 
     };
   };
   router.add({verb::get, "/healthz", "", 0, bind(healthz)});
-  router.add({verb::post, "/v1/ledger/accounts", kOperatorScope, kLedgerBodyBytesMax, bind(create_accounts)});
-  router.add({verb::post, "/v1/ledger/transfers", kOperatorScope, kLedgerBodyBytesMax, bind(create_transfers)});
+  router.add({verb::post, "/v1/ledger/accounts", kOperatorScope, kLedgerBodyBytesMax,
+              bind(create_accounts), /*idempotent=*/true});
+  router.add({verb::post, "/v1/ledger/transfers", kOperatorScope, kLedgerBodyBytesMax,
+              bind(create_transfers), /*idempotent=*/true});
   router.add({verb::get, "/v1/ledger/accounts/{id}", kOperatorScope, 0, bind(get_account)});
   router.add({verb::get, "/v1/ledger/transfers/{id}", kOperatorScope, 0, bind(get_transfer)});
   router.add({verb::get, "/v1/ledger/accounts/{id}/transfers", kOperatorScope, 0,

@@ -7,7 +7,8 @@
 //   GET  /v1/ledger/transfers/{id}                 operator: a transfer
 //   GET  /v1/ledger/accounts/{id}/transfers        operator: history, ?limit=&after=&order=
 //
-// POSTs answer 200 with one result per item, in order, once the batch holding them is durable.
+// POSTs answer 200 with one result per item, in order, once the batch holding them is durable;
+// they are declared idempotent (Idempotency-Key, api/idempotency.h).
 // docs/api.md describes requests and responses. The Ledger must outlive the router.
 #pragma once
 

@@ -17,7 +17,7 @@ std::array<unsigned char, 32> digest_of(std::string_view text) {
 OperatorTokenAuthorizer::OperatorTokenAuthorizer(const std::string& token)
     : token_digest_(digest_of(token)) {}
 
-std::optional<Error> OperatorTokenAuthorizer::operator()(const HttpRequest& request,
+std::optional<Error> OperatorTokenAuthorizer::operator()(HttpRequest& request,
                                                          const std::string& scope) const {
   if (scope != kOperatorScope) return Error("forbidden_scope", "unknown authorization scope");
   std::optional<std::string_view> header = request.header("Authorization");
@@ -30,6 +30,7 @@ std::optional<Error> OperatorTokenAuthorizer::operator()(const HttpRequest& requ
   if (CRYPTO_memcmp(presented.data(), token_digest_.data(), presented.size()) != 0) {
     return Error("invalid_token", "the operator token is not valid");
   }
+  request.principal = kOperatorPrincipal;
   return std::nullopt;
 }
 

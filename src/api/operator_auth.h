@@ -16,12 +16,13 @@
 namespace mpay::api {
 
 inline constexpr const char* kOperatorScope = "operator";
+inline constexpr const char* kOperatorPrincipal = "operator";
 
 class OperatorTokenAuthorizer {
  public:
   explicit OperatorTokenAuthorizer(const std::string& token);
-  // For HttpServer's Authorize callback.
-  std::optional<Error> operator()(const HttpRequest& request, const std::string& scope) const;
+  // For HttpServer's Authorize callback; on success sets request.principal to kOperatorPrincipal.
+  std::optional<Error> operator()(HttpRequest& request, const std::string& scope) const;
 
  private:
   std::array<unsigned char, 32> token_digest_;

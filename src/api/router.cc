@@ -90,6 +90,14 @@ void Router::add(Route route) {
   segments_.push_back(std::move(segments));
 }
 
+void Router::wrap_handlers(const std::function<Handler(const Route&, Handler)>& wrap) {
+  for (Route& route : routes_) {
+    Handler wrapped = wrap(route, std::move(route.handler));
+    MPAY_CHECK(static_cast<bool>(wrapped), "wrap_handlers() returned an empty handler");
+    route.handler = std::move(wrapped);
+  }
+}
+
 RouteMatch Router::match(boost::beast::http::verb method, std::string_view path) const {
   RouteMatch result;
   if (path.empty() || path.front() != '/') return result;

@@ -8,15 +8,16 @@
 // pattern only under other methods is "method not allowed", one that matches nothing is "not
 // found".
 //
-// Threads: add() before handing the router to a server; afterwards the router is read-only and
-// match()/routes() may be called from any thread. Route addresses stay stable for the router's
-// life. A malformed pattern or a duplicate (same method, same pattern shape) is a programmer error
-// and aborts (MPAY_CHECK).
+// Threads: add() and wrap_handlers() before handing the router to a server; afterwards the
+// router is read-only and match()/routes() may be called from any thread. Route addresses stay
+// stable for the router's life. A malformed pattern or a duplicate (same method, same pattern
+// shape) is a programmer error and aborts (MPAY_CHECK).
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ struct Route {
   // Largest request body this route accepts; 0 = no body. The server's own cap still applies.
   size_t body_bytes_max = 0;
   Handler handler;
+  // Honours the Idempotency-Key header (api/idempotency.h); the route table wraps the handler.
+  // Every POST route sets it: the OpenAPI test checks.
+  bool idempotent = false;
 };
 
 enum class RouteMatchKind { found, path_not_found, method_not_allowed };
@@ -53,6 +57,9 @@ class Router {
   RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
   // Every route in the order added.
   const std::deque<Route>& routes() const { return routes_; }
+  // Replaces each route's handler with wrap(route, handler): how the route table applies layers
+  // that depend on a route's declared properties (idempotency). Call before serving.
+  void wrap_handlers(const std::function<Handler(const Route& route, Handler handler)>& wrap);
 
  private:
   struct Segment {

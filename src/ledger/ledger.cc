@@ -301,6 +301,7 @@ void Ledger::writer_loop() {
 void Ledger::committer_loop() {
   std::vector<InFlightBatch> group;
   std::vector<JournalRecordRef> records;
+  std::vector<uint32_t> batch_events;
   while (true) {
     group.clear();
     {
@@ -323,8 +324,16 @@ void Ledger::committer_loop() {
       fatal(appended.error());
       return;
     }
-    commit_ns_total_ += elapsed_ns(started);
+    uint64_t commit_ns = static_cast<uint64_t>(elapsed_ns(started));
+    commit_ns_total_ += commit_ns;
     commits_ += 1;
+    if (options_.on_commit) {
+      batch_events.clear();
+      for (const InFlightBatch& in_flight : group) {
+        batch_events.push_back(static_cast<uint32_t>(in_flight.batch->buffer.size()));
+      }
+      options_.on_commit(batch_events, commit_ns);
+    }
 
     for (InFlightBatch& in_flight : group) publish(in_flight);
     {
@@ -520,6 +529,10 @@ LedgerStats Ledger::stats() const {
   stats.pending_transfers = view_.pending_count();
   stats.snapshots_written = snapshots_written_.load();
   stats.snapshot_seq = snapshot_seq_.load();
+  {
+    std::lock_guard lock(submit_mutex_);
+    stats.queued_events = queued_events_;
+  }
   return stats;
 }
 

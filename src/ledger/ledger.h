@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -60,6 +61,10 @@ struct LedgerOptions {
   // Called on a store failure after logging it, before the process exits with status 3 (the
   // in-memory state may be ahead of the durable journal, so continuing is never an option).
   std::function<void(const Error&)> on_fatal;
+  // Called by the committer thread after each durable store transaction, before the completions
+  // of its batches run: the number of events in each batch the transaction carried and how long
+  // the append took. For metrics; must be quick and must not call into the ledger.
+  std::function<void(std::span<const uint32_t> batch_events, uint64_t commit_ns)> on_commit;
   std::shared_ptr<spdlog::logger> logger;  // default: spdlog's default logger
 };
 
@@ -87,6 +92,7 @@ struct LedgerStats {
   uint64_t pending_transfers = 0;
   uint64_t snapshots_written = 0;
   uint64_t snapshot_seq = 0;
+  uint64_t queued_events = 0;       // submitted, not yet taken into a batch by the writer
 };
 
 class Ledger {
@@ -155,7 +161,7 @@ class Ledger {
   CommittedView view_;
 
   // Submissions: any thread -> writer.
-  std::mutex submit_mutex_;
+  mutable std::mutex submit_mutex_;  // mutable: stats() reads queued_events_ under it
   std::condition_variable submit_cv_;
   std::deque<Submission> submissions_;
   uint64_t queued_events_ = 0;

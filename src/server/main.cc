@@ -1,4 +1,4 @@
-// mpayd: the mpay server. Wiring only: data directory, store, ledger, HTTP, signals.
+// mpayd: the mpay server. Wiring only: data directory, store, ledger, metrics, HTTP, signals.
 //
 //   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL]
 //
@@ -14,8 +14,13 @@
 #include <cstdio>
 #include <thread>
 
-#include "api/ledger_routes.h"
+#include "api/api_routes.h"
+#include "api/http_metrics.h"
 #include "api/http_server.h"
+#include "api/idempotency.h"
+#include "api/ledger_metrics.h"
+#include "api/ledger_routes.h"
+#include "api/metrics.h"
 #include "api/operator_auth.h"
 #include "api/router.h"
 #include "core/clock.h"
@@ -24,6 +29,7 @@
 #include "server/listen_address.h"
 #include "server/operator_token.h"
 #include "store/data_directory_lock.h"
+#include "store/sqlite/sqlite_idempotency_store.h"
 #include "store/sqlite/sqlite_ledger_storage.h"
 
 namespace {
@@ -54,18 +60,29 @@ int run(const std::string& data, const std::string& listen) {
 
   auto storage = mpay::store::sqlite::SqliteLedgerStorage::open({data}, clock);
   if (!storage.ok()) return fail("store", storage.error());
-  auto ledger = mpay::ledger::Ledger::open({}, **storage, clock);
+  // Declared before the ledger: closing the ledger completes requests, which store their
+  // idempotent responses.
+  auto idempotency = mpay::store::sqlite::SqliteIdempotencyStore::open(data, clock);
+  if (!idempotency.ok()) return fail("idempotency store", idempotency.error());
+  mpay::api::IdempotencyExpirer expirer(**idempotency, clock);
+  mpay::api::MetricsRegistry metrics;
+  mpay::ledger::LedgerOptions ledger_options;
+  ledger_options.on_commit = mpay::api::ledger_commit_observer(metrics);
+  auto ledger = mpay::ledger::Ledger::open(std::move(ledger_options), **storage, clock);
   if (!ledger.ok()) return fail("ledger", ledger.error());
+  mpay::api::add_ledger_metrics(metrics, **ledger);
 
   mpay::api::Router router;
   mpay::UuidV7Generator ids(clock, random);
-  mpay::api::add_ledger_routes(router, **ledger, ids);
+  mpay::api::add_all_routes(router, {**ledger, ids, metrics, **idempotency, clock});
+  mpay::api::HttpMetrics http_metrics(metrics, router);
   mpay::api::HttpServerOptions http_options;
   http_options.listen_address = address->host;
   http_options.port = address->port;
   http_options.body_bytes_max = mpay::api::kLedgerBodyBytesMax;
   mpay::api::OperatorTokenAuthorizer authorizer(*token);
   mpay::api::HttpServer server(http_options, router, authorizer);
+  server.set_observer(http_metrics.observer());
   mpay::Status started = server.start();
   if (!started.ok()) return fail("http", started.error());
 

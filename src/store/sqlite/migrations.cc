@@ -16,9 +16,23 @@ constexpr std::array kJournalMigrations{
     )sql"},
 };
 
-// Version 1 is reserved for the idempotency table (added on another branch). migrate() applies
-// every version above the newest applied one, so versions need not be contiguous.
 constexpr std::array kMainMigrations{
+    Migration{1, "idempotency keys", R"sql(
+      -- Idempotency-Key records (src/api/idempotency.h): the request that claimed the key (as a
+      -- SHA-256 digest) and, once it completed, the response to replay. Kept for 24 hours.
+      CREATE TABLE idempotency_keys (
+        scope          TEXT NOT NULL,     -- the authenticated principal
+        key            TEXT NOT NULL,
+        request_digest BLOB NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ('in_progress', 'completed')),
+        status         INTEGER NOT NULL DEFAULT 0,
+        content_type   TEXT NOT NULL DEFAULT '',
+        body           BLOB NOT NULL DEFAULT x'',
+        created_at_ns  INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at_ns);
+    )sql"},
     Migration{2, "wallet", R"sql(
       -- Wallet users. Personal data only sealed (AEAD) or as a keyed digest; see wallet_records.h.
       CREATE TABLE users (

@@ -22,7 +22,8 @@ struct Migration {
 
 // The journal database (journal.db): one row per batch, nothing else.
 std::span<const Migration> journal_migrations();
-// The main database (mpay.db): the ordinary tables (users, merchants, ...), added by later issues.
+// The main database (mpay.db): the ordinary tables (idempotency keys; users, merchants, ... as
+// later issues add them).
 std::span<const Migration> main_migrations();
 // The projections database (projections.db): rebuildable from the journal at any time.
 std::span<const Migration> projection_migrations();

@@ -76,6 +76,8 @@ class SqliteDatabase {
 
   Error error(std::string_view context) const;
   const std::string& path() const { return path_; }
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int64_t changes() const { return sqlite3_changes64(handle_); }
 
  private:
   SqliteDatabase(sqlite3* handle, std::string path) : handle_(handle), path_(std::move(path)) {}

@@ -1,0 +1,29 @@
+#include "api/api_routes.h"
+
+#include "api/idempotency.h"
+#include "api/ledger_routes.h"
+#include "api/openapi.h"
+
+namespace mpay::api {
+
+void add_metrics_route(Router& router, MetricsRegistry& metrics) {
+  Route route;
+  route.method = boost::beast::http::verb::get;
+  route.pattern = std::string(kMetricsPath);
+  route.handler = [&metrics](HttpRequest&, Responder respond) {
+    HttpResponse response;
+    response.content_type = std::string(kPrometheusContentType);
+    response.body = metrics.render();
+    respond(std::move(response));
+  };
+  router.add(std::move(route));
+}
+
+void add_all_routes(Router& router, const ApiServices& services) {
+  add_ledger_routes(router, services.ledger, services.ids);
+  add_metrics_route(router, services.metrics);
+  add_openapi_route(router);
+  apply_idempotency(router, services.idempotency, services.clock);
+}
+
+}  // namespace mpay::api
