@@ -3,6 +3,7 @@
 #include "api/idempotency.h"
 #include "api/ledger_routes.h"
 #include "api/openapi.h"
+#include "api/wallet_routes.h"
 
 namespace mpay::api {
 
@@ -23,6 +24,9 @@ void add_all_routes(Router& router, const ApiServices& services) {
   add_ledger_routes(router, services.ledger, services.ids);
   add_metrics_route(router, services.metrics);
   add_openapi_route(router);
+  MPAY_CHECK(services.wallet != nullptr && services.blocking != nullptr,
+             "add_all_routes needs the wallet and its blocking pool");
+  add_wallet_routes(router, *services.wallet, *services.blocking);
   apply_idempotency(router, services.idempotency, services.clock);
 }
 

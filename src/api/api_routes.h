@@ -4,17 +4,20 @@
 //   GET  /healthz, /v1/ledger/...       ledger_routes.h
 //   GET  /metrics                       public, Prometheus text format 0.0.4 (metrics.h)
 //   GET  /v1/openapi.yaml               public, the OpenAPI document (openapi.h)
+//   /v1/auth, /v1/users, /v1/sessions, /v1/me, /v1/transfers, /v1/admin   wallet_routes.h
 //
 // Routes marked idempotent (every POST) are wrapped with with_idempotency (idempotency.h).
 // Everything referenced must outlive the router.
 #pragma once
 
+#include "api/blocking_pool.h"
 #include "api/idempotency_store.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "ledger/ledger.h"
+#include "payments/wallet/wallet_context.h"
 
 namespace mpay::api {
 
@@ -24,6 +27,8 @@ struct ApiServices {
   MetricsRegistry& metrics;
   IdempotencyStore& idempotency;
   Clock& clock;
+  wallet::WalletContext* wallet = nullptr;  // the wallet routes (wallet_routes.h); required
+  BlockingPool* blocking = nullptr;         // where wallet handlers run; required
 };
 
 inline constexpr std::string_view kMetricsPath = "/metrics";

@@ -1,8 +1,12 @@
-// mpayd: the mpay server. Wiring only: data directory, store, ledger, metrics, HTTP, signals.
+// mpayd: the mpay server. Wiring only: data directory, store, ledger, wallet, metrics, HTTP,
+// signals.
 //
-//   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL]
+//   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--keys DIR] [--currency CODE]
+//         [--ledger-mode journal|plain] [--sandbox-bank-latency-ms N]
+//         [--sandbox-bank-timeout-ms N] [--otp-per-address-per-hour N]
 //
-// Defaults: ./data and 127.0.0.1:8080; zero configuration (SQLite files are created under DIR).
+// Defaults: ./data and 127.0.0.1:8080; zero configuration (SQLite files are created under DIR,
+// server keys under DIR/keys unless --keys names another place).
 // On start it prints one line "mpayd listening on http://HOST:PORT" (tests read the port from it
 // when started with port 0). SIGTERM or SIGINT: stop accepting, finish requests in flight, drain
 // the ledger, write a snapshot, exit 0. A store failure exits with status 3 (fail-stop).
@@ -23,11 +27,14 @@
 #include "api/metrics.h"
 #include "api/operator_auth.h"
 #include "api/router.h"
+#include "api/blocking_pool.h"
+#include "api/user_auth.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "ledger/ledger.h"
 #include "server/listen_address.h"
 #include "server/operator_token.h"
+#include "server/wallet_service.h"
 #include "store/data_directory_lock.h"
 #include "store/sqlite/sqlite_idempotency_store.h"
 #include "store/sqlite/sqlite_ledger_storage.h"
@@ -39,8 +46,29 @@ int fail(const char* what, const mpay::Error& error) {
   return 1;
 }
 
-int run(const std::string& data, const std::string& listen) {
-  auto address = mpay::server::parse_listen_address(listen);
+struct ServerConfig {
+  std::string data = "./data";
+  std::string listen = "127.0.0.1:8080";
+  std::string keys;  // empty: DATA/keys
+  std::string ledger_mode = "journal";
+  mpay::server::WalletServiceOptions wallet;
+  unsigned blocking_threads = 32;
+};
+
+// "plain": every transfer is its own batch and its own SQLite transaction, committed before the
+// next starts: the way a service without group commit works, kept for side-by-side benchmarks.
+mpay::ledger::LedgerOptions ledger_options_for(const std::string& mode) {
+  mpay::ledger::LedgerOptions options;
+  if (mode == "plain") {
+    options.batch_events_max = 1;
+    options.pipeline_depth = 1;
+  }
+  return options;
+}
+
+int run(const ServerConfig& config) {
+  const std::string& data = config.data;
+  auto address = mpay::server::parse_listen_address(config.listen);
   if (!address.ok()) return fail("--listen", address.error());
 
   // Block the stop signals in every thread; main waits for them with sigwait.
@@ -66,22 +94,32 @@ int run(const std::string& data, const std::string& listen) {
   if (!idempotency.ok()) return fail("idempotency store", idempotency.error());
   mpay::api::IdempotencyExpirer expirer(**idempotency, clock);
   mpay::api::MetricsRegistry metrics;
-  mpay::ledger::LedgerOptions ledger_options;
+  mpay::ledger::LedgerOptions ledger_options = ledger_options_for(config.ledger_mode);
   ledger_options.on_commit = mpay::api::ledger_commit_observer(metrics);
   auto ledger = mpay::ledger::Ledger::open(std::move(ledger_options), **storage, clock);
   if (!ledger.ok()) return fail("ledger", ledger.error());
   mpay::api::add_ledger_metrics(metrics, **ledger);
 
-  mpay::api::Router router;
   mpay::UuidV7Generator ids(clock, random);
-  mpay::api::add_all_routes(router, {**ledger, ids, metrics, **idempotency, clock});
+  mpay::server::WalletServiceOptions wallet_options = config.wallet;
+  wallet_options.data_directory = data;
+  wallet_options.keys_directory = config.keys.empty() ? data + "/keys" : config.keys;
+  auto wallet = mpay::server::WalletService::open(wallet_options, **ledger, clock, random, ids);
+  if (!wallet.ok()) return fail("wallet", wallet.error());
+  // Declared after the wallet, so destroyed before it: no handler outlives what it uses.
+  auto blocking = std::make_unique<mpay::api::BlockingPool>(config.blocking_threads);
+
+  mpay::api::Router router;
+  mpay::api::add_all_routes(router, {**ledger, ids, metrics, **idempotency, clock, &(*wallet)->context(),
+                                     blocking.get()});
   mpay::api::HttpMetrics http_metrics(metrics, router);
   mpay::api::HttpServerOptions http_options;
   http_options.listen_address = address->host;
   http_options.port = address->port;
   http_options.body_bytes_max = mpay::api::kLedgerBodyBytesMax;
-  mpay::api::OperatorTokenAuthorizer authorizer(*token);
-  mpay::api::HttpServer server(http_options, router, authorizer);
+  mpay::api::OperatorTokenAuthorizer operators(*token);
+  mpay::api::CallerAuthorizer authorizer(operators, (*wallet)->context());
+  mpay::api::HttpServer server(http_options, router, std::ref(authorizer));
   server.set_observer(http_metrics.observer());
   mpay::Status started = server.start();
   if (!started.ok()) return fail("http", started.error());
@@ -95,6 +133,8 @@ int run(const std::string& data, const std::string& listen) {
   sigwait(&stop_signals, &signal_number);
   spdlog::info("mpayd: signal {} received, shutting down", signal_number);
   server.stop();
+  blocking.reset();         // requests handed to blocking threads finish
+  (*wallet)->shutdown();    // the bank answers what is in flight; the answers are booked
   (*ledger)->close();
   spdlog::info("mpayd: stopped cleanly");
   return 0;
@@ -104,11 +144,35 @@ int run(const std::string& data, const std::string& listen) {
 
 int main(int argc, char** argv) {
   CLI::App app{"mpayd: the mpay mobile payment platform server"};
-  std::string data = "./data";
-  std::string listen = "127.0.0.1:8080";
+  ServerConfig config;
   std::string log_level = "info";
-  app.add_option("--data", data, "data directory (created if missing)")->capture_default_str();
-  app.add_option("--listen", listen, "HOST:PORT to serve HTTP on (port 0 = any free port)")
+  app.add_option("--data", config.data, "data directory (created if missing)")->capture_default_str();
+  app.add_option("--listen", config.listen, "HOST:PORT to serve HTTP on (port 0 = any free port)")
+      ->capture_default_str();
+  app.add_option("--keys", config.keys,
+                 "directory of the server keys (PIN, personal data, lookup, token); default DATA/keys. "
+                 "Keep it out of database backups");
+  app.add_option("--currency", config.wallet.wallet.currency, "the wallets' ISO 4217 currency")
+      ->capture_default_str();
+  app.add_option("--ledger-mode", config.ledger_mode,
+                 "journal (group commit) or plain (one SQLite transaction per transfer, for benchmarks)")
+      ->check(CLI::IsMember({"journal", "plain"}))
+      ->capture_default_str();
+  app.add_option("--sandbox-bank-latency-ms", config.wallet.bank_latency_ms,
+                 "how long the sandbox bank takes to answer")
+      ->check(CLI::Range(0u, 60'000u))
+      ->capture_default_str();
+  app.add_option("--sandbox-bank-timeout-ms", config.wallet.bank_answer_timeout_ms,
+                 "when an unanswered bank order counts as timed out")
+      ->check(CLI::Range(1u, 600'000u))
+      ->capture_default_str();
+  app.add_option("--otp-per-address-per-hour", config.wallet.wallet.otp_per_address_per_hour,
+                 "one-time codes one client address may request per hour")
+      ->check(CLI::Range(1, 10'000'000))
+      ->capture_default_str();
+  app.add_option("--blocking-threads", config.blocking_threads,
+                 "threads for requests that wait on storage, the bank or KYC")
+      ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
@@ -118,5 +182,5 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpayd"));
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
   spdlog::set_level(spdlog::level::from_str(log_level));
-  return run(data, listen);
+  return run(config);
 }

@@ -21,7 +21,7 @@ inline constexpr const char* kTestPin = "135790";
 
 // A valid mainland identity card number (GB 11643 check character) born 1990-01-01.
 inline std::string test_id_card(int sequence) {
-  char base[18];
+  char base[24];
   std::snprintf(base, sizeof(base), "11010519900101%03d", sequence % 1000);
   static const int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   int sum = 0;
