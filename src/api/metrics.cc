@@ -304,9 +304,16 @@ std::string escape_help(std::string_view help) {
 std::string format_metric_value(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  char buffer[32];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  MPAY_CHECK(error == std::errc(), "formatting a double cannot overflow 32 characters");
+  // Plain decimals where people expect them (bucket bounds such as le="0.0001", large counts),
+  // exponents only for the very small and the very large, as JavaScript prints numbers; either
+  // way the shortest digits that read back exactly.
+  double magnitude = std::fabs(value);
+  std::chars_format format = magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e21)
+                                 ? std::chars_format::fixed
+                                 : std::chars_format::scientific;
+  char buffer[64];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value, format);
+  MPAY_CHECK(error == std::errc(), "formatting a double cannot overflow 64 characters");
   return std::string(buffer, end);
 }
 

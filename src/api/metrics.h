@@ -129,8 +129,9 @@ class MetricsRegistry {
 inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
 
 // Formatting helpers, exposed for tests: label values escape backslash, double quote and newline;
-// HELP text escapes backslash and newline; numbers print in the shortest form that reads back
-// exactly ("0.25", "1e-05", "3"), non-finite ones as "NaN", "+Inf", "-Inf".
+// HELP text escapes backslash and newline; numbers print with the fewest digits that read back
+// exactly, as plain decimals from 1e-4 up to 1e21 ("0.25", "0.0001", "3", "1234567") and with an
+// exponent outside that range ("1e-05", "1e+21"); non-finite ones as "NaN", "+Inf", "-Inf".
 std::string escape_label_value(std::string_view value);
 std::string escape_help(std::string_view help);
 std::string format_metric_value(double value);
