@@ -26,6 +26,7 @@
 #include "core/ids.h"
 #include "core/random.h"
 #include "ledger/ledger.h"
+#include "server/wallet_service.h"
 #include "store/sqlite/sqlite_ledger_storage.h"
 #include "support/temp_directory.h"
 
@@ -118,7 +119,13 @@ class OpenApiTest : public ::testing::Test {
     auto ledger = ledger::Ledger::open({}, *storage_, clock_);
     ASSERT_TRUE(ledger.ok()) << ledger.error().message;
     ledger_ = std::move(*ledger);
-    add_all_routes(router_, {*ledger_, ids_, metrics_, idempotency_, clock_});
+    server::WalletServiceOptions wallet_options;
+    wallet_options.data_directory = directory_.path();
+    wallet_options.keys_directory = directory_.path() + "/keys";
+    auto wallet = server::WalletService::open(wallet_options, *ledger_, clock_, random_, ids_);
+    ASSERT_TRUE(wallet.ok()) << wallet.error().message;
+    wallet_ = std::move(*wallet);
+    add_all_routes(router_, {*ledger_, ids_, metrics_, idempotency_, clock_, &wallet_->context(), &blocking_});
     for (const Route& route : router_.routes()) {
       std::string method(boost::beast::http::to_string(route.method));
       routes_[lower(method) + " " + route.pattern] = &route;
@@ -133,6 +140,8 @@ class OpenApiTest : public ::testing::Test {
   InMemoryIdempotencyStore idempotency_;
   std::unique_ptr<store::sqlite::SqliteLedgerStorage> storage_;
   std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<server::WalletService> wallet_;
+  BlockingPool blocking_{1};
   Router router_;
   std::map<std::string, const Route*> routes_;
   Operations operations_;
