@@ -138,6 +138,7 @@ unsigned wallet_error_status(const std::string& code) {
   for (const auto& [name, status] : kExact) {
     if (code == name) return status;
   }
+  if (code == "otp_format") return 400;
   if (starts_with_any(code, {"otp_"})) return 403;
   if (code == "self_transfer" || code == "insufficient_funds" || code == "currency_mismatch" ||
       code == "amount_zero" || code == "pin_too_simple" || code == "pin_matches_birth_date" ||

@@ -199,7 +199,7 @@ TEST_F(WalletMoneyTest, TwoConcurrentTransfersThatTogetherExceedTheBalance) {
 
 TEST_F(WalletMoneyTest, WithdrawalHeldThenPaid) {
   ASSERT_EQ(stop(), 0);
-  start({"--sandbox-bank-latency-ms", "400"});
+  start("300");  // answers within the 500 ms timeout, slowly enough to see the hold
   auto alice = app(32);
   alice->open_funded(32, "300.00");
   HttpReply reply = alice->post("/v1/me/withdrawals", {{"bank_account_id", alice->bank_account_id()},
