@@ -122,7 +122,7 @@ nlohmann::json session_json(const wallet::SessionGrant& grant) {
 }
 
 unsigned wallet_error_status(const std::string& code) {
-  static const std::array<std::pair<std::string_view, unsigned>, 28> kExact = {{
+  static const std::array<std::pair<std::string_view, unsigned>, 29> kExact = {{
       {"session_invalid", 401}, {"session_expired", 401}, {"otp_required", 401},
       {"pin_incorrect", 403}, {"account_frozen", 403}, {"recipient_frozen", 403},
       {"kyc_required", 403}, {"pin_locked", 423},
@@ -134,6 +134,7 @@ unsigned wallet_error_status(const std::string& code) {
       {"kyc_unavailable", 503}, {"bank_unavailable", 503}, {"sms_unavailable", 503},
       {"ledger_closed", 503}, {"too_many_events", 503},
       {"store_error", 500}, {"ledger_rejected", 500}, {"not_found", 404},
+      {"wallet_not_found", 500},
   }};
   for (const auto& [name, status] : kExact) {
     if (code == name) return status;
@@ -144,7 +145,7 @@ unsigned wallet_error_status(const std::string& code) {
       code == "amount_zero" || code == "pin_too_simple" || code == "pin_matches_birth_date" ||
       code == "pin_unchanged" || code == "bank_accounts_limit" ||
       code == "bank_account_holder_mismatch" || code.ends_with("balance_cap_exceeded") ||
-      starts_with_any(code, {"limit_", "kyc_"})) {
+      (code.starts_with("limit_") && code.ends_with("_exceeded")) || code.starts_with("kyc_")) {
     return 422;
   }
   return 400;  // input errors: json_*, amount_*, phone_*, pin_format, document_*, ...
