@@ -60,6 +60,7 @@ struct ServerConfig {
 mpay::ledger::LedgerOptions ledger_options_for(const std::string& mode) {
   mpay::ledger::LedgerOptions options;
   if (mode == "plain") {
+    options.submission_events_max = 1;
     options.batch_events_max = 1;
     options.pipeline_depth = 1;
   }

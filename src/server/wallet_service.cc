@@ -42,6 +42,7 @@ Result<std::unique_ptr<WalletService>> WalletService::open(const WalletServiceOp
   service->users_ = std::make_unique<wallet::UserDirectory>(*service->repository_);
   service->sessions_ = std::make_unique<wallet::SessionCache>(*service->repository_);
   service->phones_ = std::make_unique<PhoneNumbers>(options.wallet.default_region);
+  service->phone_cache_ = std::make_unique<wallet::PhoneCache>();
   service->spending_ = std::make_unique<wallet::SpendingTracker>(options.wallet.utc_offset_minutes);
   service->locks_ = std::make_unique<wallet::UserLocks>();
   service->kyc_ = std::make_unique<identity::SandboxKycVerifier>();
@@ -64,7 +65,7 @@ Result<std::unique_ptr<WalletService>> WalletService::open(const WalletServiceOp
   service->context_.reset(new wallet::WalletContext{
       *service->repository_, *service->users_, *service->sessions_, ledger, *service->lookup_keys_,
       *service->token_keys_, *service->pins_, *service->sealer_, *service->kyc_, *service->bank_,
-      *service->sms_, *service->phones_, clock, random, ids, service->options_.wallet,
+      *service->sms_, *service->phones_, *service->phone_cache_, clock, random, ids, service->options_.wallet,
       *service->spending_, *service->locks_, *service->background_, *currency,
       wallet::bank_clearing_account_id(currency->numeric)});
 

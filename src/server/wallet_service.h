@@ -53,6 +53,7 @@ class WalletService {
   std::unique_ptr<wallet::UserDirectory> users_;
   std::unique_ptr<wallet::SessionCache> sessions_;
   std::unique_ptr<PhoneNumbers> phones_;
+  std::unique_ptr<wallet::PhoneCache> phone_cache_;
   std::unique_ptr<wallet::SpendingTracker> spending_;
   std::unique_ptr<wallet::UserLocks> locks_;
   std::unique_ptr<identity::SandboxKycVerifier> kyc_;

@@ -102,8 +102,16 @@ TEST_F(WalletMoneyTest, TopUpTransferAndBothHistories) {
   json only_top_ups = json::parse(alice->get("/v1/me/transactions?type=top_up").body);
   EXPECT_EQ(only_top_ups["items"].size(), 1u);
 
-  // Both were told by SMS.
-  auto notices = alice->outbox().messages_to("+8613900000024");
+  // Both were told by SMS (sent in the background, right after the money moved).
+  std::vector<json> notices;
+  for (int tries = 0; tries < 500; ++tries) {
+    notices = alice->outbox().messages_to("+8613900000024");
+    if (!notices.empty() && !alice->outbox().messages_to("+8613900000023").empty() &&
+        alice->outbox().messages_to("+8613900000023").back()["purpose"] == "transfer_sent") {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   ASSERT_FALSE(notices.empty());
   EXPECT_EQ(notices.back()["purpose"], "transfer_received");
   EXPECT_NE(notices.back()["text"].get<std::string>().find("25.50 CNY"), std::string::npos);

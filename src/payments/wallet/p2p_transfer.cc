@@ -31,7 +31,14 @@ struct CheckedTransfer {
   UserRecord payee;
   int64_t amount_minor = 0;
   int64_t reserved_at_ns = 0;
+  std::string payer_phone;  // E.164, unsealed before the money moves (for the notices)
+  std::string payee_phone;
 };
+
+std::string unsealed_phone(const WalletContext& context, const UserRecord& user) {
+  Result<std::string> e164 = context.sealer.open(user.phone_sealed, sealed_field(user.id, "phone"));
+  return e164.ok() ? *e164 : std::string();
+}
 
 Result<CheckedTransfer> check_transfer(WalletContext& context, const UserId& payer_id,
                                        const P2pRequest& request) {
@@ -53,7 +60,7 @@ Result<CheckedTransfer> check_transfer(WalletContext& context, const UserId& pay
   Result<std::optional<UserRecord>> payer = context.users.by_id(payer_id);
   if (!payer.ok()) return payer.error();
   if (!payer->has_value()) return Error("user_not_found", "the user does not exist");
-  CheckedTransfer checked{**payer, **payee, *amount, context.clock.now_ns()};
+  CheckedTransfer checked{**payer, **payee, *amount, context.clock.now_ns(), {}, {}};
   if (checked.payer.status == UserStatus::frozen) {
     return Error("account_frozen", "this wallet is frozen; contact support");
   }
@@ -81,16 +88,16 @@ Result<CheckedTransfer> check_transfer(WalletContext& context, const UserId& pay
   status = context.spending.reserve(checked.payer.id, checked.amount_minor,
                                     limits_of(context, checked.payer), checked.reserved_at_ns);
   if (!status.ok()) return status.error();
+  checked.payer_phone = unsealed_phone(context, checked.payer);
+  checked.payee_phone = unsealed_phone(context, checked.payee);
   return checked;
 }
 
+// On the background worker: the ledger's committer thread, which completes the payment, must not
+// wait for the SMS gateway.
 void notify_parties(WalletContext& context, const CheckedTransfer& transfer) {
-  auto phone_of = [&](const UserRecord& user) {
-    Result<std::string> e164 = context.sealer.open(user.phone_sealed, sealed_field(user.id, "phone"));
-    return e164.ok() ? *e164 : std::string();
-  };
-  std::string payer_phone = phone_of(transfer.payer);
-  std::string payee_phone = phone_of(transfer.payee);
+  const std::string& payer_phone = transfer.payer_phone;
+  const std::string& payee_phone = transfer.payee_phone;
   std::string amount = format_amount(transfer.amount_minor, context.currency);
   std::string code(context.currency.code);
   notify::SmsMessage to_payer{payer_phone,
@@ -165,14 +172,14 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
           return done(Error("ledger_rejected",
                             fmt::format("the ledger refused the transfer ({})", ledger::result_name(result))));
         }
-        notify_parties(context, checked);
         P2pReceipt receipt;
         receipt.id = transfer.id;
         receipt.amount_minor = transfer.amount;
         receipt.at_ns = outcomes.at(0).timestamp;
-        Result<std::string> payee_phone =
-            context.sealer.open(checked.payee.phone_sealed, sealed_field(checked.payee.id, "phone"));
-        receipt.to_phone_masked = mask_phone(payee_phone.ok() ? *payee_phone : "");
+        receipt.to_phone_masked = mask_phone(checked.payee_phone);
+        if (!context.background.post([&context, checked] { notify_parties(context, checked); })) {
+          spdlog::warn("transfer {}: notices dropped, the background queue is full", transfer.id.to_string());
+        }
         done(std::move(receipt));
       });
   if (!submitted.ok()) {

@@ -1,11 +1,26 @@
 #include "payments/wallet/phone_identity.h"
 
+#include "payments/wallet/wallet_context.h"
 #include "security/keyed_hash.h"
 
 namespace mpay::wallet {
 
+std::optional<IdentifiedPhone> PhoneCache::find(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  auto found = entries_.find(std::string(text));
+  if (found == entries_.end()) return std::nullopt;
+  return found->second;
+}
+
+void PhoneCache::remember(std::string_view text, const IdentifiedPhone& phone) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kEntriesMax) entries_.clear();
+  entries_.emplace(std::string(text), phone);
+}
+
 Result<IdentifiedPhone> identify_phone(const WalletContext& context, std::string_view text,
                                        std::string_view field) {
+  if (std::optional<IdentifiedPhone> known = context.phone_cache.find(text)) return *known;
   Result<PhoneNumber> parsed = context.phones.parse_mobile(text);
   if (!parsed.ok()) {
     Error error = parsed.error();
@@ -16,6 +31,7 @@ Result<IdentifiedPhone> identify_phone(const WalletContext& context, std::string
   phone.number = std::move(parsed).value();
   phone.key_id = context.lookup_keys.current_id();
   phone.digest = security::keyed_hash(context.lookup_keys, phone.key_id, "phone", phone.number.e164);
+  context.phone_cache.remember(text, phone);
   return phone;
 }
 

@@ -17,6 +17,7 @@
 #include "notify/sms_sender.h"
 #include "payments/bank/bank_connector.h"
 #include "payments/wallet/background_worker.h"
+#include "payments/wallet/phone_identity.h"
 #include "payments/wallet/session_cache.h"
 #include "payments/wallet/spending_tracker.h"
 #include "payments/wallet/user_directory.h"
@@ -57,6 +58,7 @@ struct WalletContext {
   bank::BankConnector& bank;
   notify::SmsSender& sms;
   const PhoneNumbers& phones;
+  PhoneCache& phone_cache;
   Clock& clock;
   RandomSource& random;
   UuidV7Generator& ids;
