@@ -1,6 +1,8 @@
 // Sign-up, sessions, one-time codes and the PIN, end to end against a running mpayd.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "support/wallet_server_fixture.h"
 
 namespace mpay {
@@ -193,6 +195,28 @@ TEST_F(WalletAccessTest, SessionsSurviveARestart) {
   again->set_token(token);
   HttpReply reply = again->get("/v1/me");
   EXPECT_EQ(reply.status, 200u) << reply.body;
+}
+
+TEST_F(WalletAccessTest, PinsAndPersonalDataOutliveAKeyRotation) {
+  auto kim = app(12);
+  kim->sign_up_and_log_in();
+  kim->verify_identity(12, "金智秀");
+  ASSERT_EQ(stop(), 0);
+  for (const char* purpose : {"pin", "pii"}) {
+    std::string command = std::string(MPAY_CLI_BINARY) + " keys rotate --data " + data() + " --purpose " + purpose;
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  start();
+  auto again = app(12);
+  again->log_in();  // the PIN hashed under the old key still matches (and is re-hashed)
+  json profile = json::parse(again->get("/v1/me").body);
+  EXPECT_EQ(profile["name"], "金**");  // sealed under the old key, still opens
+  ASSERT_EQ(stop(), 0);
+  start();
+  auto third = app(12);
+  third->log_in();
+  EXPECT_EQ(third->post("/v1/sessions", {{"phone", third->phone()}, {"pin", "975318"}, {"device_id", "test-device"}}).status,
+            403u);
 }
 
 }  // namespace
