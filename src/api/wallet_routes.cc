@@ -1,11 +1,8 @@
 #include "api/wallet_routes.h"
 
-#include <charconv>
-
-#include "api/json_body.h"
 #include "api/user_auth.h"
 #include "api/wallet_json.h"
-#include "core/time_text.h"
+#include "api/wallet_requests.h"
 #include "payments/wallet/access.h"
 #include "payments/wallet/admin.h"
 #include "payments/wallet/bank_orders.h"
@@ -22,26 +19,6 @@ using wallet::WalletContext;
 
 HttpResponse failure(const Error& error) { return error_response(wallet_error_status(error.code), error); }
 
-// Reads a JSON object body with `read`, which fills its request from the reader; unknown fields
-// are refused after it ran.
-template <typename Read>
-Status read_body(const HttpRequest& request, Read read) {
-  Result<nlohmann::json> body = parse_json_body(request.body);
-  if (!body.ok()) return body.error();
-  JsonObjectReader reader(*body);
-  Status status = read(reader);
-  if (!status.ok()) return status;
-  return reader.reject_unknown_fields();
-}
-
-// The reader's results in order; stops at the first error.
-#define MPAY_READ(target, expression)        \
-  do {                                       \
-    auto value_ = (expression);              \
-    if (!value_.ok()) return value_.error(); \
-    target = std::move(value_).value();      \
-  } while (false)
-
 wallet::UserId caller(const HttpRequest& request) {
   std::optional<wallet::UserId> user = user_of(request);
   MPAY_CHECK(user.has_value(), "a user route ran without an authenticated user");
@@ -49,28 +26,17 @@ wallet::UserId caller(const HttpRequest& request) {
 }
 
 void request_otp(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  std::string phone;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(phone, r.required_string("phone", 64));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
-  Status sent = wallet::request_otp(wallet, phone, request.remote_address);
+  Result<std::string> phone = decode_otp_request(request.body);
+  if (!phone.ok()) return respond(failure(phone.error()));
+  Status sent = wallet::request_otp(wallet, *phone, request.remote_address);
   if (!sent.ok()) return respond(failure(sent.error()));
   respond(json_response(202, {{"expires_in_s", wallet.options.otp_ttl_ns / 1'000'000'000}}));
 }
 
 void sign_up(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  wallet::SignUpRequest sign_up;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(sign_up.phone, r.required_string("phone", 64));
-    MPAY_READ(sign_up.otp, r.required_string("otp", 16));
-    MPAY_READ(sign_up.pin, r.required_string("pin", 16));
-    MPAY_READ(sign_up.device_id, r.optional_string("device_id", wallet::kDeviceIdCharsMax));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
-  Result<wallet::UserRecord> user = wallet::sign_up(wallet, sign_up);
+  Result<wallet::SignUpRequest> sign_up = decode_sign_up(request.body);
+  if (!sign_up.ok()) return respond(failure(sign_up.error()));
+  Result<wallet::UserRecord> user = wallet::sign_up(wallet, *sign_up);
   if (!user.ok()) return respond(failure(user.error()));
   Result<wallet::Profile> profile = wallet::profile_of(wallet, *user);
   if (!profile.ok()) return respond(failure(profile.error()));
@@ -82,43 +48,25 @@ void sign_up(WalletContext& wallet, HttpRequest& request, Responder respond) {
 }
 
 void open_session(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  wallet::SessionRequest session;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(session.phone, r.required_string("phone", 64));
-    MPAY_READ(session.pin, r.required_string("pin", 16));
-    MPAY_READ(session.device_id, r.optional_string("device_id", wallet::kDeviceIdCharsMax));
-    MPAY_READ(session.otp, r.optional_string("otp", 16));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
-  Result<wallet::SessionGrant> grant = wallet::open_session(wallet, session);
+  Result<wallet::SessionRequest> session = decode_session_request(request.body);
+  if (!session.ok()) return respond(failure(session.error()));
+  Result<wallet::SessionGrant> grant = wallet::open_session(wallet, *session);
   if (!grant.ok()) return respond(failure(grant.error()));
   respond(json_response(201, session_json(*grant)));
 }
 
 void reset_pin(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  std::string phone, otp, new_pin;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(phone, r.required_string("phone", 64));
-    MPAY_READ(otp, r.required_string("otp", 16));
-    MPAY_READ(new_pin, r.required_string("new_pin", 16));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
-  Status reset = wallet::reset_pin(wallet, phone, otp, new_pin);
+  Result<PinResetRequest> decoded = decode_pin_reset(request.body);
+  if (!decoded.ok()) return respond(failure(decoded.error()));
+  Status reset = wallet::reset_pin(wallet, decoded->phone, decoded->otp, decoded->new_pin);
   if (!reset.ok()) return respond(failure(reset.error()));
   respond(HttpResponse{204, "application/json", "", {}});
 }
 
 void change_pin(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  std::string pin, new_pin;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(pin, r.required_string("pin", 16));
-    MPAY_READ(new_pin, r.required_string("new_pin", 16));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
-  Status changed = wallet::change_pin(wallet, caller(request), pin, new_pin);
+  Result<PinChangeRequest> decoded = decode_pin_change(request.body);
+  if (!decoded.ok()) return respond(failure(decoded.error()));
+  Status changed = wallet::change_pin(wallet, caller(request), decoded->pin, decoded->new_pin);
   if (!changed.ok()) return respond(failure(changed.error()));
   respond(HttpResponse{204, "application/json", "", {}});
 }
@@ -139,42 +87,8 @@ void get_wallet(WalletContext& wallet, HttpRequest& request, Responder respond) 
   respond(json_response(200, json));
 }
 
-Result<wallet::TransactionQuery> transaction_query(const HttpRequest& request) {
-  wallet::TransactionQuery query;
-  for (const auto& [name, value] : request.query) {
-    if (name == "limit") {
-      uint32_t limit = 0;
-      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (error != std::errc() || end != value.data() + value.size() || limit == 0 ||
-          limit > wallet::kTransactionsLimitMax) {
-        return Error("limit_invalid", "limit is a number from 1 to 100", "limit");
-      }
-      query.limit = limit;
-    } else if (name == "cursor") {
-      int64_t cursor = 0;
-      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), cursor);
-      if (error != std::errc() || end != value.data() + value.size() || cursor <= 0) {
-        return Error("cursor_invalid", "cursor is the next_cursor of a previous page", "cursor");
-      }
-      query.cursor = cursor;
-    } else if (name == "type") {
-      query.type = wallet::parse_transaction_type(value);
-      if (!query.type) {
-        return Error("type_invalid", "type is p2p_transfer, top_up or withdrawal", "type");
-      }
-    } else if (name == "from" || name == "to") {
-      Result<int64_t> at = parse_rfc3339(value);
-      if (!at.ok()) return Error("timestamp_invalid", at.error().message, name);
-      (name == "from" ? query.from_ns : query.to_ns) = *at;
-    } else {
-      return Error("query_parameter_unknown", "unknown query parameter", name);
-    }
-  }
-  return query;
-}
-
 void get_transactions(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  Result<wallet::TransactionQuery> query = transaction_query(request);
+  Result<wallet::TransactionQuery> query = decode_transaction_query(request.query);
   if (!query.ok()) return respond(failure(query.error()));
   Result<wallet::TransactionPage> page = wallet::list_transactions(wallet, caller(request), *query);
   if (!page.ok()) return respond(failure(page.error()));
@@ -182,15 +96,9 @@ void get_transactions(WalletContext& wallet, HttpRequest& request, Responder res
 }
 
 void submit_kyc(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  wallet::KycSubmission submission;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(submission.full_name, r.required_string("full_name", wallet::kFullNameCharsMax));
-    MPAY_READ(submission.document_type, r.required_string("document_type", 64));
-    MPAY_READ(submission.document_number, r.required_string("document_number", 64));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
-  Result<wallet::UserRecord> user = wallet::submit_kyc(wallet, caller(request), submission);
+  Result<wallet::KycSubmission> submission = decode_kyc(request.body);
+  if (!submission.ok()) return respond(failure(submission.error()));
+  Result<wallet::UserRecord> user = wallet::submit_kyc(wallet, caller(request), *submission);
   if (!user.ok()) return respond(failure(user.error()));
   Result<wallet::Profile> profile = wallet::profile_of(wallet, *user);
   if (!profile.ok()) return respond(failure(profile.error()));
@@ -198,15 +106,10 @@ void submit_kyc(WalletContext& wallet, HttpRequest& request, Responder respond) 
 }
 
 void link_bank_account(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  std::string bank_code, account_number;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(bank_code, r.required_string("bank_code", 16));
-    MPAY_READ(account_number, r.required_string("account_number", 40));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
+  Result<BankLinkRequest> link = decode_bank_link(request.body);
+  if (!link.ok()) return respond(failure(link.error()));
   Result<wallet::BankAccountRecord> account =
-      wallet::link_bank_account(wallet, caller(request), bank_code, account_number);
+      wallet::link_bank_account(wallet, caller(request), link->bank_code, link->account_number);
   if (!account.ok()) return respond(failure(account.error()));
   respond(json_response(201, bank_account_json(*account)));
 }
@@ -221,18 +124,11 @@ void list_bank_accounts(WalletContext& wallet, HttpRequest& request, Responder r
 
 void start_bank_order(WalletContext& wallet, wallet::BankOrderKind kind, HttpRequest& request,
                       Responder respond) {
-  wallet::BankOrderRequest order;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(order.bank_account_id, r.required_string("bank_account_id", 64));
-    MPAY_READ(order.amount, r.required_string("amount", 40));
-    MPAY_READ(order.currency, r.required_string("currency", 8));
-    if (kind == wallet::BankOrderKind::withdrawal) MPAY_READ(order.pin, r.required_string("pin", 16));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
+  Result<wallet::BankOrderRequest> order = decode_bank_order(request.body, kind);
+  if (!order.ok()) return respond(failure(order.error()));
   Result<wallet::BankOrderRecord> started = kind == wallet::BankOrderKind::top_up
-                                                ? wallet::start_top_up(wallet, caller(request), order)
-                                                : wallet::start_withdrawal(wallet, caller(request), order);
+                                                ? wallet::start_top_up(wallet, caller(request), *order)
+                                                : wallet::start_withdrawal(wallet, caller(request), *order);
   if (!started.ok()) return respond(failure(started.error()));
   respond(json_response(202, bank_order_json(*started, wallet.currency)));
 }
@@ -246,17 +142,9 @@ void get_bank_order(WalletContext& wallet, wallet::BankOrderKind kind, HttpReque
 }
 
 void send_transfer(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  wallet::P2pRequest transfer;
-  Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-    MPAY_READ(transfer.to_phone, r.required_string("to_phone", 64));
-    MPAY_READ(transfer.amount, r.required_string("amount", 40));
-    MPAY_READ(transfer.currency, r.required_string("currency", 8));
-    MPAY_READ(transfer.pin, r.required_string("pin", 16));
-    MPAY_READ(transfer.note, r.optional_string("note", wallet.options.note_chars_max));
-    return ok_status();
-  });
-  if (!read.ok()) return respond(failure(read.error()));
-  wallet::send_p2p(wallet, caller(request), transfer,
+  Result<wallet::P2pRequest> transfer = decode_transfer(request.body, wallet.options.note_chars_max);
+  if (!transfer.ok()) return respond(failure(transfer.error()));
+  wallet::send_p2p(wallet, caller(request), *transfer,
                    [&wallet, respond](Result<wallet::P2pReceipt> receipt) {
                      if (!receipt.ok()) return respond(failure(receipt.error()));
                      respond(json_response(201, p2p_receipt_json(*receipt, wallet.currency)));
@@ -280,16 +168,10 @@ void admin_find_users(WalletContext& wallet, HttpRequest& request, Responder res
 void admin_set_frozen(WalletContext& wallet, bool frozen, HttpRequest& request, Responder respond) {
   std::optional<Id128> id = parse_uuid_text(request.path_params.at("id"));
   if (!id) return respond(failure(Error("invalid_id", "the id in the path must be a UUID", "id")));
-  std::optional<std::string> reason;
-  if (!request.body.empty()) {
-    Status read = read_body(request, [&](JsonObjectReader& r) -> Status {
-      MPAY_READ(reason, r.optional_string("reason", wallet::kFreezeReasonCharsMax));
-      return ok_status();
-    });
-    if (!read.ok()) return respond(failure(read.error()));
-  }
+  Result<std::optional<std::string>> reason = decode_freeze(request.body);
+  if (!reason.ok()) return respond(failure(reason.error()));
   Result<wallet::Profile> profile =
-      wallet::set_user_frozen(wallet, operator_call(request), wallet::UserId(*id), frozen, reason);
+      wallet::set_user_frozen(wallet, operator_call(request), wallet::UserId(*id), frozen, *reason);
   if (!profile.ok()) return respond(failure(profile.error()));
   respond(json_response(200, profile_json(*profile, wallet.currency)));
 }
