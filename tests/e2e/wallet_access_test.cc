@@ -179,6 +179,11 @@ TEST_F(WalletAccessTest, ChangeThePin) {
   EXPECT_EQ(error_code_of(reply), "pin_incorrect");
   reply = ivy->post("/v1/me/pin", {{"pin", kTestPin}, {"new_pin", "654321"}});
   EXPECT_EQ(error_code_of(reply), "pin_too_simple");
+  // After KYC the birth date is known (1990-01-01): PINs spelling it are refused.
+  ivy->verify_identity(10);
+  reply = ivy->post("/v1/me/pin", {{"pin", kTestPin}, {"new_pin", "900101"}});
+  EXPECT_EQ(reply.status, 422u);
+  EXPECT_EQ(error_code_of(reply), "pin_matches_birth_date");
   reply = ivy->post("/v1/me/pin", {{"pin", kTestPin}, {"new_pin", "975318"}});
   EXPECT_EQ(reply.status, 204u) << reply.body;
   reply = ivy->post("/v1/sessions", {{"phone", ivy->phone()}, {"pin", "975318"}, {"device_id", "test-device"}});
