@@ -4,6 +4,8 @@
 //   mpay projections rebuild [--data DIR]  drop the projections and rebuild them from the journal
 //   mpay keys rotate --purpose pin|pii|token [--keys DIR]
 //                                           add a new current server key (mpayd stopped)
+//   mpay sandbox-bank statement --day YYYY-MM-DD [--data DIR]
+//                                           the sandbox bank's statement of a day, as CSV
 //   mpay version
 //
 // Commands that write refuse to run while mpayd holds the data directory.
@@ -16,6 +18,7 @@
 #include "ledger/journal_verifier.h"
 #include "ledger/ledger.h"
 #include "store/data_directory_lock.h"
+#include "payments/bank/sandbox_bank.h"
 #include "security/key_ring.h"
 #include "store/sqlite/sqlite_ledger_storage.h"
 
@@ -89,6 +92,23 @@ int keys_rotate(const std::string& data, std::string keys, const std::string& pu
   return 0;
 }
 
+// The sandbox bank (not a bank) writes the day's confirmed orders as its statement file, the way
+// a bank's daily statement arrives for reconciliation.
+int sandbox_bank_statement(const std::string& data, const std::string& day) {
+  auto lock = mpay::store::DataDirectoryLock::acquire(data);  // mpayd holds the bank's file
+  if (!lock.ok()) return fail(lock.error());
+  mpay::SystemClock clock;
+  mpay::SystemRandom random;
+  mpay::bank::SandboxBankOptions options;
+  options.statement_directory = data + "/sandbox-bank";
+  auto bank = mpay::bank::SandboxBank::open(options, clock, random);
+  if (!bank.ok()) return fail(bank.error());
+  auto path = (*bank)->export_statement(day);
+  if (!path.ok()) return fail(path.error());
+  std::printf("%s\n", path->c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,6 +134,13 @@ int main(int argc, char** argv) {
   rotate->add_option("--keys", keys_directory, "key directory (default DATA/keys)");
   rotate->add_option("--purpose", purpose, "pin, pii or token")->required();
 
+  CLI::App* sandbox_bank = app.add_subcommand("sandbox-bank", "the sandbox bank (not a bank)");
+  sandbox_bank->require_subcommand(1);
+  CLI::App* statement = sandbox_bank->add_subcommand("statement", "write a day's statement CSV");
+  std::string day;
+  statement->add_option("--data", data, "data directory")->capture_default_str();
+  statement->add_option("--day", day, "YYYY-MM-DD (UTC)")->required();
+
   app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -121,6 +148,7 @@ int main(int argc, char** argv) {
   if (verify->parsed()) return journal_verify(data);
   if (rebuild->parsed()) return projections_rebuild(data);
   if (rotate->parsed()) return keys_rotate(data, keys_directory, purpose);
+  if (statement->parsed()) return sandbox_bank_statement(data, day);
   std::printf("mpay 0.1.0\n");
   return 0;
 }

@@ -2,6 +2,10 @@
 // histories, withdrawals that succeed, are declined or time out, and a concurrent double spend.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "support/wallet_server_fixture.h"
@@ -247,6 +251,26 @@ TEST_F(WalletMoneyTest, WithdrawalDeclinedOrTimedOutGivesTheMoneyBack) {
   reply = alice->post("/v1/me/withdrawals", {{"bank_account_id", "00000000-0000-7000-8000-000000000000"},
                                              {"amount", "1.00"}, {"currency", "CNY"}, {"pin", kTestPin}});
   EXPECT_EQ(error_code_of(reply), "bank_account_not_found");
+}
+
+TEST_F(WalletMoneyTest, TheSandboxBankStatementListsTheDaysTopUps) {
+  auto alice = app(37);
+  alice->open_funded(37, "12.34");
+  json order = alice->top_up(alice->bank_account_id(), "5.00");
+  ASSERT_EQ(order["status"], "confirmed");
+  ASSERT_EQ(stop(), 0);
+  std::time_t now = std::time(nullptr);
+  char day[16];
+  std::strftime(day, sizeof(day), "%Y-%m-%d", std::gmtime(&now));
+  if (now % 86400 < 60) GTEST_SKIP() << "too close to midnight UTC: the orders may sit on yesterday's statement";
+  std::string command = std::string(MPAY_CLI_BINARY) + " sandbox-bank statement --data " + data() + " --day " + day;
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream in(data() + "/sandbox-bank/statement-" + day + ".csv");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("," + order["id"].get<std::string>() + ","), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find(",debit,6222 **** **** 1037,500,CNY"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("total,2,1734,0,CNY"), std::string::npos) << text.str();
 }
 
 TEST_F(WalletMoneyTest, ADeclinedTopUpCreditsNothing) {
