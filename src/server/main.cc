@@ -1,7 +1,7 @@
 // mpayd: the mpay server. Wiring only: data directory, store, ledger, wallet, metrics, HTTP,
 // signals.
 //
-//   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--keys DIR] [--currency CODE]
+//   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--config FILE] [--keys DIR] [--currency CODE]
 //         [--ledger-mode journal|plain] [--sandbox-bank-latency-ms N]
 //         [--sandbox-bank-timeout-ms N] [--otp-per-address-per-hour N]
 //
@@ -34,6 +34,7 @@
 #include "ledger/ledger.h"
 #include "server/listen_address.h"
 #include "server/operator_token.h"
+#include "server/wallet_config_file.h"
 #include "server/wallet_service.h"
 #include "store/data_directory_lock.h"
 #include "store/sqlite/sqlite_idempotency_store.h"
@@ -147,6 +148,11 @@ int main(int argc, char** argv) {
   CLI::App app{"mpayd: the mpay mobile payment platform server"};
   ServerConfig config;
   std::string log_level = "info";
+  std::string config_file;
+  app.add_option("--config", config_file,
+                 "TOML file with the wallet's settings (limits per KYC level, OTP and PIN rules); "
+                 "options given on the command line win")
+      ->check(CLI::ExistingFile);
   app.add_option("--data", config.data, "data directory (created if missing)")->capture_default_str();
   app.add_option("--listen", config.listen, "HOST:PORT to serve HTTP on (port 0 = any free port)")
       ->capture_default_str();
@@ -178,7 +184,16 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
+  // The file first, then the command line again so that its options override the file's.
   CLI11_PARSE(app, argc, argv);
+  if (!config_file.empty()) {
+    mpay::Status loaded = mpay::server::load_wallet_config(config_file, config.wallet.wallet);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "mpayd: --config: %s: %s\n", loaded.error().code.c_str(), loaded.error().message.c_str());
+      return 2;
+    }
+    CLI11_PARSE(app, argc, argv);
+  }
   // Logs go to stderr; stdout carries only the "listening on" line.
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpayd"));
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "support/wallet_server_fixture.h"
 
@@ -200,6 +201,20 @@ TEST_F(WalletAccessTest, SessionsSurviveARestart) {
   again->set_token(token);
   HttpReply reply = again->get("/v1/me");
   EXPECT_EQ(reply.status, 200u) << reply.body;
+}
+
+TEST_F(WalletAccessTest, LimitsComeFromTheConfigFileAndFlagsWin) {
+  ASSERT_EQ(stop(), 0);
+  std::string config = directory_.path() + "/mpayd.toml";
+  std::ofstream(config) << "[wallet]\notp_per_address_per_hour = 1\n"
+                           "[wallet.limits.level0]\nper_payment = \"1.23\"\n";
+  start("5", {"--config", config, "--otp-per-address-per-hour", "50"});
+  auto lily = app(13);
+  lily->sign_up_and_log_in();
+  json profile = json::parse(lily->get("/v1/me").body);
+  EXPECT_EQ(profile["limits"]["per_payment"], "1.23");
+  // The file said 1 code per address and hour; the flag said 50.
+  EXPECT_EQ(lily->post("/v1/auth/otp", {{"phone", phone(14)}}).status, 202u);
 }
 
 TEST_F(WalletAccessTest, PinsAndPersonalDataOutliveAKeyRotation) {

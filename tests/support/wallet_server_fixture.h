@@ -18,10 +18,10 @@ class WalletServerTest : public ::testing::Test {
  protected:
   void SetUp() override { start(); }
 
-  void start(const std::string& bank_latency_ms = "5") {
-    server_ = std::make_unique<MpaydProcess>(
-        MPAYD_BINARY, data(),
-        std::vector<std::string>{"--sandbox-bank-latency-ms", bank_latency_ms, "--sandbox-bank-timeout-ms", "500"});
+  void start(const std::string& bank_latency_ms = "5", const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> arguments{"--sandbox-bank-latency-ms", bank_latency_ms, "--sandbox-bank-timeout-ms", "500"};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    server_ = std::make_unique<MpaydProcess>(MPAYD_BINARY, data(), arguments);
   }
   int stop() { return server_->stop(); }
 
