@@ -44,6 +44,7 @@ Result<std::unique_ptr<WalletService>> WalletService::open(const WalletServiceOp
   service->phones_ = std::make_unique<PhoneNumbers>(options.wallet.default_region);
   service->phone_cache_ = std::make_unique<wallet::PhoneCache>();
   service->spending_ = std::make_unique<wallet::SpendingTracker>(options.wallet.utc_offset_minutes);
+  service->balance_caps_ = std::make_unique<wallet::BalanceCapGuard>();
   service->locks_ = std::make_unique<wallet::UserLocks>();
   service->kyc_ = std::make_unique<identity::SandboxKycVerifier>();
   auto sms = notify::OutboxSmsSender::open(options.data_directory + "/sms-outbox.jsonl", clock);
@@ -66,7 +67,7 @@ Result<std::unique_ptr<WalletService>> WalletService::open(const WalletServiceOp
       *service->repository_, *service->users_, *service->sessions_, ledger, *service->lookup_keys_,
       *service->token_keys_, *service->pins_, *service->sealer_, *service->kyc_, *service->bank_,
       *service->sms_, *service->phones_, *service->phone_cache_, clock, random, ids, service->options_.wallet,
-      *service->spending_, *service->locks_, *service->background_, *currency,
+      *service->spending_, *service->balance_caps_, *service->locks_, *service->background_, *currency,
       wallet::bank_clearing_account_id(currency->numeric)});
 
   Result<size_t> reconciled = wallet::reconcile_bank_orders(*service->context_);

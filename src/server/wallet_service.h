@@ -55,6 +55,7 @@ class WalletService {
   std::unique_ptr<PhoneNumbers> phones_;
   std::unique_ptr<wallet::PhoneCache> phone_cache_;
   std::unique_ptr<wallet::SpendingTracker> spending_;
+  std::unique_ptr<wallet::BalanceCapGuard> balance_caps_;
   std::unique_ptr<wallet::UserLocks> locks_;
   std::unique_ptr<identity::SandboxKycVerifier> kyc_;
   std::unique_ptr<notify::OutboxSmsSender> sms_;

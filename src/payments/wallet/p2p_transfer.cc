@@ -72,22 +72,22 @@ Result<CheckedTransfer> check_transfer(WalletContext& context, const UserId& pay
   if (checked.payee.status == UserStatus::frozen) {
     return Error("recipient_frozen", "the recipient's wallet cannot receive money now", "to_phone");
   }
+  status = ensure_spending_loaded(context, checked.payer);
+  if (!status.ok()) return status.error();
   std::optional<ledger::AccountState> payee_account =
       context.ledger.lookup_account(checked.payee.wallet_account_id);
-  if (payee_account) {
-    const ledger::AccountBalances& b = payee_account->balances;
-    int64_t after = 0;
-    if (!checked_add(b.credits_posted - b.debits_posted, checked.amount_minor, &after) ||
-        after > limits_of(context, checked.payee).balance_cap_minor) {
-      return Error("recipient_balance_cap_exceeded",
-                   "the recipient's wallet cannot hold this much at its verification level", "amount");
-    }
-  }
-  status = ensure_spending_loaded(context, checked.payer);
+  if (!payee_account) return Error("wallet_not_found", "the recipient's wallet account does not exist");
+  const ledger::AccountBalances& b = payee_account->balances;
+  status = context.balance_caps.reserve(checked.payee.id, b.credits_posted - b.debits_posted,
+                                        checked.amount_minor,
+                                        limits_of(context, checked.payee).balance_cap_minor);
   if (!status.ok()) return status.error();
   status = context.spending.reserve(checked.payer.id, checked.amount_minor,
                                     limits_of(context, checked.payer), checked.reserved_at_ns);
-  if (!status.ok()) return status.error();
+  if (!status.ok()) {
+    context.balance_caps.release(checked.payee.id, checked.amount_minor);
+    return status.error();
+  }
   checked.payer_phone = unsealed_phone(context, checked.payer);
   checked.payee_phone = unsealed_phone(context, checked.payee);
   return checked;
@@ -156,6 +156,7 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
     Status stored = context.repository.insert_note(note);
     if (!stored.ok()) {
       release();
+      context.balance_caps.release(checked->payee.id, transfer.amount);
       return done(stored.error());
     }
   }
@@ -164,6 +165,8 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
       {transfer}, [&context, transfer, checked = *checked, release, done](
                       std::vector<ledger::EventOutcome> outcomes) {
         auto result = static_cast<ledger::CreateTransferResult>(outcomes.at(0).result);
+        // Booked (now in the posted balance) or refused: either way no longer in flight.
+        context.balance_caps.release(checked.payee.id, transfer.amount);
         if (!ledger::is_success(result)) {
           release();
           if (result == ledger::CreateTransferResult::exceeds_credits) {
@@ -184,6 +187,7 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
       });
   if (!submitted.ok()) {
     release();
+    context.balance_caps.release(checked->payee.id, transfer.amount);
     done(submitted.error());
   }
 }

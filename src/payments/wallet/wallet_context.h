@@ -17,6 +17,7 @@
 #include "notify/sms_sender.h"
 #include "payments/bank/bank_connector.h"
 #include "payments/wallet/background_worker.h"
+#include "payments/wallet/balance_cap_guard.h"
 #include "payments/wallet/phone_identity.h"
 #include "payments/wallet/session_cache.h"
 #include "payments/wallet/spending_tracker.h"
@@ -64,6 +65,7 @@ struct WalletContext {
   UuidV7Generator& ids;
   const WalletOptions& options;
   SpendingTracker& spending;
+  BalanceCapGuard& balance_caps;
   UserLocks& locks;
   BackgroundWorker& background;  // blocking follow-ups of bank answers
   Currency currency;
