@@ -21,7 +21,15 @@ Result<std::unique_ptr<OutboxSmsSender>> OutboxSmsSender::open(const std::string
 
 OutboxSmsSender::~OutboxSmsSender() { ::close(fd_); }
 
-Status OutboxSmsSender::send(const SmsMessage& message) {
+Status SmsSender::send_all(const std::vector<SmsMessage>& messages) {
+  for (const SmsMessage& message : messages) {
+    Status sent = send(message);
+    if (!sent.ok()) return sent;
+  }
+  return ok_status();
+}
+
+Result<std::string> OutboxSmsSender::line_of(const SmsMessage& message) {
   if (message.text.size() > kSmsTextBytesMax) {
     return Error("sms_too_long", "message text is too long");
   }
@@ -29,14 +37,34 @@ Status OutboxSmsSender::send(const SmsMessage& message) {
                          {"to", message.to_e164},
                          {"purpose", message.purpose},
                          {"text", message.text}};
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Status OutboxSmsSender::append(const std::string& lines) {
   std::lock_guard lock(mutex_);
-  // One write() per line with O_APPEND: readers never see half a line from two writers.
-  ssize_t written = ::write(fd_, text.data(), text.size());
-  if (written != static_cast<ssize_t>(text.size())) {
+  // One write() with O_APPEND: readers never see half a line from two writers.
+  ssize_t written = ::write(fd_, lines.data(), lines.size());
+  if (written != static_cast<ssize_t>(lines.size())) {
     return Error("sms_unavailable", "cannot append to the SMS outbox");
   }
   return ok_status();
+}
+
+Status OutboxSmsSender::send(const SmsMessage& message) {
+  Result<std::string> line = line_of(message);
+  if (!line.ok()) return line.error();
+  return append(*line);
+}
+
+Status OutboxSmsSender::send_all(const std::vector<SmsMessage>& messages) {
+  std::string lines;
+  for (const SmsMessage& message : messages) {
+    Result<std::string> line = line_of(message);
+    if (!line.ok()) return line.error();
+    lines += *line;
+  }
+  if (lines.empty()) return ok_status();
+  return append(lines);
 }
 
 }  // namespace mpay::notify

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -31,6 +32,9 @@ class SmsSender {
   virtual ~SmsSender() = default;
   // Errors: "sms_unavailable" when the message could not be handed over.
   virtual Status send(const SmsMessage& message) = 0;
+  // Several messages at once (notices that piled up): a gateway may hand them over together.
+  // Stops at the first failure. The default sends them one by one.
+  virtual Status send_all(const std::vector<SmsMessage>& messages);
 };
 
 inline constexpr size_t kSmsTextBytesMax = 1024;  // a few concatenated SMS parts at most
@@ -41,8 +45,13 @@ class OutboxSmsSender final : public SmsSender {
   static Result<std::unique_ptr<OutboxSmsSender>> open(const std::string& path, Clock& clock);
   ~OutboxSmsSender() override;
   Status send(const SmsMessage& message) override;
+  // One write() for all of them (each line whole, in order).
+  Status send_all(const std::vector<SmsMessage>& messages) override;
 
  private:
+  Result<std::string> line_of(const SmsMessage& message);
+  Status append(const std::string& lines);
+
   OutboxSmsSender(int fd, Clock& clock) : fd_(fd), clock_(clock) {}
   int fd_;
   Clock& clock_;

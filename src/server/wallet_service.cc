@@ -51,6 +51,7 @@ Result<std::unique_ptr<WalletService>> WalletService::open(const WalletServiceOp
   if (!sms.ok()) return sms.error();
   service->sms_ = std::move(sms).value();
   service->background_ = std::make_unique<wallet::BackgroundWorker>();
+  service->notices_ = std::make_unique<wallet::TransferNotices>(*service->sms_, *service->background_, *currency);
 
   bank::SandboxBankOptions bank_options;
   bank_options.statement_directory = options.data_directory + "/sandbox-bank";
@@ -67,7 +68,7 @@ Result<std::unique_ptr<WalletService>> WalletService::open(const WalletServiceOp
       *service->repository_, *service->users_, *service->sessions_, ledger, *service->lookup_keys_,
       *service->token_keys_, *service->pins_, *service->sealer_, *service->kyc_, *service->bank_,
       *service->sms_, *service->phones_, *service->phone_cache_, clock, random, ids, service->options_.wallet,
-      *service->spending_, *service->balance_caps_, *service->locks_, *service->background_, *currency,
+      *service->spending_, *service->balance_caps_, *service->locks_, *service->background_, *service->notices_, *currency,
       wallet::bank_clearing_account_id(currency->numeric)});
 
   Result<size_t> reconciled = wallet::reconcile_bank_orders(*service->context_);

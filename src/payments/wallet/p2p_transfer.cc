@@ -93,27 +93,6 @@ Result<CheckedTransfer> check_transfer(WalletContext& context, const UserId& pay
   return checked;
 }
 
-// On the background worker: the ledger's committer thread, which completes the payment, must not
-// wait for the SMS gateway.
-void notify_parties(WalletContext& context, const CheckedTransfer& transfer) {
-  const std::string& payer_phone = transfer.payer_phone;
-  const std::string& payee_phone = transfer.payee_phone;
-  std::string amount = format_amount(transfer.amount_minor, context.currency);
-  std::string code(context.currency.code);
-  notify::SmsMessage to_payer{payer_phone,
-                              fmt::format("mpay: you sent {} {} to {}.", amount, code, mask_phone(payee_phone)),
-                              "transfer_sent"};
-  notify::SmsMessage to_payee{payee_phone,
-                              fmt::format("mpay: you received {} {} from {}.", amount, code,
-                                          mask_phone(payer_phone)),
-                              "transfer_received"};
-  for (const notify::SmsMessage& message : {to_payer, to_payee}) {
-    Status sent = context.sms.send(message);
-    // The money has moved: a lost notice is logged, not a failed payment.
-    if (!sent.ok()) spdlog::warn("transfer notice not sent ({}): {}", message.purpose, sent.error().code);
-  }
-}
-
 }  // namespace
 
 Result<int64_t> parse_wallet_amount(const WalletContext& context, const std::string& amount,
@@ -180,8 +159,8 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
         receipt.amount_minor = transfer.amount;
         receipt.at_ns = outcomes.at(0).timestamp;
         receipt.to_phone_masked = mask_phone(checked.payee_phone);
-        if (!context.background.post([&context, checked] { notify_parties(context, checked); })) {
-          spdlog::warn("transfer {}: notices dropped, the background queue is full", transfer.id.to_string());
+        if (!context.notices.enqueue({checked.payer_phone, checked.payee_phone, transfer.amount})) {
+          spdlog::warn("transfer {}: notices dropped, the queue is full", transfer.id.to_string());
         }
         done(std::move(receipt));
       });

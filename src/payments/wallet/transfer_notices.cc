@@ -1,0 +1,53 @@
+#include "payments/wallet/transfer_notices.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/money.h"
+#include "core/phone.h"
+
+namespace mpay::wallet {
+
+bool TransferNotices::enqueue(TransferNotice notice) {
+  std::lock_guard lock(mutex_);
+  if (pending_.size() >= kPendingMax) return false;
+  pending_.push_back(std::move(notice));
+  if (!flush_posted_) {
+    // If the worker's queue is full the notice waits here for the next transfer to try again.
+    flush_posted_ = background_.post([this] { flush(); });
+  }
+  return true;
+}
+
+std::vector<notify::SmsMessage> TransferNotices::messages_of(const TransferNotice& notice) const {
+  std::string amount = format_amount(notice.amount_minor, currency_);
+  std::string code(currency_.code);
+  return {
+      {notice.payer_e164,
+       fmt::format("mpay: you sent {} {} to {}.", amount, code, mask_phone(notice.payee_e164)),
+       "transfer_sent"},
+      {notice.payee_e164,
+       fmt::format("mpay: you received {} {} from {}.", amount, code, mask_phone(notice.payer_e164)),
+       "transfer_received"},
+  };
+}
+
+void TransferNotices::flush() {
+  std::vector<TransferNotice> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(pending_);
+    flush_posted_ = false;
+  }
+  std::vector<notify::SmsMessage> messages;
+  messages.reserve(batch.size() * 2);
+  for (const TransferNotice& notice : batch) {
+    for (notify::SmsMessage& message : messages_of(notice)) messages.push_back(std::move(message));
+  }
+  Status sent = sms_.send_all(messages);
+  if (!sent.ok()) {
+    spdlog::warn("{} transfer notices not sent: {}", messages.size(), sent.error().code);
+  }
+}
+
+}  // namespace mpay::wallet
