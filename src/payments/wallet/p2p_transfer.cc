@@ -125,8 +125,11 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
   transfer.currency = context.currency.numeric;
   transfer.code = transfer_codes::p2p_transfer;
 
-  auto release = [&context, transfer = *checked]() {
-    context.spending.release(transfer.payer.id, transfer.amount_minor, transfer.reserved_at_ns);
+  // What the checks reserved: the payer's limits and the payee's room under the balance cap.
+  auto release_limits = [&context, payer = checked->payer.id, amount = checked->amount_minor,
+                         at = checked->reserved_at_ns] { context.spending.release(payer, amount, at); };
+  auto release_cap = [&context, payee = checked->payee.id, amount = checked->amount_minor] {
+    context.balance_caps.release(payee, amount);
   };
   if (request.note && !request.note->empty()) {
     // Before the money moves: a completed transfer never lacks its note.
@@ -134,20 +137,20 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
                       context.sealer.seal(*request.note, "transfer:" + transfer.id.to_string() + ":note")};
     Status stored = context.repository.insert_note(note);
     if (!stored.ok()) {
-      release();
-      context.balance_caps.release(checked->payee.id, transfer.amount);
+      release_limits();
+      release_cap();
       return done(stored.error());
     }
   }
 
   Status submitted = context.ledger.submit_transfers(
-      {transfer}, [&context, transfer, checked = *checked, release, done](
-                      std::vector<ledger::EventOutcome> outcomes) {
+      {transfer}, [&context, transfer, notice = TransferNotice{checked->payer_phone, checked->payee_phone,
+                                                                checked->amount_minor},
+                    release_limits, release_cap, done](std::vector<ledger::EventOutcome> outcomes) {
         auto result = static_cast<ledger::CreateTransferResult>(outcomes.at(0).result);
-        // Booked (now in the posted balance) or refused: either way no longer in flight.
-        context.balance_caps.release(checked.payee.id, transfer.amount);
+        release_cap();  // booked (now in the posted balance) or refused: no longer in flight
         if (!ledger::is_success(result)) {
-          release();
+          release_limits();
           if (result == ledger::CreateTransferResult::exceeds_credits) {
             return done(Error("insufficient_funds", "the wallet balance is too low", "amount"));
           }
@@ -158,15 +161,15 @@ void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& 
         receipt.id = transfer.id;
         receipt.amount_minor = transfer.amount;
         receipt.at_ns = outcomes.at(0).timestamp;
-        receipt.to_phone_masked = mask_phone(checked.payee_phone);
-        if (!context.notices.enqueue({checked.payer_phone, checked.payee_phone, transfer.amount})) {
+        receipt.to_phone_masked = mask_phone(notice.payee_e164);
+        if (!context.notices.enqueue(notice)) {
           spdlog::warn("transfer {}: notices dropped, the queue is full", transfer.id.to_string());
         }
         done(std::move(receipt));
       });
   if (!submitted.ok()) {
-    release();
-    context.balance_caps.release(checked->payee.id, transfer.amount);
+    release_limits();
+    release_cap();
     done(submitted.error());
   }
 }
