@@ -371,7 +371,10 @@ void HttpConnection::dispatch() {
       return;
     }
     if (denied) {
-      unsigned status = denied->code.rfind("forbidden", 0) == 0 ? 403 : 401;
+      // A store that cannot be read is the server's trouble, not the caller's credentials.
+      unsigned status = denied->code.rfind("forbidden", 0) == 0 ? 403
+                        : denied->code == "store_error" || denied->code == "store_busy" ? 503
+                                                                                         : 401;
       answer(error_response(status, *denied));
       return;
     }

@@ -43,7 +43,8 @@ struct HttpServerOptions {
 };
 
 // nullopt = allowed; the callback may then set request.principal to name the caller. Otherwise
-// the Error is sent to the client: a code starting with "forbidden" gives 403, any other code 401.
+// the Error is sent to the client: a code starting with "forbidden" gives 403, "store_error" and
+// "store_busy" (the callback could not check) 503, any other code 401.
 // Never called for routes whose scope is "".
 using Authorize =
     std::function<std::optional<mpay::Error>(HttpRequest& request, const std::string& scope)>;

@@ -232,6 +232,7 @@ class HttpServerTest : public ::testing::Test {
           ++authorize_calls_;
           auto credentials = request.header("Authorization");
           if (!credentials) return mpay::Error("unauthenticated", "credentials required");
+          if (*credentials == "Bearer store-down") return mpay::Error("store_error", "sessions unreadable");
           if (*credentials != "Bearer good") return mpay::Error("unauthenticated", "bad token");
           if (scope == "admin") return mpay::Error("forbidden_scope", "needs admin", "scope");
           return std::nullopt;
@@ -384,10 +385,14 @@ TEST_F(HttpServerTest, AuthorizeCallbackDecidesScopedRoutes) {
   EXPECT_EQ(forbidden.body(),
             R"({"error":{"code":"forbidden_scope","message":"needs admin","field":"scope"}})");
   EXPECT_EQ(forbidden.result_int(), 403);
-  EXPECT_EQ(authorize_calls_, 4);
+  // A callback that could not check (its store failed) is the server's trouble: 503, not 401.
+  Response unchecked =
+      connection.request(http::verb::get, "/v1/private", "", {{"Authorization", "Bearer store-down"}});
+  expect_error(unchecked, 503, "store_error");
+  EXPECT_EQ(authorize_calls_, 5);
   // Public routes never reach the callback.
   EXPECT_EQ(connection.request(http::verb::get, "/v1/echo/1").result_int(), 200);
-  EXPECT_EQ(authorize_calls_, 4);
+  EXPECT_EQ(authorize_calls_, 5);
 }
 
 TEST_F(HttpServerTest, BodyWithinTheRouteLimitArrives) {
