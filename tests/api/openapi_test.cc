@@ -26,9 +26,8 @@
 #include "core/ids.h"
 #include "core/random.h"
 #include "ledger/ledger.h"
-#include "server/wallet_service.h"
-#include "store/sqlite/sqlite_ledger_storage.h"
 #include "support/temp_directory.h"
+#include "support/wallet_stack.h"
 
 namespace mpay::api {
 namespace {
@@ -113,19 +112,8 @@ std::string lower(std::string_view text) {
 class OpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto storage = store::sqlite::SqliteLedgerStorage::open({directory_.path()}, clock_);
-    ASSERT_TRUE(storage.ok()) << storage.error().message;
-    storage_ = std::move(*storage);
-    auto ledger = ledger::Ledger::open({}, *storage_, clock_);
-    ASSERT_TRUE(ledger.ok()) << ledger.error().message;
-    ledger_ = std::move(*ledger);
-    server::WalletServiceOptions wallet_options;
-    wallet_options.data_directory = directory_.path();
-    wallet_options.keys_directory = directory_.path() + "/keys";
-    auto wallet = server::WalletService::open(wallet_options, *ledger_, clock_, random_, ids_);
-    ASSERT_TRUE(wallet.ok()) << wallet.error().message;
-    wallet_ = std::move(*wallet);
-    add_all_routes(router_, {*ledger_, ids_, metrics_, idempotency_, clock_, &wallet_->context(), &blocking_});
+    ASSERT_TRUE(stack_.ok()) << stack_.error();
+    add_all_routes(router_, {stack_.ledger(), ids_, metrics_, idempotency_, clock_, &stack_.wallet(), &blocking_});
     for (const Route& route : router_.routes()) {
       std::string method(boost::beast::http::to_string(route.method));
       routes_[lower(method) + " " + route.pattern] = &route;
@@ -138,9 +126,7 @@ class OpenApiTest : public ::testing::Test {
   UuidV7Generator ids_{clock_, random_};
   MetricsRegistry metrics_;
   InMemoryIdempotencyStore idempotency_;
-  std::unique_ptr<store::sqlite::SqliteLedgerStorage> storage_;
-  std::unique_ptr<ledger::Ledger> ledger_;
-  std::unique_ptr<server::WalletService> wallet_;
+  testing::WalletStack stack_{directory_.path(), clock_, random_, ids_};
   BlockingPool blocking_{1};
   Router router_;
   std::map<std::string, const Route*> routes_;

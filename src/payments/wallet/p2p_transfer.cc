@@ -35,11 +35,6 @@ struct CheckedTransfer {
   std::string payee_phone;
 };
 
-std::string unsealed_phone(const WalletContext& context, const UserRecord& user) {
-  Result<std::string> e164 = context.sealer.open(user.phone_sealed, sealed_field(user.id, "phone"));
-  return e164.ok() ? *e164 : std::string();
-}
-
 Result<CheckedTransfer> check_transfer(WalletContext& context, const UserId& payer_id,
                                        const P2pRequest& request) {
   Result<int64_t> amount = parse_wallet_amount(context, request.amount, request.currency);

@@ -1,5 +1,7 @@
 #include "payments/wallet/phone_identity.h"
 
+#include <spdlog/spdlog.h>
+
 #include "payments/wallet/wallet_context.h"
 #include "security/keyed_hash.h"
 
@@ -33,6 +35,13 @@ Result<IdentifiedPhone> identify_phone(const WalletContext& context, std::string
   phone.digest = security::keyed_hash(context.lookup_keys, phone.key_id, "phone", phone.number.e164);
   context.phone_cache.remember(text, phone);
   return phone;
+}
+
+std::string unsealed_phone(const WalletContext& context, const UserRecord& user) {
+  Result<std::string> e164 = context.sealer.open(user.phone_sealed, sealed_field(user.id, "phone"));
+  if (e164.ok()) return *e164;
+  spdlog::error("user {}: the sealed phone number does not open: {}", user.id.to_string(), e164.error().code);
+  return {};
 }
 
 std::string sealed_field(const UserId& user, std::string_view column) {

@@ -39,6 +39,10 @@ class PhoneCache {
 Result<IdentifiedPhone> identify_phone(const WalletContext& context, std::string_view text,
                                        std::string_view field);
 
+// The user's E.164 number, opened from its sealed copy; "" (and an error log naming the user, not
+// the number) if it does not open: a missing key file or a tampered row.
+std::string unsealed_phone(const WalletContext& context, const UserRecord& user);
+
 // Associated data binding a sealed value to its user and column ("user:<uuid>:phone").
 std::string sealed_field(const UserId& user, std::string_view column);
 

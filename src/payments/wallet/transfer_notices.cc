@@ -42,7 +42,9 @@ void TransferNotices::flush() {
   std::vector<notify::SmsMessage> messages;
   messages.reserve(batch.size() * 2);
   for (const TransferNotice& notice : batch) {
-    for (notify::SmsMessage& message : messages_of(notice)) messages.push_back(std::move(message));
+    for (notify::SmsMessage& message : messages_of(notice)) {
+      if (!message.to_e164.empty()) messages.push_back(std::move(message));  // a number that did not open
+    }
   }
   Status sent = sms_.send_all(messages);
   if (!sent.ok()) {

@@ -14,8 +14,7 @@ namespace {
 constexpr int kHistoryPagesMax = 10;
 
 std::string masked_phone_of(const WalletContext& context, const UserRecord& user) {
-  Result<std::string> e164 = context.sealer.open(user.phone_sealed, sealed_field(user.id, "phone"));
-  return e164.ok() ? mask_phone(*e164) : std::string("***");
+  return mask_phone(unsealed_phone(context, user));  // "" masks to "***"
 }
 
 std::optional<TransactionType> type_of(uint16_t code) {

@@ -1,20 +1,16 @@
 // What expires, with a clock the test turns: one-time codes (5 minutes), sessions (30 days) and
 // the PIN lock (30 minutes). The wallet runs on its real parts (SQLite, the ledger, key files, the
-// SMS outbox), built the way mpayd builds them; only time is simulated.
+// SMS outbox; support/wallet_stack.h); only time is simulated.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "core/clock.h"
-#include "core/random.h"
-#include "ledger/ledger.h"
 #include "payments/wallet/access.h"
 #include "payments/wallet/otp.h"
-#include "server/wallet_service.h"
-#include "store/sqlite/sqlite_ledger_storage.h"
 #include "support/temp_directory.h"
+#include "support/wallet_stack.h"
 
 namespace mpay::wallet {
 namespace {
@@ -25,26 +21,9 @@ constexpr const char* kPin = "135790";
 
 class WalletExpiryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto storage = store::sqlite::SqliteLedgerStorage::open({directory_.path()}, clock_);
-    ASSERT_TRUE(storage.ok()) << storage.error().message;
-    storage_ = std::move(*storage);
-    auto ledger = ledger::Ledger::open({}, *storage_, clock_);
-    ASSERT_TRUE(ledger.ok()) << ledger.error().message;
-    ledger_ = std::move(*ledger);
-    server::WalletServiceOptions options;
-    options.data_directory = directory_.path();
-    options.keys_directory = directory_.path() + "/keys";
-    auto wallet = server::WalletService::open(options, *ledger_, clock_, random_, ids_);
-    ASSERT_TRUE(wallet.ok()) << wallet.error().message;
-    wallet_ = std::move(*wallet);
-  }
-  void TearDown() override {
-    wallet_->shutdown();
-    ledger_->close();
-  }
+  void SetUp() override { ASSERT_TRUE(stack_.ok()) << stack_.error(); }
 
-  WalletContext& context() { return wallet_->context(); }
+  WalletContext& context() { return stack_.wallet(); }
 
   std::string request_code() {
     Status sent = request_otp(context(), kPhone, "127.0.0.1");
@@ -71,9 +50,7 @@ class WalletExpiryTest : public ::testing::Test {
   ManualClock clock_{1'795'000'000LL * 1'000'000'000};
   SeededRandom random_{42};
   UuidV7Generator ids_{clock_, random_};
-  std::unique_ptr<store::sqlite::SqliteLedgerStorage> storage_;
-  std::unique_ptr<ledger::Ledger> ledger_;
-  std::unique_ptr<server::WalletService> wallet_;
+  testing::WalletStack stack_{directory_.path(), clock_, random_, ids_};
 };
 
 TEST_F(WalletExpiryTest, ACodeDiesAfterFiveMinutes) {
