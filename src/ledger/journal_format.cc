@@ -84,7 +84,7 @@ Result<DecodedBatch> decode_batch(std::span<const std::byte> record) {
   }
   for (const JournalEntry& entry : batch.entries) {
     if (entry.type != EntryType::create_account && entry.type != EntryType::create_transfer &&
-        entry.type != EntryType::expire_pending) {
+        entry.type != EntryType::expire_pending && entry.type != EntryType::app_event) {
       return corrupt("unknown entry type in batch " + std::to_string(batch.seq));
     }
     if (!all_zero(entry.reserved, sizeof(entry.reserved))) {

@@ -6,8 +6,9 @@
 //           after the checksum field) | seq u64 | timestamp i64 | entry_count u32 | entry_bytes u32 |
 //           zeros to 128 bytes
 //   entry:  see JournalEntry below; one per event: an account creation, a transfer (created or
-//           rejected: every outcome is journaled, so that a replay reproduces every result), or the
-//           expiry of a pending transfer.
+//           rejected: every outcome is journaled, so that a replay reproduces every result), the
+//           expiry of a pending transfer, or an application event (types.h AppEvent) that follows
+//           the transfers of its submission.
 //
 // The writer builds entries in a JournalBatchBuffer whose first 128-byte slot holds the header, so
 // the finished record is one contiguous buffer with no copy. Pure functions, no shared state.
@@ -36,6 +37,10 @@ enum class EntryType : uint8_t {
   create_account = 1,
   create_transfer = 2,
   expire_pending = 3,
+  // An AppEvent: id = event id, debit_account_id = subject, credit_account_id = ref, amount,
+  // amount_applied = amount2, user_data, code = kind, flags = status, currency; result 0 when
+  // applied, 1 when a transfer of its submission was not created (then it means nothing).
+  app_event = 4,
 };
 
 // Which fields of a post/void were left zero by the client and filled in from the pending transfer.

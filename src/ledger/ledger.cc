@@ -181,13 +181,24 @@ void Ledger::start_threads() {
 // Submissions
 
 Status Ledger::submit_accounts(std::vector<Account> accounts, Completion done) {
-  Submission submission{EntryType::create_account, std::move(accounts), {}, std::move(done)};
+  Submission submission{EntryType::create_account, std::move(accounts), {}, std::move(done), {}};
   return submit(std::move(submission));
 }
 
 Status Ledger::submit_transfers(std::vector<Transfer> transfers, Completion done) {
-  Submission submission{EntryType::create_transfer, {}, std::move(transfers), std::move(done)};
+  Submission submission{EntryType::create_transfer, {}, std::move(transfers), std::move(done), {}};
   return submit(std::move(submission));
+}
+
+Status Ledger::submit_with_events(std::vector<Transfer> transfers, std::vector<AppEvent> events,
+                                  Completion done) {
+  Submission submission{EntryType::create_transfer, {}, std::move(transfers), std::move(done),
+                        std::move(events)};
+  return submit(std::move(submission));
+}
+
+Status Ledger::scan_app_events(const std::function<Status(const AppEventRecord&)>& visit) const {
+  return storage_.projection_scan_app_events(visit);
 }
 
 Status Ledger::submit(Submission submission) {
@@ -277,6 +288,7 @@ void Ledger::writer_loop() {
         machine_.create_accounts(submission.accounts, &batch->buffer);
       } else {
         status = machine_.create_transfers(submission.transfers, &batch->buffer);
+        machine_.record_app_events(submission.events, submission.first_entry, &batch->buffer);
       }
       submission.entry_count = batch->buffer.size() - submission.first_entry;
     }

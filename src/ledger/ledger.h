@@ -109,6 +109,11 @@ class Ledger {
   // `done` is called exactly once, after the batch holding these commands is durable.
   Status submit_accounts(std::vector<Account> accounts, Completion done);
   Status submit_transfers(std::vector<Transfer> transfers, Completion done);
+  // Transfers and application events in one submission, recorded in the same journal record: the
+  // events are applied (outcome result 0) only if every transfer was created (types.h AppEvent).
+  // Outcomes: the transfers' first, then the events'. `transfers` may be empty.
+  Status submit_with_events(std::vector<Transfer> transfers, std::vector<AppEvent> events,
+                            Completion done);
 
   // Reads: as of the last durable batch.
   std::optional<AccountState> lookup_account(const AccountId& id) const;
@@ -116,6 +121,10 @@ class Ledger {
   Result<std::optional<TransferRecord>> lookup_transfer(const TransferId& id) const;
   Result<std::vector<TransferRecord>> account_transfers(const AccountId& id,
                                                         const HistoryQuery& query) const;
+  // Every applied application event in journal order, from the projections. Complete only before
+  // anything new is submitted (start-up: open() has brought the projections up to the journal),
+  // which is when the application rebuilds its state from them.
+  Status scan_app_events(const std::function<Status(const AppEventRecord&)>& visit) const;
 
   LedgerStats stats() const;
   const LedgerOptions& options() const { return options_; }
@@ -130,9 +139,10 @@ class Ledger {
     std::vector<Account> accounts;
     std::vector<Transfer> transfers;
     Completion done;
+    std::vector<AppEvent> events;
     size_t first_entry = 0;
     size_t entry_count = 0;
-    size_t event_count() const { return accounts.size() + transfers.size(); }
+    size_t event_count() const { return accounts.size() + transfers.size() + events.size(); }
   };
   struct InFlightBatch {
     std::shared_ptr<CommittedBatch> batch;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger/money_state.h"
+#include "ledger/replay.h"
 #include "ledger/result_codes.h"
 
 namespace mpay::ledger {
@@ -21,6 +22,12 @@ void ProjectionBuilder::add(uint64_t seq, const JournalEntry& entry) {
   ++write_.entry_count;
   if (entry.type == EntryType::create_account) {
     if (entry.result == 0) write_.accounts_created.emplace_back(seq, entry);
+    return;
+  }
+  if (entry.type == EntryType::app_event) {
+    if (entry.result == 0) {
+      write_.app_events.push_back(AppEventRecord{submitted_app_event(entry), seq, entry.timestamp});
+    }
     return;
   }
   if (entry.type == EntryType::create_transfer && entry.result != 0) {

@@ -42,6 +42,20 @@ Account submitted_account(const JournalEntry& e) {
   return a;
 }
 
+AppEvent submitted_app_event(const JournalEntry& e) {
+  AppEvent event;
+  event.id = e.id;
+  event.subject_id = e.debit_account_id;
+  event.ref_id = e.credit_account_id;
+  event.amount = e.amount;
+  event.amount2 = e.amount_applied;
+  event.user_data = e.user_data;
+  event.kind = e.code;
+  event.status = e.flags;
+  event.currency = e.currency;
+  return event;
+}
+
 Status replay_batch(StateMachine& machine, const DecodedBatch& batch, uint64_t evictable_seq,
                     JournalBatchBuffer* scratch) {
   scratch->clear();
@@ -58,26 +72,36 @@ Status replay_batch(StateMachine& machine, const DecodedBatch& batch, uint64_t e
 
   std::vector<Transfer> transfers;
   std::vector<Account> accounts;
+  std::vector<AppEvent> events;
   while (index < recorded.size()) {
     EntryType type = recorded[index].type;
     if (type == EntryType::expire_pending) return diverged(batch.seq, index, "expiry after commands");
     transfers.clear();
     accounts.clear();
+    events.clear();
     size_t end = index;
     while (true) {
       if (end >= recorded.size()) return diverged(batch.seq, end, "submission without an end");
       const JournalEntry& entry = recorded[end];
-      if (entry.type != type) return diverged(batch.seq, end, "mixed submission");
-      if (type == EntryType::create_transfer) transfers.push_back(submitted_transfer(entry));
-      if (type == EntryType::create_account) accounts.push_back(submitted_account(entry));
+      // A submission is all accounts, or transfers followed by application events.
+      bool fits = entry.type == type ||
+                  (type == EntryType::create_transfer && entry.type == EntryType::app_event);
+      if (!fits || (entry.type == EntryType::create_transfer && !events.empty())) {
+        return diverged(batch.seq, end, "mixed submission");
+      }
+      if (entry.type == EntryType::create_transfer) transfers.push_back(submitted_transfer(entry));
+      if (entry.type == EntryType::create_account) accounts.push_back(submitted_account(entry));
+      if (entry.type == EntryType::app_event) events.push_back(submitted_app_event(entry));
       ++end;
       if (entry.submission_end) break;
     }
     if (type == EntryType::create_account) {
       machine.create_accounts(accounts, scratch);
     } else {
+      size_t first_transfer_entry = scratch->size();
       Status applied = machine.create_transfers(transfers, scratch);
       if (!applied.ok()) return applied;
+      machine.record_app_events(events, first_transfer_entry, scratch);
     }
     index = end;
   }

@@ -12,6 +12,7 @@ namespace mpay::ledger {
 // The commands a journal entry was made from, exactly as the client submitted them.
 Transfer submitted_transfer(const JournalEntry& entry);
 Account submitted_account(const JournalEntry& entry);
+AppEvent submitted_app_event(const JournalEntry& entry);
 
 // Errors: "journal_replay_diverged" naming the batch and entry, or an archive failure.
 // `scratch` is reused between calls to avoid allocations.

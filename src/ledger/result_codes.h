@@ -69,6 +69,12 @@ enum class CreateTransferResult : uint16_t {
   exceeds_debits = 40,
 };
 inline constexpr uint16_t kCreateTransferResultMax = 40;
+
+// An application event's result: applied, or not (a transfer of its submission was not created).
+enum class AppEventResult : uint16_t {
+  applied = 0,
+  transfers_not_created = 1,
+};
 inline constexpr uint16_t kCreateAccountResultMax = 7;
 
 std::string_view result_name(CreateAccountResult result);

@@ -186,6 +186,37 @@ CreateAccountResult StateMachine::create_account(const Account& account, int64_t
 }
 
 // ---------------------------------------------------------------------------------------------
+// Application events
+
+void StateMachine::record_app_events(std::span<const AppEvent> events, size_t first_transfer_entry,
+                                     JournalBatchBuffer* out) {
+  if (events.empty()) return;
+  bool all_created = true;
+  for (size_t i = first_transfer_entry; i < out->size(); ++i) {
+    all_created = all_created && out->entry(i).result == 0;
+  }
+  if (out->size() > first_transfer_entry) out->entry(out->size() - 1).submission_end = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const AppEvent& event = events[i];
+    JournalEntry& entry = out->append();
+    entry = make_entry(EntryType::app_event);
+    entry.timestamp = next_timestamp();
+    entry.id = event.id;
+    entry.debit_account_id = event.subject_id;
+    entry.credit_account_id = event.ref_id;
+    entry.amount = event.amount;
+    entry.amount_applied = event.amount2;
+    entry.user_data = event.user_data;
+    entry.code = event.kind;
+    entry.flags = event.status;
+    entry.currency = event.currency;
+    entry.result = static_cast<uint16_t>(all_created ? AppEventResult::applied
+                                                     : AppEventResult::transfers_not_created);
+    entry.submission_end = i + 1 == events.size() ? 1 : 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Transfers
 
 Status StateMachine::create_transfers(std::span<const Transfer> transfers, JournalBatchBuffer* out) {

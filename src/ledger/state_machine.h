@@ -79,6 +79,13 @@ class StateMachine {
   // Same; an error is an archive failure (fail-stop), never a rejection: rejections are results.
   Status create_transfers(std::span<const Transfer> transfers, JournalBatchBuffer* out);
 
+  // Appends one app_event entry per event after the submission's transfers, which begin at entry
+  // `first_transfer_entry` of `out` (none: == out->size()). Each event is applied (result 0) only if
+  // every one of those transfers was created; `exists` does not count, so a retried submission
+  // never applies its events twice. The last event, not the last transfer, ends the submission.
+  void record_app_events(std::span<const AppEvent> events, size_t first_transfer_entry,
+                         JournalBatchBuffer* out);
+
   // The earliest expiry among pending transfers, if any; the writer wakes up for it. Drops stale
   // heap entries (transfers resolved before they expired) on the way.
   std::optional<int64_t> next_expiry();

@@ -28,6 +28,13 @@ struct TransferRecord {
   int64_t resolved_timestamp = 0;  // when a pending transfer was posted, voided or expired
 };
 
+// An applied application event as the projections hold it.
+struct AppEventRecord {
+  AppEvent event;
+  uint64_t seq = 0;
+  int64_t timestamp = 0;
+};
+
 struct PendingResolution {
   TransferId pending_id;
   PendingStatus status = PendingStatus::none;
@@ -49,6 +56,7 @@ struct ProjectionWrite {
   std::vector<std::pair<uint64_t, JournalEntry>> transfers_failed;    // transient failures, by id
   std::vector<PendingResolution> resolutions;                         // by pending id
   std::vector<BalanceDelta> balance_deltas;                           // by account id
+  std::vector<AppEventRecord> app_events;                             // applied, by timestamp
   uint64_t entry_count = 0;  // journal entries covered, for progress reports
 };
 
@@ -102,6 +110,9 @@ class LedgerStorage {
   // Every transfer id and remembered failure id recorded up to batch `up_to_seq`, in no order.
   virtual Status projection_scan_ids(uint64_t up_to_seq,
                                      const std::function<void(const Id128&)>& visit) = 0;
+  // Every applied application event in journal order; stops at the first error from `visit`.
+  virtual Status projection_scan_app_events(
+      const std::function<Status(const AppEventRecord&)>& visit) = 0;
 };
 
 }  // namespace mpay::ledger

@@ -79,6 +79,25 @@ struct Transfer {
   friend bool operator==(const Transfer&, const Transfer&) = default;
 };
 
+// A business event that travels in the journal beside the transfers it depends on, so that an
+// order's status and its money can never disagree (a payment request becoming paid, a refund).
+// The ledger does not interpret it: it records it in the same journal record as the transfers of
+// the same submission, applied only if every one of those transfers was created. The application
+// keeps its own meaning for kind, status and the amounts.
+struct AppEvent {
+  Id128 id;          // unique event id, chosen by the application
+  Id128 subject_id;  // what it is about, e.g. a payment request
+  Id128 ref_id;      // a related object (e.g. a refund); zero if none
+  int64_t amount = 0;
+  int64_t amount2 = 0;
+  uint64_t user_data = 0;
+  uint16_t kind = 0;
+  uint16_t status = 0;
+  uint16_t currency = 0;
+
+  friend bool operator==(const AppEvent&, const AppEvent&) = default;
+};
+
 // What became of a pending transfer. Stored as a number in projections: never renumber.
 enum class PendingStatus : uint8_t {
   none = 0,  // not a pending transfer

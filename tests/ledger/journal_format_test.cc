@@ -246,7 +246,7 @@ TEST(JournalFormat, ReservedEntryBytesSetAreRejectedEvenWithAValidChecksum) {
 }
 
 TEST(JournalFormat, UnknownEntryTypeIsRejectedEvenWithAValidChecksum) {
-  for (uint8_t type : {uint8_t{0}, uint8_t{4}, uint8_t{255}}) {
+  for (uint8_t type : {uint8_t{0}, uint8_t{5}, uint8_t{255}}) {
     JournalBatchBuffer buffer;
     fill_sample(&buffer);
     buffer.entry(2).type = static_cast<EntryType>(type);

@@ -1306,5 +1306,78 @@ TEST_F(ArchiveWindowTest, ArchiveFailureStopsTheBatchInsteadOfGuessing) {
   open_ = false;  // fail-stop: this batch is abandoned, as the writer would crash
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Application events
+
+AppEvent make_app_event(uint64_t id, uint16_t status) {
+  AppEvent e;
+  e.id = Id128{5, id};
+  e.subject_id = Id128{6, id};
+  e.amount = 100;
+  e.kind = 1;
+  e.status = status;
+  e.currency = kCny;
+  return e;
+}
+
+TEST_F(StateMachineTest, AppEventsFollowTheirTransfersEndTheSubmissionAndReplayExactly) {
+  open_standard_accounts();
+  begin();
+  size_t first = out_.size();
+  transfers({make_transfer(1, kSource, kThird, 100, kCny, transfer_flags::linked),
+             make_transfer(2, kThird, kSink, 1)});
+  machine_.record_app_events(std::vector<AppEvent>{make_app_event(1, 5), make_app_event(2, 6)},
+                             first, &out_);
+  ASSERT_EQ(out_.size(), first + 4);
+  EXPECT_EQ(entry(first + 1).submission_end, 0);  // the events end the submission, not the transfer
+  EXPECT_EQ(entry(first + 2).type, EntryType::app_event);
+  EXPECT_EQ(entry(first + 2).result, 0);
+  EXPECT_EQ(entry(first + 2).flags, 5);
+  EXPECT_EQ(entry(first + 2).debit_account_id, (Id128{6, 1}));
+  EXPECT_EQ(entry(first + 2).submission_end, 0);
+  EXPECT_EQ(entry(first + 3).submission_end, 1);
+  EXPECT_GT(entry(first + 3).timestamp, entry(first + 2).timestamp);
+
+  // A second submission in the same batch whose transfer fails: its event is not applied.
+  size_t second = out_.size();
+  EXPECT_EQ(transfers({make_transfer(3, kWallet, kSink, 1)})[0], R::exceeds_credits);
+  machine_.record_app_events(std::vector<AppEvent>{make_app_event(3, 5)}, second, &out_);
+  EXPECT_EQ(last_entry().result, static_cast<uint16_t>(AppEventResult::transfers_not_created));
+
+  // Events alone.
+  size_t third = out_.size();
+  machine_.record_app_events(std::vector<AppEvent>{make_app_event(4, 2)}, third, &out_);
+  EXPECT_EQ(last_entry().result, 0);
+  EXPECT_EQ(last_entry().submission_end, 1);
+  end();
+  EXPECT_TRUE(balances_are(kThird, balance_of(0, 1, 0, 100)));
+  expect_replay_reproduces();
+}
+
+TEST_F(StateMachineTest, ReplayRefusesATransferAfterAnEventInOneSubmission) {
+  open_standard_accounts();
+  begin();
+  size_t first = out_.size();
+  transfers({make_transfer(1, kSource, kSink, 100)});
+  machine_.record_app_events(std::vector<AppEvent>{make_app_event(1, 5)}, first, &out_);
+  end();
+  // Rewrite the record: event first, then the transfer, as one submission.
+  std::vector<std::byte>& record = journal_.back();
+  Result<DecodedBatch> batch = decode_batch(record);
+  ASSERT_TRUE(batch.ok());
+  std::swap(batch->entries[0], batch->entries[1]);
+  batch->entries[0].submission_end = 0;
+  batch->entries[1].submission_end = 1;
+  StateMachine fresh(StateMachineOptions{1u << 20, 1u << 16}, nullptr);
+  JournalBatchBuffer scratch;
+  Result<DecodedBatch> accounts_batch = decode_batch(journal_.front());
+  ASSERT_TRUE(accounts_batch.ok());
+  ASSERT_TRUE(replay_batch(fresh, *accounts_batch, 0, &scratch).ok());
+  Status replayed = replay_batch(fresh, *batch, 0, &scratch);
+  ASSERT_FALSE(replayed.ok());
+  EXPECT_EQ(replayed.error().code, "journal_replay_diverged");
+}
+
 }  // namespace
 }  // namespace mpay::ledger

@@ -249,6 +249,98 @@ TEST_F(SqliteLedgerTest, SnapshotsShortenReplayAndProjectionsRebuildFromTheJourn
   EXPECT_EQ((*projected)->balances.credits_posted, 420);
 }
 
+ledger::AppEvent app_event(uint64_t id, uint64_t subject, uint16_t status, int64_t amount) {
+  ledger::AppEvent e;
+  e.id = Id128{7, id};
+  e.subject_id = Id128{8, subject};
+  e.ref_id = Id128{9, id};
+  e.amount = amount;
+  e.amount2 = amount / 2;
+  e.user_data = id * 3;
+  e.kind = 1;
+  e.status = status;
+  e.currency = kCny;
+  return e;
+}
+
+std::vector<ledger::AppEventRecord> scan_events(const ledger::Ledger& ledger) {
+  std::vector<ledger::AppEventRecord> events;
+  Status scanned = ledger.scan_app_events([&](const ledger::AppEventRecord& r) {
+    events.push_back(r);
+    return ok_status();
+  });
+  EXPECT_TRUE(scanned.ok());
+  return events;
+}
+
+TEST_F(SqliteLedgerTest, AppEventsAreAppliedOnlyWithAllTheirTransfersAndSurviveEverything) {
+  ledger::LedgerOptions options;
+  options.snapshot_interval_batches = 3;
+  open(options);
+  create_accounts_sync(*ledger_, {funding(1), wallet(2), wallet(3)});
+  create_transfers_sync(*ledger_, {transfer(1, 1, 2, 1000)});
+
+  // A linked chain that succeeds: the event is applied, in the same record.
+  auto paid = testing::submit_with_events_sync(
+      *ledger_, {transfer(2, 2, 3, 300, ledger::transfer_flags::linked), transfer(3, 3, 1, 10)},
+      {app_event(1, 1, 5, 300)});
+  ASSERT_EQ(paid.size(), 3u);
+  EXPECT_EQ(result_of(paid[0]), CreateTransferResult::created);
+  EXPECT_EQ(result_of(paid[1]), CreateTransferResult::created);
+  EXPECT_EQ(paid[2].id, (Id128{7, 1}));
+  EXPECT_EQ(paid[2].result, 0);
+  EXPECT_GT(paid[2].timestamp, paid[1].timestamp);
+
+  // An overdraft: no transfer, and the event means nothing.
+  auto refused = testing::submit_with_events_sync(
+      *ledger_, {transfer(4, 2, 3, 5000)}, {app_event(2, 2, 5, 5000)});
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_EQ(result_of(refused[0]), CreateTransferResult::exceeds_credits);
+  EXPECT_EQ(refused[1].result, 1);
+
+  // A retry of created transfers ("exists") does not apply its events a second time.
+  auto retried = testing::submit_with_events_sync(
+      *ledger_, {transfer(2, 2, 3, 300, ledger::transfer_flags::linked), transfer(3, 3, 1, 10)},
+      {app_event(3, 1, 5, 300)});
+  ASSERT_EQ(retried.size(), 3u);
+  EXPECT_EQ(result_of(retried[0]), CreateTransferResult::exists);
+  EXPECT_EQ(retried[2].result, 1);
+
+  // Events without money, two at once.
+  auto declined = testing::submit_with_events_sync(*ledger_, {},
+                                                   {app_event(4, 3, 2, 0), app_event(5, 4, 3, 0)});
+  ASSERT_EQ(declined.size(), 2u);
+  EXPECT_EQ(declined[0].result, 0);
+  EXPECT_EQ(declined[1].result, 0);
+  EXPECT_EQ(balance(2), 700);
+  EXPECT_EQ(balance(3), 290);
+
+  wait_for_projection();
+  auto events = scan_events(*ledger_);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].event, app_event(1, 1, 5, 300));
+  EXPECT_EQ(events[0].timestamp, paid[2].timestamp);
+  EXPECT_EQ(events[1].event, app_event(4, 3, 2, 0));
+  EXPECT_EQ(events[2].event, app_event(5, 4, 3, 0));
+  close();
+
+  // Restart (snapshot + replay proves the records byte for byte), then a projection rebuild.
+  open(options);
+  EXPECT_EQ(scan_events(*ledger_).size(), 3u);
+  EXPECT_EQ(balance(3), 290);
+  close();
+  {
+    auto storage = store::sqlite::SqliteLedgerStorage::open({directory_.path()}, clock_);
+    ASSERT_TRUE(storage.ok());
+    ASSERT_TRUE((*storage)->projection_reset().ok());
+  }
+  open(options);
+  auto rebuilt = scan_events(*ledger_);
+  ASSERT_EQ(rebuilt.size(), 3u);
+  EXPECT_EQ(rebuilt[0].event, app_event(1, 1, 5, 300));
+  EXPECT_EQ(rebuilt[2].event, app_event(5, 4, 3, 0));
+}
+
 TEST_F(SqliteLedgerTest, HistoryPagesWithACursorInBothOrders) {
   open();
   create_accounts_sync(*ledger_, {funding(1), wallet(2)});

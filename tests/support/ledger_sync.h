@@ -28,4 +28,16 @@ inline std::vector<ledger::EventOutcome> create_transfers_sync(
   return future.get();
 }
 
+inline std::vector<ledger::EventOutcome> submit_with_events_sync(
+    ledger::Ledger& ledger, std::vector<ledger::Transfer> transfers,
+    std::vector<ledger::AppEvent> events) {
+  std::promise<std::vector<ledger::EventOutcome>> done;
+  auto future = done.get_future();
+  Status submitted = ledger.submit_with_events(
+      std::move(transfers), std::move(events),
+      [&done](std::vector<ledger::EventOutcome> o) { done.set_value(std::move(o)); });
+  if (!submitted.ok()) return {};
+  return future.get();
+}
+
 }  // namespace mpay::testing

@@ -209,6 +209,22 @@ constexpr std::array kProjectionMigrations{
       );
       INSERT INTO projection_state (name, applied_seq) VALUES ('ledger', 0);
     )sql"},
+    Migration{2, "application events", R"sql(
+      -- Applied application events (ledger AppEvent), keyed by their unique ledger timestamp.
+      CREATE TABLE app_events (
+        timestamp  INTEGER PRIMARY KEY,
+        seq        INTEGER NOT NULL,
+        id         BLOB NOT NULL,
+        subject_id BLOB NOT NULL,
+        ref_id     BLOB NOT NULL,
+        amount     INTEGER NOT NULL,
+        amount2    INTEGER NOT NULL,
+        user_data  INTEGER NOT NULL,
+        kind       INTEGER NOT NULL,
+        status     INTEGER NOT NULL,
+        currency   INTEGER NOT NULL
+      );
+    )sql"},
 };
 
 }  // namespace

@@ -489,6 +489,24 @@ Status SqliteLedgerStorage::apply_projection_locked(const ledger::ProjectionWrit
     }
   }
 
+  if (!write.app_events.empty()) {
+    Result<std::unique_ptr<Statement>> insert = db.prepare(
+        "INSERT INTO app_events (timestamp, seq, id, subject_id, ref_id, amount, amount2, "
+        "user_data, kind, status, currency) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    if (!insert.ok()) return insert.error();
+    Statement& s = **insert;
+    for (const ledger::AppEventRecord& r : write.app_events) {
+      const ledger::AppEvent& e = r.event;
+      Status ran = s.bind(1, r.timestamp).bind(2, static_cast<int64_t>(r.seq)).bind(3, e.id)
+                       .bind(4, e.subject_id).bind(5, e.ref_id).bind(6, e.amount)
+                       .bind(7, e.amount2).bind(8, static_cast<int64_t>(e.user_data))
+                       .bind(9, int64_t{e.kind}).bind(10, int64_t{e.status})
+                       .bind(11, int64_t{e.currency}).run();
+      s.reset();
+      if (!ran.ok()) return ran;
+    }
+  }
+
   Result<std::unique_ptr<Statement>> state =
       db.prepare("UPDATE projection_state SET applied_seq = ? WHERE name = 'ledger'");
   if (!state.ok()) return state.error();
@@ -500,7 +518,7 @@ Status SqliteLedgerStorage::projection_reset() {
   return in_transaction(*projection_db_, [&] {
     return projection_db_->exec(
         "DELETE FROM transfers; DELETE FROM transfer_ids; DELETE FROM account_transfers;"
-        "DELETE FROM failed_transfers; DELETE FROM accounts;"
+        "DELETE FROM failed_transfers; DELETE FROM accounts; DELETE FROM app_events;"
         "UPDATE projection_state SET applied_seq = 0 WHERE name = 'ledger';");
   });
 }
@@ -624,6 +642,35 @@ Status SqliteLedgerStorage::projection_scan_ids(uint64_t up_to_seq,
     if (!row.ok()) return row.error();
     if (!*row) return ok_status();
     visit((*select)->column_id(0));
+  }
+}
+
+Status SqliteLedgerStorage::projection_scan_app_events(
+    const std::function<Status(const ledger::AppEventRecord&)>& visit) {
+  ReaderLease db = borrow_reader();
+  Result<std::unique_ptr<Statement>> select = db->prepare(
+      "SELECT timestamp, seq, id, subject_id, ref_id, amount, amount2, user_data, kind, status, "
+      "currency FROM app_events ORDER BY timestamp");
+  if (!select.ok()) return select.error();
+  Statement& s = **select;
+  while (true) {
+    Result<bool> row = s.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return ok_status();
+    ledger::AppEventRecord record;
+    record.timestamp = s.column_int64(0);
+    record.seq = static_cast<uint64_t>(s.column_int64(1));
+    record.event.id = s.column_id(2);
+    record.event.subject_id = s.column_id(3);
+    record.event.ref_id = s.column_id(4);
+    record.event.amount = s.column_int64(5);
+    record.event.amount2 = s.column_int64(6);
+    record.event.user_data = static_cast<uint64_t>(s.column_int64(7));
+    record.event.kind = static_cast<uint16_t>(s.column_int64(8));
+    record.event.status = static_cast<uint16_t>(s.column_int64(9));
+    record.event.currency = static_cast<uint16_t>(s.column_int64(10));
+    Status visited = visit(record);
+    if (!visited.ok()) return visited;
   }
 }
 

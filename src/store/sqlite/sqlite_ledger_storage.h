@@ -59,6 +59,8 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   Result<uint64_t> projection_id_count() override;
   Status projection_scan_ids(uint64_t up_to_seq,
                              const std::function<void(const Id128&)>& visit) override;
+  Status projection_scan_app_events(
+      const std::function<Status(const ledger::AppEventRecord&)>& visit) override;
 
   const std::string& directory() const { return options_.directory; }
 
