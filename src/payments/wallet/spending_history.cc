@@ -23,8 +23,9 @@ Status ensure_spending_loaded(WalletContext& context, const UserRecord& user) {
         context.spending.load(user.id, payments, now);
         return ok_status();
       }
-      if (entry.code == transfer_codes::p2p_transfer &&
-          entry.debit_account_id == user.wallet_account_id.value()) {
+      bool spends = entry.code == transfer_codes::p2p_transfer ||
+                    entry.code == transfer_codes::merchant_payment;
+      if (spends && entry.debit_account_id == user.wallet_account_id.value()) {
         payments.emplace_back(entry.amount_applied, entry.timestamp);
       }
     }

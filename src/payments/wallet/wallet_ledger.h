@@ -16,6 +16,9 @@ namespace transfer_codes {
 inline constexpr uint16_t p2p_transfer = 1;
 inline constexpr uint16_t top_up = 2;
 inline constexpr uint16_t withdrawal = 3;
+// A merchant paid from the wallet (src/payments/requests/request_ledger.h owns codes 10..19);
+// it counts against the payer's spending limits like a transfer.
+inline constexpr uint16_t merchant_payment = 10;
 }  // namespace transfer_codes
 
 // A stable id derived from a name, so that a retry (or a restart) names the same account or

@@ -140,6 +140,57 @@ constexpr std::array kMainMigrations{
         hash           BLOB NOT NULL CHECK (length(hash) = 32)
       ) STRICT;
     )sql"},
+    Migration{4, "payment requests", R"sql(
+      -- Payment requests as the merchant created them. Their statuses live in the ledger journal
+      -- (application events), never here.
+      CREATE TABLE payment_requests (
+        id                 BLOB PRIMARY KEY CHECK (length(id) = 16),
+        merchant_id        BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        merchant_reference TEXT NOT NULL,
+        payer_id           BLOB NOT NULL CHECK (length(payer_id) = 16),
+        payer_phone_masked TEXT NOT NULL,
+        amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+        currency           INTEGER NOT NULL,
+        description        TEXT NOT NULL,
+        metadata_json      TEXT NOT NULL,
+        capture            TEXT NOT NULL CHECK (capture IN ('automatic', 'manual')),
+        created_at_ns      INTEGER NOT NULL,
+        expires_at_ns      INTEGER NOT NULL,
+        mandate_id         BLOB,
+        UNIQUE (merchant_id, merchant_reference)
+      ) STRICT;
+      CREATE TABLE payment_refunds (
+        id            BLOB PRIMARY KEY CHECK (length(id) = 16),
+        request_id    BLOB NOT NULL REFERENCES payment_requests (id),
+        amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+        reason        TEXT NOT NULL,
+        created_at_ns INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE mandates (
+        id                   BLOB PRIMARY KEY CHECK (length(id) = 16),
+        user_id              BLOB NOT NULL CHECK (length(user_id) = 16),
+        merchant_id          BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        currency             INTEGER NOT NULL,
+        per_charge_max_minor INTEGER NOT NULL CHECK (per_charge_max_minor > 0),
+        monthly_max_minor    INTEGER NOT NULL CHECK (monthly_max_minor > 0),
+        created_at_ns        INTEGER NOT NULL,
+        revoked_at_ns        INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      -- The carrier that bills each subscriber's phone bill, set by an operator.
+      CREATE TABLE subscriber_carriers (
+        user_id       BLOB PRIMARY KEY CHECK (length(user_id) = 16),
+        carrier       TEXT NOT NULL,
+        updated_at_ns INTEGER NOT NULL
+      ) STRICT;
+      -- Confirmations paid from a bank account that were handed to the bank (finished at start-up
+      -- if the process stopped before the bank answered).
+      CREATE TABLE payment_bank_pulls (
+        request_id      BLOB PRIMARY KEY CHECK (length(request_id) = 16),
+        bank_account_id BLOB NOT NULL,
+        reference       TEXT NOT NULL UNIQUE,
+        started_at_ns   INTEGER NOT NULL
+      ) STRICT;
+    )sql"},
 };
 
 constexpr std::array kProjectionMigrations{

@@ -92,6 +92,10 @@ class SqliteWalletRepository final : public wallet::WalletRepository {
   Result<std::vector<wallet::AuditEntry>> recent_audit(size_t limit) override;
   Status verify_audit_chain() override;
 
+  // The one writer of mpay.db: other repositories on the same file (payment requests) hand their
+  // writes to it, so that every write to mpay.db shares its group commits.
+  GroupCommitWriter& writer() { return *writer_; }
+
  private:
   class ReaderLease;
 

@@ -1,0 +1,113 @@
+#include "payments/requests/confirm_request.h"
+
+#include <fmt/format.h>
+
+#include <mutex>
+
+#include "payments/requests/funding.h"
+#include "payments/wallet/pin_guard.h"
+
+namespace mpay::requests {
+namespace {
+
+Result<PaymentRequest> claim_as_payer(RequestContext& context, const wallet::UserId& payer,
+                                      const Id128& request_id) {
+  std::optional<PaymentRequest> existing = context.book.get(request_id);
+  if (!existing || !(existing->terms.payer_id == payer)) {
+    return Error("payment_request_not_found", "no payment request has this id");
+  }
+  return context.book.claim(request_id, {PaymentStatus::awaiting_confirmation},
+                            wrong_status("payment_request_not_awaiting_confirmation", *existing));
+}
+
+// The request lapsed before the answer: record that, then refuse the answer.
+void expire_then_refuse(RequestContext& context, const PaymentRequest& claimed, RequestDone done) {
+  StatusChange change;
+  change.status = PaymentStatus::expired;
+  commit_change(context, claimed.terms.id, {}, {status_event(context, claimed.terms, change)},
+                nullptr, [done](Result<PaymentRequest>) {
+                  done(Error("payment_request_expired", "this payment request has expired"));
+                });
+}
+
+}  // namespace
+
+Error wrong_status(std::string code, const PaymentRequest& request) {
+  return Error(std::move(code), fmt::format("this payment request is {}",
+                                            status_name(request.state.status)));
+}
+
+void confirm_payment_request(RequestContext& context, const wallet::UserId& payer_id,
+                             const Id128& request_id, const Confirmation& confirmation,
+                             RequestDone done) {
+  std::optional<FundingSource> funding = funding_from_name(confirmation.funding_source);
+  if (!funding) {
+    return done(Error("funding_source_invalid", "funding_source is wallet, bank or phone_bill",
+                      "funding_source"));
+  }
+  if (*funding == FundingSource::bank && !confirmation.bank_account_id) {
+    return done(Error("bank_account_id_required", "paying from a bank needs bank_account_id",
+                      "bank_account_id"));
+  }
+  Result<PaymentRequest> claimed = claim_as_payer(context, payer_id, request_id);
+  if (!claimed.ok()) return done(claimed.error());
+  auto refuse = [&](Error error) {
+    context.book.release(request_id);
+    done(std::move(error));
+  };
+  if (context.wallet.clock.now_ns() >= claimed->terms.expires_at_ns) {
+    return expire_then_refuse(context, *claimed, done);
+  }
+
+  wallet::UserRecord payer;
+  {
+    std::lock_guard lock(context.wallet.locks.of(payer_id));
+    Result<std::optional<wallet::UserRecord>> found = context.wallet.users.by_id(payer_id);
+    if (!found.ok()) return refuse(found.error());
+    if (!found->has_value()) return refuse(Error("user_not_found", "the user does not exist"));
+    payer = **found;
+    if (payer.status == wallet::UserStatus::frozen) {
+      return refuse(Error("account_frozen", "this wallet is frozen; contact support"));
+    }
+    Status pin = wallet::check_pin(context.wallet, payer, confirmation.pin);
+    if (!pin.ok()) return refuse(pin.error());
+  }
+  std::optional<MerchantProfile> merchant =
+      context.merchants.find(claimed->terms.merchant_id, claimed->terms.currency);
+  if (!merchant || !merchant->active) {
+    return refuse(Error("merchant_unavailable", "the merchant cannot take payments now"));
+  }
+
+  switch (*funding) {
+    case FundingSource::wallet:
+      return pay_from_wallet(context, *claimed, payer, *merchant, std::move(done));
+    case FundingSource::phone_bill:
+      return pay_from_phone_bill(context, *claimed, payer, *merchant, std::move(done));
+    case FundingSource::bank: {
+      Result<std::optional<wallet::BankAccountRecord>> account =
+          context.wallet.repository.find_bank_account(*confirmation.bank_account_id);
+      if (!account.ok()) return refuse(account.error());
+      if (!account->has_value() || !((*account)->user_id == payer_id)) {
+        return refuse(Error("bank_account_not_found", "no linked bank account has this id",
+                            "bank_account_id"));
+      }
+      return pay_from_bank(context, *claimed, **account, *merchant, std::move(done));
+    }
+    case FundingSource::none:
+      break;
+  }
+  refuse(Error("funding_source_invalid", "funding_source is wallet, bank or phone_bill",
+               "funding_source"));
+}
+
+void decline_payment_request(RequestContext& context, const wallet::UserId& payer,
+                             const Id128& request_id, RequestDone done) {
+  Result<PaymentRequest> claimed = claim_as_payer(context, payer, request_id);
+  if (!claimed.ok()) return done(claimed.error());
+  StatusChange change;
+  change.status = PaymentStatus::declined;
+  commit_change(context, request_id, {}, {status_event(context, claimed->terms, change)}, nullptr,
+                std::move(done));
+}
+
+}  // namespace mpay::requests

@@ -1,0 +1,218 @@
+#include "payments/requests/create_request.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/money.h"
+#include "core/phone.h"
+#include "payments/requests/funding.h"
+#include "payments/wallet/p2p_transfer.h"
+#include "payments/wallet/phone_identity.h"
+
+namespace mpay::requests {
+namespace {
+
+size_t utf8_chars(std::string_view text) {
+  size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  return chars;
+}
+
+Status check_reference(const RequestContext& context, std::string_view reference) {
+  bool ok = !reference.empty() && reference.size() <= context.options.reference_chars_max;
+  for (char c : reference) ok = ok && c > 0x20 && c < 0x7F;
+  if (!ok) {
+    return Error("merchant_reference_invalid",
+                 fmt::format("1 to {} printable ASCII characters, no spaces",
+                             context.options.reference_chars_max),
+                 "merchant_reference");
+  }
+  return ok_status();
+}
+
+// What a mandate allows; used = charged under it this month (succeeded, less refunds).
+Status check_mandate(const MandateRecord& mandate,
+                     const RequestTerms& terms) {
+  if (mandate.revoked_at_ns != 0) {
+    return Error("mandate_revoked", "the user revoked this mandate", "mandate_id");
+  }
+  if (!(mandate.merchant_id == terms.merchant_id) || !(mandate.user_id == terms.payer_id) ||
+      mandate.currency != terms.currency) {
+    return Error("mandate_mismatch", "this mandate is not for this merchant, payer and currency",
+                 "mandate_id");
+  }
+  if (terms.capture != CaptureMode::automatic) {
+    return Error("mandate_capture_must_be_automatic", "mandate charges capture at once", "capture");
+  }
+  if (terms.amount_minor > mandate.per_charge_max_minor) {
+    return Error("mandate_per_charge_exceeded", "more than the mandate allows per charge",
+                 "amount");
+  }
+  return ok_status();
+}
+
+int64_t mandate_usage(RequestContext& context, const MandateRecord& mandate, int64_t month_start) {
+  RequestListQuery query;
+  query.limit = UINT32_MAX;
+  query.created_after_ns = month_start - 1;
+  int64_t used = 0;
+  for (const PaymentRequest& r : context.book.list_for_payer(mandate.user_id, query)) {
+    if (r.terms.mandate_id != mandate.id) continue;
+    if (r.state.status == PaymentStatus::succeeded) {
+      used += r.state.captured_minor - r.state.refunded_minor;
+    }
+  }
+  return used;
+}
+
+void notify_payer(RequestContext& context, const RequestTerms& terms,
+                  const MerchantProfile& merchant, const std::string& payer_e164) {
+  notify::SmsMessage message;
+  message.to_e164 = payer_e164;
+  message.purpose = "payment_request";
+  message.text = fmt::format("{} asks you to pay {} {}{}{}. Confirm or decline in mpay (ref {}).",
+                             merchant.display_name, context.wallet.currency.code,
+                             format_amount(terms.amount_minor, context.wallet.currency),
+                             terms.description.empty() ? "" : " for ", terms.description,
+                             to_uuid_text(terms.id).substr(0, 8));
+  Status sent = context.wallet.sms.send(message);
+  if (!sent.ok()) {
+    // The request stands: the payer also sees it in the app (GET /v1/me/payment-requests).
+    spdlog::warn("payment request {}: SMS to the payer not sent: {}", to_uuid_text(terms.id),
+                 sent.error().message);
+  }
+}
+
+}  // namespace
+
+void create_payment_request(RequestContext& context, const MerchantId& merchant_id,
+                            const NewRequest& request, RequestDone done) {
+  Result<int64_t> amount =
+      wallet::parse_wallet_amount(context.wallet, request.amount, request.currency);
+  if (!amount.ok()) return done(amount.error());
+  std::optional<MerchantProfile> merchant =
+      context.merchants.find(merchant_id, context.wallet.currency.numeric);
+  if (!merchant || !merchant->active) {
+    return done(Error("merchant_unavailable", "this merchant cannot take payments now"));
+  }
+  if (utf8_chars(request.description) > context.options.description_chars_max) {
+    return done(Error("description_too_long",
+                      fmt::format("at most {} characters", context.options.description_chars_max),
+                      "description"));
+  }
+  Status checked = check_reference(context, request.merchant_reference);
+  if (!checked.ok()) return done(checked.error());
+  int64_t expires_in_s = request.expires_in_s.value_or(context.options.expires_in_s_default);
+  if (expires_in_s < context.options.expires_in_s_min ||
+      expires_in_s > context.options.expires_in_s_max) {
+    return done(Error("expires_in_s_out_of_range",
+                      fmt::format("expires_in_s is from {} to {}", context.options.expires_in_s_min,
+                                  context.options.expires_in_s_max),
+                      "expires_in_s"));
+  }
+  if (request.metadata_json.size() > context.options.metadata_bytes_max) {
+    return done(Error("metadata_too_large",
+                      fmt::format("metadata is at most {} bytes", context.options.metadata_bytes_max),
+                      "metadata"));
+  }
+  Result<wallet::IdentifiedPhone> phone =
+      wallet::identify_phone(context.wallet, request.payer_phone, "payer_phone");
+  if (!phone.ok()) return done(phone.error());
+  Result<std::optional<wallet::UserRecord>> payer = context.wallet.users.by_phone(phone->digest);
+  if (!payer.ok()) return done(payer.error());
+  if (!payer->has_value()) {
+    return done(Error("payer_not_found", "no wallet has this phone number", "payer_phone"));
+  }
+  if ((*payer)->status == wallet::UserStatus::frozen) {
+    return done(Error("payer_unavailable", "this wallet cannot pay now", "payer_phone"));
+  }
+  RequestListQuery pending;
+  pending.status = PaymentStatus::awaiting_confirmation;
+  pending.limit = context.options.pending_per_payer_max;
+  if (!request.mandate_id && context.book.list_for_payer((*payer)->id, pending).size() >=
+                                 context.options.pending_per_payer_max) {
+    return done(Error("payer_pending_limit",
+                      "this user has too many payment requests awaiting confirmation"));
+  }
+
+  int64_t now = context.wallet.clock.now_ns();
+  RequestTerms terms;
+  terms.id = context.wallet.ids.next();
+  terms.merchant_id = merchant_id;
+  terms.merchant_reference = request.merchant_reference;
+  terms.payer_id = (*payer)->id;
+  std::string payer_e164 = wallet::unsealed_phone(context.wallet, **payer);
+  terms.payer_phone_masked = mask_phone(payer_e164);
+  terms.amount_minor = *amount;
+  terms.currency = context.wallet.currency.numeric;
+  terms.description = request.description;
+  terms.metadata_json = request.metadata_json;
+  terms.capture = request.capture;
+  terms.created_at_ns = now;
+  terms.expires_at_ns = now + expires_in_s * 1'000'000'000;
+  terms.mandate_id = request.mandate_id;
+
+  std::optional<MandateRecord> mandate;
+  if (request.mandate_id) {
+    mandate = context.mandates.get(*request.mandate_id);
+    if (!mandate) return done(Error("mandate_not_found", "no mandate has this id", "mandate_id"));
+    Status allowed = check_mandate(*mandate, terms);
+    if (!allowed.ok()) return done(allowed.error());
+    int64_t used = mandate_usage(context, *mandate, context.wallet.spending.month_start_ns(now));
+    if (!context.mandates.reserve(mandate->id, terms.amount_minor, used,
+                                  mandate->monthly_max_minor)) {
+      return done(Error("mandate_monthly_exceeded", "more than the mandate allows this month",
+                        "amount"));
+    }
+  }
+  auto unreserve = [&context, mandate, amount = terms.amount_minor] {
+    if (mandate) context.mandates.release(mandate->id, amount);
+  };
+
+  Status stored = context.repository.insert_request(terms);
+  if (!stored.ok()) {
+    unreserve();
+    if (stored.error().code == "already_exists") {
+      return done(Error("merchant_reference_taken",
+                        "you already used this merchant_reference for another payment request",
+                        "merchant_reference"));
+    }
+    return done(stored.error());
+  }
+  Status added = context.book.add(terms);
+  if (!added.ok()) {
+    unreserve();
+    return done(added.error());
+  }
+  if (!mandate) {
+    notify_payer(context, terms, *merchant, payer_e164);
+    return done(*context.book.get(terms.id));
+  }
+  // Charged under the mandate: the payer's standing consent replaces the confirmation.
+  Result<PaymentRequest> claimed = context.book.claim(
+      terms.id, {PaymentStatus::awaiting_confirmation}, Error("payment_request_busy", ""));
+  if (!claimed.ok()) {
+    unreserve();
+    return done(claimed.error());
+  }
+  pay_from_wallet(context, *claimed, **payer, *merchant,
+                  [&context, terms, unreserve, done](Result<PaymentRequest> outcome) {
+                    unreserve();
+                    if (outcome.ok()) return done(std::move(outcome));
+                    // Nobody will confirm a mandate charge: a refused one has failed.
+                    Error error = outcome.error();
+                    Result<PaymentRequest> again = context.book.claim(
+                        terms.id, {PaymentStatus::awaiting_confirmation}, error);
+                    if (!again.ok()) return done(error);
+                    StatusChange change;
+                    change.status = PaymentStatus::failed;
+                    change.funding = FundingSource::wallet;
+                    change.failure = error.code == "insufficient_funds"
+                                         ? FailureReason::insufficient_funds
+                                         : FailureReason::ledger_rejected;
+                    commit_change(context, terms.id, {}, {status_event(context, terms, change)},
+                                  nullptr, [done, error](Result<PaymentRequest>) { done(error); });
+                  });
+}
+
+}  // namespace mpay::requests

@@ -1,0 +1,34 @@
+// A merchant asks a user to pay: the request is recorded (terms in mpay.db, durable before the
+// answer) and the payer is told by SMS; it then awaits the payer's confirmation. With a mandate
+// the payer created earlier, the request is charged at once from the payer's wallet instead,
+// within the mandate's caps, and answers succeeded (or the charge's error).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "payments/requests/request_commit.h"
+
+namespace mpay::requests {
+
+struct NewRequest {
+  std::string payer_phone;
+  std::string amount;    // decimal in the currency's major unit: "25.50"
+  std::string currency;  // ISO 4217 code; must be the wallets' currency
+  std::string description;
+  std::string merchant_reference;
+  std::optional<int64_t> expires_in_s;
+  CaptureMode capture = CaptureMode::automatic;
+  std::string metadata_json = "{}";  // a flat JSON object of strings, already checked
+  std::optional<Id128> mandate_id;
+};
+
+// Errors: merchant_unavailable, currency_*, amount_*, description_too_long,
+// merchant_reference_invalid, merchant_reference_taken, expires_in_s_out_of_range, metadata_too_large,
+// phone_*, payer_not_found, payer_unavailable, payer_pending_limit, mandate_* (not_found, revoked,
+// mismatch, per_charge_exceeded, monthly_exceeded, capture_must_be_automatic), and those of
+// funding.h for a mandate charge; store_error.
+void create_payment_request(RequestContext& context, const MerchantId& merchant,
+                            const NewRequest& request, RequestDone done);
+
+}  // namespace mpay::requests

@@ -1,0 +1,79 @@
+#include "payments/requests/merchant_actions.h"
+
+#include "payments/requests/confirm_request.h"
+#include "payments/requests/fees.h"
+#include "payments/requests/request_ledger.h"
+
+namespace mpay::requests {
+
+Result<PaymentRequest> claim_as_merchant(RequestContext& context, const MerchantId& merchant,
+                                         const Id128& request_id,
+                                         std::initializer_list<PaymentStatus> allowed,
+                                         const char* wrong_status_code) {
+  std::optional<PaymentRequest> existing = context.book.get(request_id);
+  if (!existing || !(existing->terms.merchant_id == merchant)) {
+    return Error("payment_request_not_found", "no payment request of yours has this id");
+  }
+  return context.book.claim(request_id, allowed, wrong_status(wrong_status_code, *existing));
+}
+
+void cancel_payment_request(RequestContext& context, const MerchantId& merchant,
+                            const Id128& request_id, RequestDone done) {
+  Result<PaymentRequest> claimed =
+      claim_as_merchant(context, merchant, request_id, {PaymentStatus::awaiting_confirmation},
+                        "payment_request_not_awaiting_confirmation");
+  if (!claimed.ok()) return done(claimed.error());
+  StatusChange change;
+  change.status = PaymentStatus::cancelled;
+  commit_change(context, request_id, {}, {status_event(context, claimed->terms, change)}, nullptr,
+                std::move(done));
+}
+
+void capture_payment_request(RequestContext& context, const MerchantId& merchant,
+                             const Id128& request_id, std::optional<int64_t> amount_minor,
+                             RequestDone done) {
+  Result<PaymentRequest> claimed = claim_as_merchant(
+      context, merchant, request_id, {PaymentStatus::authorized}, "payment_request_not_authorized");
+  if (!claimed.ok()) return done(claimed.error());
+  const RequestState& state = claimed->state;
+  int64_t amount = amount_minor.value_or(state.authorized_minor);
+  if (amount <= 0 || amount > state.authorized_minor) {
+    context.book.release(request_id);
+    return done(Error("capture_amount_invalid",
+                      "a capture is more than zero and at most the authorized amount", "amount"));
+  }
+  std::optional<MerchantProfile> profile = context.merchants.find(merchant, claimed->terms.currency);
+  if (!profile) {
+    context.book.release(request_id);
+    return done(Error("merchant_unavailable", "the merchant has no account in this currency"));
+  }
+  int64_t fee = fee_for(amount, profile->fee_bps);
+  std::vector<ledger::Transfer> chain = capture_chain(context.wallet.ids, state.hold_id,
+                                                      profile->account, claimed->terms.currency,
+                                                      amount, fee);
+  StatusChange change;
+  change.status = PaymentStatus::captured;
+  change.transfer_id = chain.front().id;
+  change.amount_minor = amount;
+  change.amount2 = fee;
+  commit_change(context, request_id, std::move(chain),
+                {status_event(context, claimed->terms, change)}, nullptr, std::move(done));
+}
+
+void void_claimed(RequestContext& context, const PaymentRequest& claimed, RequestDone done) {
+  StatusChange change;
+  change.status = PaymentStatus::voided;
+  change.transfer_id = claimed.state.hold_id;
+  commit_change(context, claimed.terms.id, void_chain(context.wallet.ids, claimed.state.hold_id),
+                {status_event(context, claimed.terms, change)}, nullptr, std::move(done));
+}
+
+void void_payment_request(RequestContext& context, const MerchantId& merchant,
+                          const Id128& request_id, RequestDone done) {
+  Result<PaymentRequest> claimed = claim_as_merchant(
+      context, merchant, request_id, {PaymentStatus::authorized}, "payment_request_not_authorized");
+  if (!claimed.ok()) return done(claimed.error());
+  void_claimed(context, *claimed, std::move(done));
+}
+
+}  // namespace mpay::requests

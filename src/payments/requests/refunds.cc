@@ -1,0 +1,302 @@
+#include "payments/requests/refunds.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "payments/requests/fees.h"
+#include "payments/requests/merchant_actions.h"
+#include "payments/requests/request_ledger.h"
+
+namespace mpay::requests {
+namespace {
+
+size_t utf8_chars(std::string_view text) {
+  size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  return chars;
+}
+
+// The refund transfer's id is the refund's own id: one refund, one movement, findable from both.
+TransferId refund_transfer_id(const Id128& refund_id) { return TransferId(refund_id); }
+
+std::vector<ledger::Transfer> refund_chain(RequestContext& context, const RefundRecord& refund,
+                                           const AccountId& merchant, const AccountId& destination,
+                                           uint16_t currency, int64_t fee_returned, bool hold) {
+  std::vector<ledger::Transfer> chain;
+  ledger::Transfer back;
+  back.id = refund_transfer_id(refund.id);
+  back.debit_account_id = merchant;
+  back.credit_account_id = destination;
+  back.amount = refund.amount_minor;
+  back.currency = currency;
+  back.code = transfer_codes::merchant_refund;
+  if (hold) back.flags = ledger::transfer_flags::pending;
+  chain.push_back(back);
+  if (!hold && fee_returned > 0) {
+    ledger::Transfer fee;
+    fee.id = TransferId(context.wallet.ids.next());
+    fee.debit_account_id = fee_income_account_id(currency);
+    fee.credit_account_id = merchant;
+    fee.amount = fee_returned;
+    fee.currency = currency;
+    fee.code = transfer_codes::fee_return;
+    chain.push_back(fee);
+  }
+  link_chain(chain);
+  return chain;
+}
+
+int64_t fee_share(RequestContext& context, const RequestState& state, int64_t amount) {
+  if (!context.options.refund_returns_fee) return 0;
+  return fee_returned_by(state.captured_minor, state.fee_minor, state.refunded_minor,
+                         state.fee_returned_minor, amount);
+}
+
+Error merchant_balance_or(ledger::CreateTransferResult result) {
+  if (result == ledger::CreateTransferResult::exceeds_credits) {
+    return Error("merchant_balance_insufficient",
+                 "the merchant's balance is too low for this refund", "amount");
+  }
+  return ledger_rejection(result);
+}
+
+RefundChange change_of(const RefundRecord& refund, RefundStatus status, int64_t fee_returned) {
+  return RefundChange{refund.id, status, refund.amount_minor, fee_returned};
+}
+
+// A refund whose money did not move: its failure is recorded so it is not pending forever. No
+// claim needed: a refund's own status is all it changes.
+void record_refund_failed(RequestContext& context, const RequestTerms& terms,
+                          const RefundRecord& refund) {
+  ledger::AppEvent event = encode_refund(context.wallet.ids.next(), terms,
+                                         change_of(refund, RefundStatus::failed, 0));
+  Id128 request_id = terms.id;
+  Status submitted = context.wallet.ledger.submit_with_events(
+      {}, {event}, [&context, event, request_id](std::vector<ledger::EventOutcome> outcomes) {
+        if (outcomes.at(0).result != 0) return;
+        ledger::AppEventRecord record{event, 0, outcomes.at(0).timestamp};
+        context.book.apply(record);
+        std::optional<PaymentRequest> now = context.book.get(request_id);
+        if (context.on_change && now) {
+          context.on_change(PublishedChange{*now, context.book.refund(event.ref_id), record});
+        }
+      });
+  if (!submitted.ok()) {
+    spdlog::error("refund {}: recording its failure failed: {}", to_uuid_text(refund.id),
+                  submitted.error().message);
+  }
+}
+
+// Commits a refund event (with `chain`) and answers with the refund as it now is.
+void commit_refund(RequestContext& context, const PaymentRequest& request,
+                   const RefundRecord& refund, std::vector<ledger::Transfer> chain,
+                   const RefundChange& change, RejectionMapper rejected, RefundDone done) {
+  ledger::AppEvent event = encode_refund(context.wallet.ids.next(), request.terms, change);
+  commit_change(context, request.terms.id, std::move(chain), {event}, std::move(rejected),
+                [&context, terms = request.terms, refund, done](Result<PaymentRequest> outcome) {
+                  Id128 refund_id = refund.id;
+                  if (!outcome.ok()) {
+                    record_refund_failed(context, terms, refund);
+                    return done(outcome.error());
+                  }
+                  std::optional<RefundRecord> now = context.book.refund(refund_id);
+                  if (!now) return done(Error("refund_not_found", "the refund vanished"));
+                  done(*now);
+                });
+}
+
+// Pushes a held bank refund to the payer's bank; settles it when the bank answers.
+Status push_bank_refund(RequestContext& context, const PaymentRequest& request,
+                        const RefundRecord& refund, const AccountId& merchant) {
+  Result<std::vector<wallet::BankAccountRecord>> accounts =
+      context.wallet.repository.bank_accounts_of(request.terms.payer_id);
+  if (!accounts.ok()) return accounts.error();
+  if (accounts->empty()) return Error("bank_account_not_found", "the payer has no bank account");
+  // The pull's account is the one the payer confirmed with; the newest link is the fallback.
+  const wallet::BankAccountRecord& account = accounts->back();
+  bank::BankOrder order;
+  order.reference = "prf-" + to_uuid_text(refund.id);
+  order.bank_account_token = account.bank_account_token;
+  order.amount_minor = refund.amount_minor;
+  order.currency = context.wallet.currency.code;
+  Id128 request_id = request.terms.id;
+  return context.wallet.bank.credit(order, [&context, request_id, refund_id = refund.id,
+                                            merchant](bank::BankOrderResult result) {
+    auto log_outcome = [refund_id](Result<RefundRecord> outcome) {
+      if (!outcome.ok()) {
+        spdlog::error("refund {}: recording the bank's answer failed: {}", to_uuid_text(refund_id),
+                      outcome.error().message);
+      }
+    };
+    Result<PaymentRequest> claimed = context.book.claim(
+        request_id, {PaymentStatus::succeeded, PaymentStatus::captured}, Error("gone", ""));
+    std::optional<RefundRecord> refund = context.book.refund(refund_id);
+    if (!claimed.ok() || !refund) {
+      // Busy with another action: the next start-up settles it (the bank repeats its answer).
+      spdlog::warn("refund {}: the bank answered while the request was busy; settled at the next "
+                   "start", to_uuid_text(refund_id));
+      return;
+    }
+    uint16_t currency = claimed->terms.currency;
+    ledger::Transfer settle;
+    settle.id = TransferId(context.wallet.ids.next());
+    settle.pending_id = refund_transfer_id(refund_id);
+    settle.code = transfer_codes::merchant_refund;
+    if (result.outcome == bank::BankOrderOutcome::confirmed) {
+      int64_t fee_returned = fee_share(context, claimed->state, refund->amount_minor);
+      settle.flags = ledger::transfer_flags::post_pending_transfer;
+      std::vector<ledger::Transfer> chain{settle};
+      if (fee_returned > 0) {
+        ledger::Transfer fee;
+        fee.id = TransferId(context.wallet.ids.next());
+        fee.debit_account_id = fee_income_account_id(currency);
+        fee.credit_account_id = merchant;
+        fee.amount = fee_returned;
+        fee.currency = currency;
+        fee.code = transfer_codes::fee_return;
+        chain.push_back(fee);
+      }
+      link_chain(chain);
+      return commit_refund(context, *claimed, *refund, std::move(chain),
+                           change_of(*refund, RefundStatus::succeeded, fee_returned), nullptr,
+                           log_outcome);
+    }
+    settle.flags = ledger::transfer_flags::void_pending_transfer;
+    commit_refund(context, *claimed, *refund, {settle},
+                  change_of(*refund, RefundStatus::failed, 0), nullptr, log_outcome);
+  });
+}
+
+}  // namespace
+
+void refund_payment_request(RequestContext& context, const MerchantId& merchant,
+                            const Id128& request_id, const RefundRequest& request,
+                            RefundDone done) {
+  if (utf8_chars(request.reason) > context.options.refund_reason_chars_max) {
+    return done(Error("refund_reason_too_long",
+                      fmt::format("the reason is at most {} characters",
+                                  context.options.refund_reason_chars_max),
+                      "reason"));
+  }
+  Result<PaymentRequest> claimed =
+      claim_as_merchant(context, merchant, request_id,
+                        {PaymentStatus::succeeded, PaymentStatus::captured},
+                        "payment_request_not_refundable");
+  if (!claimed.ok()) return done(claimed.error());
+  auto refuse = [&](Error error) {
+    context.book.release(request_id);
+    done(std::move(error));
+  };
+  const RequestState& state = claimed->state;
+  // Pending bank refunds count too: their money is already held from the merchant.
+  int64_t committed = state.refunded_minor;
+  size_t count = 0;
+  for (const RefundRecord& r : context.book.refunds_of(request_id)) {
+    ++count;
+    if (r.status == RefundStatus::pending) committed += r.amount_minor;
+  }
+  if (request.amount_minor <= 0 || request.amount_minor > state.captured_minor - committed) {
+    return refuse(Error("refund_amount_exceeds_captured",
+                        fmt::format("at most {} minor units can still be refunded",
+                                    state.captured_minor - committed),
+                        "amount"));
+  }
+  if (count >= context.options.refunds_per_request_max) {
+    return refuse(Error("refunds_limit_reached", "this payment request has too many refunds"));
+  }
+  std::optional<MerchantProfile> profile = context.merchants.find(merchant, claimed->terms.currency);
+  if (!profile) return refuse(Error("merchant_unavailable", "the merchant has no account"));
+
+  RefundRecord refund;
+  refund.id = context.wallet.ids.next();
+  refund.request_id = request_id;
+  refund.amount_minor = request.amount_minor;
+  refund.reason = request.reason;
+  refund.created_at_ns = context.wallet.clock.now_ns();
+  Status stored = context.repository.insert_refund(refund);
+  if (!stored.ok()) return refuse(stored.error());
+  context.book.add_refund(refund);
+
+  uint16_t currency = claimed->terms.currency;
+  AccountId destination;
+  switch (state.funding) {
+    case FundingSource::wallet: {
+      Result<std::optional<wallet::UserRecord>> payer =
+          context.wallet.users.by_id(claimed->terms.payer_id);
+      if (!payer.ok() || !payer->has_value()) {
+        return refuse(Error("store_error", "the payer's wallet could not be read"));
+      }
+      destination = (*payer)->wallet_account_id;
+      break;
+    }
+    case FundingSource::phone_bill: {
+      std::optional<AccountId> receivable;
+      // The receivable that was charged: the payer's carrier at the time (carriers rarely
+      // change; a change between charge and refund credits the new carrier's bill).
+      std::optional<std::string> carrier = context.carriers.of(claimed->terms.payer_id);
+      if (!carrier) return refuse(Error("carrier_not_set", "the payer has no carrier"));
+      destination = carrier_receivable_account_id(*carrier, currency);
+      break;
+    }
+    case FundingSource::bank: {
+      // Held first; the bank's answer posts or releases it.
+      std::vector<ledger::Transfer> hold =
+          refund_chain(context, refund, profile->account, context.wallet.bank_clearing_account,
+                       currency, 0, /*hold=*/true);
+      Status submitted = context.wallet.ledger.submit_transfers(
+          std::move(hold),
+          [&context, request = *claimed, refund, merchant_account = profile->account,
+           done](std::vector<ledger::EventOutcome> outcomes) {
+            auto result = static_cast<ledger::CreateTransferResult>(outcomes.at(0).result);
+            context.book.release(request.terms.id);
+            if (result != ledger::CreateTransferResult::created) {
+              record_refund_failed(context, request.terms, refund);
+              return done(merchant_balance_or(result));
+            }
+            Status pushed = push_bank_refund(context, request, refund, merchant_account);
+            if (!pushed.ok()) {
+              spdlog::error("refund {}: handing it to the bank failed ({}); retried at the next start",
+                            to_uuid_text(refund.id), pushed.error().message);
+            }
+            done(refund);  // pending until the bank answers
+          });
+      if (!submitted.ok()) return refuse(submitted.error());
+      return;
+    }
+    case FundingSource::none:
+      return refuse(Error("payment_request_not_refundable", "nothing was paid"));
+  }
+  int64_t fee_returned = fee_share(context, state, refund.amount_minor);
+  std::vector<ledger::Transfer> chain =
+      refund_chain(context, refund, profile->account, destination, currency, fee_returned, false);
+  commit_refund(context, *claimed, refund, std::move(chain),
+                change_of(refund, RefundStatus::succeeded, fee_returned), merchant_balance_or,
+                std::move(done));
+}
+
+void resume_refunds(RequestContext& context) {
+  for (const RefundRecord& refund : context.book.pending_refunds()) {
+    std::optional<PaymentRequest> request = context.book.get(refund.request_id);
+    if (!request) continue;
+    Result<std::optional<ledger::TransferRecord>> hold =
+        context.wallet.ledger.lookup_transfer(refund_transfer_id(refund.id));
+    bool held = hold.ok() && hold->has_value() &&
+                (*hold)->status == ledger::PendingStatus::pending;
+    if (request->state.funding == FundingSource::bank && held) {
+      std::optional<MerchantProfile> profile =
+          context.merchants.find(request->terms.merchant_id, request->terms.currency);
+      Status pushed = profile ? push_bank_refund(context, *request, refund, profile->account)
+                              : Status(Error("merchant_unavailable", "no merchant account"));
+      if (!pushed.ok()) {
+        spdlog::error("refund {}: handing it to the bank again failed: {}",
+                      to_uuid_text(refund.id), pushed.error().message);
+      }
+      continue;
+    }
+    if (!hold.ok()) continue;  // cannot tell now; the next start tries again
+    // Stopped before its money moved (or its hold expired): it did not happen.
+    record_refund_failed(context, request->terms, refund);
+  }
+}
+
+}  // namespace mpay::requests

@@ -1,0 +1,198 @@
+#include "payments/requests/request_book.h"
+
+#include "payments/requests/request_events.h"
+
+namespace mpay::requests {
+
+Status RequestBook::add(RequestTerms terms) {
+  std::lock_guard lock(mutex_);
+  Id128 id = terms.id;
+  MerchantId merchant = terms.merchant_id;
+  Id128 payer = terms.payer_id.value();
+  Entry entry;
+  entry.request.terms = std::move(terms);
+  entry.request.state.updated_at_ns = entry.request.terms.created_at_ns;
+  if (!requests_.emplace(id, std::move(entry)).second) {
+    return Error("already_exists", "a payment request has this id");
+  }
+  by_merchant_[merchant].insert(id);
+  by_payer_[payer].insert(id);
+  active_.insert(id);
+  return ok_status();
+}
+
+void RequestBook::add_refund(RefundRecord refund) {
+  std::lock_guard lock(mutex_);
+  auto request = requests_.find(refund.request_id);
+  if (request == requests_.end()) return;
+  Id128 id = refund.id;
+  if (refunds_.emplace(id, std::move(refund)).second) request->second.refunds.push_back(id);
+}
+
+bool RequestBook::apply(const ledger::AppEventRecord& record) {
+  std::lock_guard lock(mutex_);
+  auto found = requests_.find(record.event.subject_id);
+  if (found == requests_.end()) return false;
+  RequestState& state = found->second.request.state;
+  if (record.event.kind == event_kinds::payment_status) {
+    apply_status(state, record.event, record.timestamp);
+    if (is_final(state.status)) active_.erase(record.event.subject_id);
+    auto status = static_cast<PaymentStatus>(record.event.status);
+    if (status == PaymentStatus::succeeded || status == PaymentStatus::captured) {
+      request_by_transfer_[record.event.ref_id] = record.event.subject_id;
+    }
+    return true;
+  }
+  if (record.event.kind == event_kinds::refund) {
+    auto refund = refunds_.find(record.event.ref_id);
+    if (refund == refunds_.end()) return false;
+    apply_refund(state, refund->second, record.event, record.timestamp);
+    request_by_transfer_[record.event.ref_id] = record.event.subject_id;
+    return true;
+  }
+  return false;
+}
+
+std::optional<PaymentRequest> RequestBook::get(const Id128& id) const {
+  std::lock_guard lock(mutex_);
+  auto found = requests_.find(id);
+  if (found == requests_.end()) return std::nullopt;
+  return found->second.request;
+}
+
+std::vector<RefundRecord> RequestBook::refunds_of(const Id128& request_id) const {
+  std::lock_guard lock(mutex_);
+  std::vector<RefundRecord> refunds;
+  auto found = requests_.find(request_id);
+  if (found == requests_.end()) return refunds;
+  for (const Id128& id : found->second.refunds) refunds.push_back(refunds_.at(id));
+  return refunds;
+}
+
+std::optional<RefundRecord> RequestBook::refund(const Id128& refund_id) const {
+  std::lock_guard lock(mutex_);
+  auto found = refunds_.find(refund_id);
+  if (found == refunds_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::vector<RefundRecord> RequestBook::pending_refunds() const {
+  std::lock_guard lock(mutex_);
+  std::vector<RefundRecord> pending;
+  for (const auto& [id, refund] : refunds_) {
+    if (refund.status == RefundStatus::pending) pending.push_back(refund);
+  }
+  return pending;
+}
+
+std::optional<Id128> RequestBook::request_of_transfer(const TransferId& transfer) const {
+  std::lock_guard lock(mutex_);
+  auto found = request_by_transfer_.find(transfer.value());
+  if (found == request_by_transfer_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::vector<PaymentRequest> RequestBook::list(const std::set<Id128>& ids,
+                                              const RequestListQuery& query) const {
+  std::vector<PaymentRequest> page;
+  auto it = query.after ? ids.upper_bound(*query.after) : ids.begin();
+  for (; it != ids.end() && page.size() < query.limit; ++it) {
+    const PaymentRequest& request = requests_.at(*it).request;
+    if (query.status && request.state.status != *query.status) continue;
+    if (query.created_after_ns && request.terms.created_at_ns <= *query.created_after_ns) continue;
+    page.push_back(request);
+  }
+  return page;
+}
+
+std::vector<PaymentRequest> RequestBook::list_for_merchant(const MerchantId& merchant,
+                                                           const RequestListQuery& query) const {
+  std::lock_guard lock(mutex_);
+  auto found = by_merchant_.find(merchant);
+  if (found == by_merchant_.end()) return {};
+  return list(found->second, query);
+}
+
+std::vector<PaymentRequest> RequestBook::list_for_payer(const wallet::UserId& payer,
+                                                        const RequestListQuery& query) const {
+  std::lock_guard lock(mutex_);
+  auto found = by_payer_.find(payer.value());
+  if (found == by_payer_.end()) return {};
+  return list(found->second, query);
+}
+
+int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_ns,
+                                      int64_t to_ns) const {
+  std::lock_guard lock(mutex_);
+  auto found = by_payer_.find(payer.value());
+  if (found == by_payer_.end()) return 0;
+  int64_t used = 0;
+  for (const Id128& id : found->second) {
+    const Entry& entry = requests_.at(id);
+    const PaymentRequest& r = entry.request;
+    if (r.state.funding != FundingSource::phone_bill) continue;
+    if (r.terms.created_at_ns < from_ns || r.terms.created_at_ns >= to_ns) continue;
+    switch (r.state.status) {
+      case PaymentStatus::succeeded:
+      case PaymentStatus::captured:
+        used += r.state.captured_minor - r.state.refunded_minor;
+        break;
+      case PaymentStatus::authorized:
+        used += r.state.authorized_minor;
+        break;
+      default:
+        break;
+    }
+  }
+  return used;
+}
+
+std::vector<Id128> RequestBook::due(int64_t now_ns, size_t max) const {
+  std::lock_guard lock(mutex_);
+  std::vector<Id128> due;
+  for (const Id128& id : active_) {
+    if (due.size() >= max) break;
+    const Entry& entry = requests_.at(id);
+    if (entry.busy) continue;
+    const PaymentRequest& r = entry.request;
+    bool expired = r.state.status == PaymentStatus::awaiting_confirmation &&
+                   r.terms.expires_at_ns <= now_ns;
+    bool lapsed = r.state.status == PaymentStatus::authorized &&
+                  r.state.authorization_expires_at_ns <= now_ns;
+    if (expired || lapsed) due.push_back(id);
+  }
+  return due;
+}
+
+Result<PaymentRequest> RequestBook::claim(const Id128& id,
+                                          std::initializer_list<PaymentStatus> allowed,
+                                          const Error& wrong_status) {
+  std::lock_guard lock(mutex_);
+  auto found = requests_.find(id);
+  if (found == requests_.end()) {
+    return Error("payment_request_not_found", "no payment request has this id");
+  }
+  Entry& entry = found->second;
+  if (entry.busy) {
+    return Error("payment_request_busy",
+                 "another action on this payment request is in progress; retry shortly");
+  }
+  bool ok = false;
+  for (PaymentStatus status : allowed) ok = ok || entry.request.state.status == status;
+  if (!ok) return wrong_status;
+  entry.busy = true;
+  return entry.request;
+}
+
+void RequestBook::release(const Id128& id) {
+  std::lock_guard lock(mutex_);
+  auto found = requests_.find(id);
+  if (found != requests_.end()) found->second.busy = false;
+}
+
+size_t RequestBook::size() const {
+  std::lock_guard lock(mutex_);
+  return requests_.size();
+}
+
+}  // namespace mpay::requests

@@ -1,0 +1,83 @@
+// Every payment request and refund in memory: terms from mpay.db, states from the journal's
+// events. The book is the read side (gets and lists answer from it, read-your-writes) and the
+// referee of concurrent actions: an action first claims the request (claim()), which fails while
+// another action on it is in flight, so a confirm racing a cancel has exactly one winner; the
+// claim is released with the outcome once the ledger has made it durable (release()).
+//
+// Memory: about half a kilobyte per request; see docs/payment-requests.md for the bound and the
+// planned archive of old final requests. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.h"
+#include "ledger/storage.h"
+#include "payments/requests/request_records.h"
+
+namespace mpay::requests {
+
+struct RequestListQuery {
+  std::optional<PaymentStatus> status;
+  std::optional<int64_t> created_after_ns;
+  std::optional<Id128> after;  // cursor: the last id of the previous page (ids grow with time)
+  uint32_t limit = 50;
+};
+
+class RequestBook {
+ public:
+  // Errors: already_exists (id).
+  Status add(RequestTerms terms);
+  void add_refund(RefundRecord refund);
+  // A journal event (start-up replay and live). Unknown subjects are logged by the caller.
+  bool apply(const ledger::AppEventRecord& record);
+
+  std::optional<PaymentRequest> get(const Id128& id) const;
+  std::vector<RefundRecord> refunds_of(const Id128& request_id) const;
+  std::optional<RefundRecord> refund(const Id128& refund_id) const;
+  std::vector<RefundRecord> pending_refunds() const;
+  // The request whose payment, capture or refund is this ledger transfer (carrier bills).
+  std::optional<Id128> request_of_transfer(const TransferId& transfer) const;
+  std::vector<PaymentRequest> list_for_merchant(const MerchantId& merchant,
+                                                const RequestListQuery& query) const;
+  std::vector<PaymentRequest> list_for_payer(const wallet::UserId& payer,
+                                             const RequestListQuery& query) const;
+  // Amount charged to a payer's phone bill by requests created in [from_ns, to_ns), less refunds.
+  int64_t phone_bill_usage(const wallet::UserId& payer, int64_t from_ns, int64_t to_ns) const;
+  // Requests awaiting confirmation past their expiry, and authorizations past their deadline.
+  std::vector<Id128> due(int64_t now_ns, size_t max) const;
+
+  // Claims a request for one action if its status is one of `allowed`. Errors:
+  // payment_request_not_found, payment_request_busy (another action is in flight),
+  // payment_request_not_<...> via `wrong_status` (the caller's code for the wrong status).
+  Result<PaymentRequest> claim(const Id128& id, std::initializer_list<PaymentStatus> allowed,
+                               const Error& wrong_status);
+  // Ends a claim; the outcome's events were (or were not) applied through apply().
+  void release(const Id128& id);
+
+  size_t size() const;
+
+ private:
+  struct Entry {
+    PaymentRequest request;
+    bool busy = false;
+    std::vector<Id128> refunds;
+  };
+  std::vector<PaymentRequest> list(const std::set<Id128>& ids, const RequestListQuery& query) const;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<Id128, Entry, Id128Hash> requests_;
+  std::unordered_map<Id128, RefundRecord, Id128Hash> refunds_;
+  std::map<MerchantId, std::set<Id128>> by_merchant_;
+  std::map<Id128, std::set<Id128>> by_payer_;
+  std::set<Id128> active_;
+  std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // awaiting confirmation or authorized: what due() looks at
+};
+
+}  // namespace mpay::requests

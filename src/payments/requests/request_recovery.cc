@@ -1,0 +1,66 @@
+#include "payments/requests/request_recovery.h"
+
+#include <spdlog/spdlog.h>
+
+#include "payments/requests/funding.h"
+#include "payments/requests/refunds.h"
+#include "payments/requests/request_events.h"
+#include "payments/requests/request_ledger.h"
+
+namespace mpay::requests {
+
+Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republish_window_ns) {
+  RecoveryReport report;
+  Status ensured = ensure_fee_income_account(context.wallet.ledger, context.wallet.currency.numeric);
+  if (!ensured.ok()) return ensured.error();
+  std::vector<BankPull> pulls;
+  Status loaded = context.repository.load(
+      [&](RequestTerms terms) {
+        if (context.book.add(std::move(terms)).ok()) ++report.requests;
+      },
+      [&](RefundRecord refund) { context.book.add_refund(std::move(refund)); },
+      [&](MandateRecord mandate) { context.mandates.put(mandate); },
+      [&](wallet::UserId user, std::string carrier) { context.carriers.put(user, std::move(carrier)); },
+      [&](BankPull pull) { pulls.push_back(std::move(pull)); });
+  if (!loaded.ok()) return loaded.error();
+
+  int64_t republish_after = context.wallet.clock.now_ns() - republish_window_ns;
+  std::vector<ledger::AppEventRecord> recent;
+  Status scanned = context.wallet.ledger.scan_app_events([&](const ledger::AppEventRecord& record) {
+    ++report.events;
+    if (!context.book.apply(record)) {
+      ++report.orphan_events;
+      spdlog::warn("payment requests: journal event {} names an unknown request {}",
+                   to_uuid_text(record.event.id), to_uuid_text(record.event.subject_id));
+      return ok_status();
+    }
+    if (record.timestamp > republish_after) recent.push_back(record);
+    return ok_status();
+  });
+  if (!scanned.ok()) return scanned.error();
+
+  if (context.on_change) {
+    for (const ledger::AppEventRecord& record : recent) {
+      std::optional<PaymentRequest> request = context.book.get(record.event.subject_id);
+      if (!request) continue;
+      std::optional<RefundRecord> refund;
+      if (record.event.kind == event_kinds::refund) refund = context.book.refund(record.event.ref_id);
+      context.on_change(PublishedChange{*request, refund, record});
+      ++report.republished;
+    }
+  }
+  for (const BankPull& pull : pulls) {
+    std::optional<PaymentRequest> request = context.book.get(pull.request_id);
+    if (!request || request->state.status != PaymentStatus::awaiting_confirmation) continue;
+    resume_bank_pull(context, pull);
+    ++report.bank_pulls_resumed;
+  }
+  resume_refunds(context);
+  spdlog::info("payment requests: {} loaded, {} journal events applied ({} orphaned), {} bank "
+               "pulls resumed, {} changes republished",
+               report.requests, report.events, report.orphan_events, report.bank_pulls_resumed,
+               report.republished);
+  return report;
+}
+
+}  // namespace mpay::requests

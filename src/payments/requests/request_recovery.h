@@ -1,0 +1,24 @@
+// Start-up of payment requests, after the ledger has opened: terms, refunds, mandates and
+// carriers come from mpay.db; every status comes from the journal's events (applied in journal
+// order); bank pulls and bank refunds that were in flight are handed to the bank again; the
+// changes of the last `republish_window_ns` are published again (webhook deliveries are
+// idempotent by event id, so a crash between a change and its webhook loses nothing).
+#pragma once
+
+#include <cstdint>
+
+#include "payments/requests/request_context.h"
+
+namespace mpay::requests {
+
+struct RecoveryReport {
+  size_t requests = 0;
+  size_t events = 0;
+  size_t orphan_events = 0;  // events of requests mpay.db does not know (logged)
+  size_t bank_pulls_resumed = 0;
+  size_t republished = 0;
+};
+
+Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republish_window_ns);
+
+}  // namespace mpay::requests

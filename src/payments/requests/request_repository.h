@@ -1,0 +1,47 @@
+// Where payment requests keep what is not in the journal (src/store/sqlite implements it on
+// mpay.db): the terms of each request and refund as created, mandates, the carrier of each
+// subscriber, and the bank pulls that were started (so that a restart can finish them). Statuses
+// are never stored here: they live in the ledger journal (request_events.h).
+//
+// Every write is durable when it returns ok. Everything is loaded once at start-up and then kept
+// in memory (request_book.h), so there are no per-request reads. Thread-safe; calls block.
+// Errors: "store_error", "already_exists" (field names the rule: "merchant_reference").
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/error.h"
+#include "payments/requests/request_records.h"
+
+namespace mpay::requests {
+
+// A confirmation paid from the bank that was handed to the bank connector.
+struct BankPull {
+  Id128 request_id;
+  Id128 bank_account_id;
+  std::string reference;  // the bank order reference (idempotency key at the bank)
+  int64_t started_at_ns = 0;
+};
+
+class RequestRepository {
+ public:
+  virtual ~RequestRepository() = default;
+
+  virtual Status insert_request(const RequestTerms& terms) = 0;
+  virtual Status insert_refund(const RefundRecord& refund) = 0;  // id, request, amount, reason, time
+  virtual Status insert_mandate(const MandateRecord& mandate) = 0;
+  virtual Status revoke_mandate(const Id128& id, int64_t revoked_at_ns) = 0;
+  virtual Status set_carrier(const wallet::UserId& user, const std::string& carrier,
+                             int64_t at_ns) = 0;
+  virtual Status insert_bank_pull(const BankPull& pull) = 0;
+
+  // Start-up: everything, oldest first.
+  virtual Status load(const std::function<void(RequestTerms)>& request,
+                      const std::function<void(RefundRecord)>& refund,
+                      const std::function<void(MandateRecord)>& mandate,
+                      const std::function<void(wallet::UserId, std::string)>& carrier,
+                      const std::function<void(BankPull)>& bank_pull) = 0;
+};
+
+}  // namespace mpay::requests
