@@ -39,6 +39,8 @@ class WalletService {
   ~WalletService();
 
   wallet::WalletContext& context() { return *context_; }
+  // mpay.db's repository; its writer() serves the other repositories on that file.
+  store::sqlite::SqliteWalletRepository& repository() { return *repository_; }
   // Before the ledger closes: the bank answers what is in flight and the follow-ups are booked.
   void shutdown();
 

@@ -1,0 +1,59 @@
+#include "server/request_service.h"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include "payments/requests/request_expiry.h"
+
+namespace mpay::server {
+
+Result<std::unique_ptr<RequestService>> RequestService::open(
+    const RequestServiceOptions& options, WalletService& wallet,
+    const requests::MerchantLookup& merchants, requests::ChangeListener on_change) {
+  std::unique_ptr<RequestService> service(new RequestService());
+  service->options_ = options;
+  service->repository_ = std::make_unique<store::sqlite::SqliteRequestRepository>(
+      options.data_directory, wallet.repository().writer());
+  service->book_ = std::make_unique<requests::RequestBook>();
+  service->mandates_ = std::make_unique<requests::MandateBook>();
+  service->carriers_ = std::make_unique<requests::CarrierBook>();
+  service->context_ = std::make_unique<requests::RequestContext>(requests::RequestContext{
+      wallet.context(), *service->repository_, merchants, *service->book_, *service->mandates_,
+      *service->carriers_, service->options_.requests, std::move(on_change)});
+  Result<requests::RecoveryReport> recovered =
+      requests::recover_requests(*service->context_, options.republish_window_ns);
+  if (!recovered.ok()) return recovered.error();
+  service->recovery_ = *recovered;
+  if (options.sweep_interval_ms > 0) {
+    service->sweeper_ = std::thread([raw = service.get()] {
+      pthread_setname_np(pthread_self(), "request-sweep");
+      raw->sweep_loop();
+    });
+  }
+  return service;
+}
+
+RequestService::~RequestService() { shutdown(); }
+
+void RequestService::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+void RequestService::sweep_loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.sweep_interval_ms));
+    if (stopping_) break;
+    lock.unlock();
+    size_t changed = requests::sweep_due(*context_);
+    if (changed > 0) spdlog::info("payment requests: {} expired or voided", changed);
+    lock.lock();
+  }
+}
+
+}  // namespace mpay::server
