@@ -29,6 +29,7 @@ test: build
 bench: build
 	@./$(BUILD_DIR)/mpay-bench ledger
 	@./$(BUILD_DIR)/mpay-bench http
+	@./$(BUILD_DIR)/mpay-bench request-to-pay
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build directory.
 sanitize:

@@ -92,7 +92,8 @@ BlockingHttpClient::BlockingHttpClient(HttpEndpoint endpoint, std::chrono::milli
 BlockingHttpClient::~BlockingHttpClient() { state_->drop(); }
 
 HttpReply BlockingHttpClient::request(const std::string& method, const std::string& target,
-                                      const std::string& body, const std::string& bearer_token) {
+                                      const std::string& body, const std::string& bearer_token,
+                                      const HeaderList& headers) {
   State& s = *state_;
   HttpReply reply;
   beast::error_code ec;
@@ -120,6 +121,7 @@ HttpReply BlockingHttpClient::request(const std::string& method, const std::stri
   request.set(http::field::host, s.endpoint.host);
   request.keep_alive(true);
   if (!bearer_token.empty()) request.set(http::field::authorization, "Bearer " + bearer_token);
+  for (const auto& [name, value] : headers) request.set(name, value);
   if (!body.empty()) {
     request.set(http::field::content_type, "application/json");
     request.body() = body;

@@ -40,6 +40,8 @@ struct HttpReply {
   std::string transport_error;   // empty when an answer arrived
 };
 
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
 class BlockingHttpClient {
  public:
   explicit BlockingHttpClient(HttpEndpoint endpoint,
@@ -49,9 +51,9 @@ class BlockingHttpClient {
   BlockingHttpClient& operator=(const BlockingHttpClient&) = delete;
 
   // `body` is sent as application/json when non-empty; `bearer_token` as Authorization when
-  // non-empty. After a transport error the connection is dropped; the next request opens a new one.
+  // non-empty; `headers` as given. After a transport error the connection is dropped; the next request opens a new one.
   HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
-                    const std::string& bearer_token = {});
+                    const std::string& bearer_token = {}, const HeaderList& headers = {});
 
  private:
   struct State;  // Beast types stay out of this header

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "http_bench.h"
+#include "request_to_pay_bench.h"
 #include "ledger_bench.h"
 
 namespace {
@@ -65,8 +66,28 @@ int main(int argc, char** argv) {
                    "first user number (phones +86139<8 digits>); a fresh range for reruns against --url")
       ->check(CLI::Range(0u, 99990000u))->capture_default_str();
 
+  mpay::bench::RequestToPayOptions pay_options;
+  pay_options.directory = ledger_options.directory;
+  pay_options.mpayd_binary = http_options.mpayd_binary;
+  CLI::App* pay = app.add_subcommand(
+      "request-to-pay", "merchants request, users confirm, over HTTP; journal vs plain ledger mode");
+  pay->add_option("--mpayd", pay_options.mpayd_binary, "mpayd binary to start")->capture_default_str();
+  pay->add_option("--users", pay_options.users, "users signed up and funded")
+      ->check(CLI::Range(2u, 9000u))->capture_default_str();
+  pay->add_option("--merchants", pay_options.merchants, "merchants onboarded")
+      ->check(CLI::Range(1u, 100u))->capture_default_str();
+  pay->add_option("--connections", pay_options.connections, "client threads, one payment at a time each")
+      ->check(CLI::Range(1u, 512u))->capture_default_str();
+  pay->add_option("--seconds", pay_options.seconds, "measured seconds per run")
+      ->check(CLI::Range(0.5, 600.0))->capture_default_str();
+  pay->add_option("--warmup-seconds", pay_options.warmup_seconds, "unmeasured seconds before")
+      ->check(CLI::Range(0.0, 60.0))->capture_default_str();
+  pay->add_flag("--no-plain", pay_options.no_plain, "skip the run against --ledger-mode plain");
+  pay->add_option("--dir", pay_options.directory, "parent directory for scratch data")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (ledger->parsed()) return mpay::bench::run_ledger_bench(ledger_options);
   if (http->parsed()) return mpay::bench::run_http_bench(http_options);
+  if (pay->parsed()) return mpay::bench::run_request_to_pay_bench(pay_options);
   return 0;
 }

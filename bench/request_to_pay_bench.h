@@ -1,0 +1,30 @@
+// `mpay-bench request-to-pay`: merchants ask users to pay and the users confirm, over HTTP,
+// against a real mpayd: POST /v1/payment-requests signed by the merchant (HMAC-SHA256, verified by
+// the server) then POST /v1/me/payment-requests/{id}/confirm with the user's session and PIN,
+// paid from the wallet. It starts mpayd on a scratch directory, onboards merchants through the
+// operator API and sets up funded users through the wallet API (not timed), then keeps
+// `connections` client threads doing create-then-confirm back to back, and prints payments/s and
+// the latency of a whole payment (both requests). Unless told not to, it repeats the run against
+// mpayd --ledger-mode plain (one SQLite transaction per ledger submission). Ends with
+//   RESULT request_to_pay pps=<n> p99_ms=<x> [plain_pps=<n> ratio=<r>]
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mpay::bench {
+
+struct RequestToPayOptions {
+  std::string mpayd_binary;
+  std::string directory;  // parent of scratch directories
+  uint32_t users = 200;
+  uint32_t merchants = 4;
+  uint32_t connections = 32;  // client threads, one keep-alive connection each
+  double seconds = 10;
+  double warmup_seconds = 1;
+  bool no_plain = false;
+};
+
+int run_request_to_pay_bench(const RequestToPayOptions& options);
+
+}  // namespace mpay::bench
