@@ -187,7 +187,7 @@ Result<requests::RequestListQuery> decode_request_list_query(const QueryParams& 
       if (!after) return Error("cursor_invalid", "after is the id of the previous page's last item", "after");
       decoded.after = *after;
     } else {
-      return Error("query_parameter_unknown", "unknown query parameter " + name, name);
+      return Error("query_parameter_unknown", "unknown query parameter (see field)", name);
     }
   }
   return decoded;
