@@ -26,6 +26,7 @@
 #include "core/ids.h"
 #include "core/random.h"
 #include "ledger/ledger.h"
+#include "server/merchant_service.h"
 #include "support/temp_directory.h"
 #include "support/wallet_stack.h"
 
@@ -113,7 +114,14 @@ class OpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(stack_.ok()) << stack_.error();
-    add_all_routes(router_, {stack_.ledger(), ids_, metrics_, idempotency_, clock_, &stack_.wallet(), &blocking_});
+    server::MerchantServiceOptions options;
+    options.data_directory = directory_.path();
+    auto merchants = server::MerchantService::open(options, stack_.ledger(), stack_.wallet(), clock_,
+                                                   random_, ids_);
+    ASSERT_TRUE(merchants.ok()) << merchants.error().message;
+    merchants_ = std::move(*merchants);
+    add_all_routes(router_, {stack_.ledger(), ids_, metrics_, idempotency_, clock_, &stack_.wallet(), &blocking_,
+                             &merchants_->context()});
     for (const Route& route : router_.routes()) {
       std::string method(boost::beast::http::to_string(route.method));
       routes_[lower(method) + " " + route.pattern] = &route;
@@ -127,6 +135,7 @@ class OpenApiTest : public ::testing::Test {
   MetricsRegistry metrics_;
   InMemoryIdempotencyStore idempotency_;
   testing::WalletStack stack_{directory_.path(), clock_, random_, ids_};
+  std::unique_ptr<server::MerchantService> merchants_;
   BlockingPool blocking_{1};
   Router router_;
   std::map<std::string, const Route*> routes_;
