@@ -47,6 +47,7 @@ struct ApiKey {
 
 class MerchantDirectory {
  public:
+  MerchantDirectory() = default;  // empty (tests, or a first start)
   // Reads every merchant and key and opens their secrets. Errors: the repository's, or the
   // sealer's (sealed_data_*: a key file is missing or mpay.db was tampered with).
   static Result<std::unique_ptr<MerchantDirectory>> load(MerchantRepository& repository,
