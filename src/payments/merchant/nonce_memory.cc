@@ -31,8 +31,32 @@ void NonceMemory::forget_expired(KeyNonces& nonces, int64_t now_s) {
   }
 }
 
+// Stripes are locked one at a time, never while holding another: no lock order to get wrong.
+void NonceMemory::forget_expired_everywhere(int64_t now_s) {
+  for (Stripe& stripe : stripes_) {
+    std::lock_guard lock(stripe.mutex);
+    for (auto it = stripe.keys.begin(); it != stripe.keys.end();) {
+      forget_expired(it->second, now_s);
+      if (it->second.live.empty()) {
+        stripe.keys.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
 NonceOutcome NonceMemory::remember(std::string_view key_id, std::string_view nonce, int64_t expires_at_s,
                                    int64_t now_s) {
+  NonceOutcome outcome = try_remember(key_id, nonce, expires_at_s, now_s);
+  if (outcome != NonceOutcome::full || total_.load(std::memory_order_relaxed) < options_.total_max) return outcome;
+  // Full over all keys: idle keys may still hold expired entries. Drop them and try once more.
+  forget_expired_everywhere(now_s);
+  return try_remember(key_id, nonce, expires_at_s, now_s);
+}
+
+NonceOutcome NonceMemory::try_remember(std::string_view key_id, std::string_view nonce, int64_t expires_at_s,
+                                       int64_t now_s) {
   Stripe& stripe = stripes_[std::hash<std::string_view>{}(key_id) % kStripes];
   std::lock_guard lock(stripe.mutex);
   auto found = stripe.keys.find(std::string(key_id));

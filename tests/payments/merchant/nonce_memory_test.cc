@@ -48,6 +48,9 @@ TEST(NonceMemory, TheTotalBoundHoldsAcrossKeys) {
   }
   EXPECT_EQ(memory.remember("mk_9", "n", 1000, 0), NonceOutcome::full);
   EXPECT_EQ(memory.size(), 4u);
+  // Once they expire, the idle keys' entries are dropped to make room.
+  EXPECT_EQ(memory.remember("mk_9", "n", 2000, 1000), NonceOutcome::fresh);
+  EXPECT_EQ(memory.size(), 1u);
 }
 
 }  // namespace
