@@ -2,6 +2,8 @@
 
 #include "api/idempotency.h"
 #include "api/ledger_routes.h"
+#include "api/payment_request_routes.h"
+#include "api/merchant_routes.h"
 #include "api/openapi.h"
 #include "api/wallet_routes.h"
 
@@ -27,6 +29,10 @@ void add_all_routes(Router& router, const ApiServices& services) {
   MPAY_CHECK(services.wallet != nullptr && services.blocking != nullptr,
              "add_all_routes needs the wallet and its blocking pool");
   add_wallet_routes(router, *services.wallet, *services.blocking);
+  if (services.merchants != nullptr) add_merchant_routes(router, *services.merchants, *services.blocking);
+  if (services.requests != nullptr) {
+    add_payment_request_routes(router, *services.requests, *services.blocking);
+  }
   apply_idempotency(router, services.idempotency, services.clock);
 }
 

@@ -5,6 +5,7 @@
 //   GET  /metrics                       public, Prometheus text format 0.0.4 (metrics.h)
 //   GET  /v1/openapi.yaml               public, the OpenAPI document (openapi.h)
 //   /v1/auth, /v1/users, /v1/sessions, /v1/me, /v1/transfers, /v1/admin   wallet_routes.h
+//   /v1/admin/merchants, /v1/merchant  merchant_routes.h (when ApiServices::merchants is set)
 //
 // Routes marked idempotent (every POST) are wrapped with with_idempotency (idempotency.h).
 // Everything referenced must outlive the router.
@@ -17,6 +18,8 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "ledger/ledger.h"
+#include "payments/merchant/merchant_context.h"
+#include "payments/requests/request_context.h"
 #include "payments/wallet/wallet_context.h"
 
 namespace mpay::api {
@@ -29,6 +32,8 @@ struct ApiServices {
   Clock& clock;
   wallet::WalletContext* wallet = nullptr;  // the wallet routes (wallet_routes.h); required
   BlockingPool* blocking = nullptr;         // where wallet handlers run; required
+  merchant::MerchantContext* merchants = nullptr;  // the merchant routes (merchant_routes.h); mpayd sets it
+  requests::RequestContext* requests = nullptr;    // payment-request routes (payment_request_routes.h)
 };
 
 inline constexpr std::string_view kMetricsPath = "/metrics";

@@ -63,6 +63,18 @@ class Claim {
   std::atomic<bool> finished_{false};
 };
 
+// Completes the claim with the response as replays will see it: the body named by
+// kIdempotentStoredBodyHeader if the handler set one (that header is then removed from the
+// response sent), else the response itself.
+void finish_claim(Claim& claim, HttpResponse& response) {
+  auto redacted = std::find_if(response.headers.begin(), response.headers.end(),
+                               [](const auto& header) { return header.first == kIdempotentStoredBodyHeader; });
+  if (redacted == response.headers.end()) return claim.finish(response);
+  HttpResponse stored{response.status, response.content_type, std::move(redacted->second), {}};
+  response.headers.erase(redacted);
+  claim.finish(stored);
+}
+
 HttpResponse replayed(StoredResponse stored) {
   HttpResponse response;
   response.status = stored.status;
@@ -111,7 +123,7 @@ void run_idempotent(const Handler& handler, IdempotencyStore& store, Clock& cloc
   }
   auto claim = std::make_shared<Claim>(store, request.principal, std::move(key), request.request_id);
   handler(request, [claim, respond = std::move(respond)](HttpResponse response) {
-    claim->finish(response);
+    finish_claim(*claim, response);
     respond(std::move(response));
   });
 }

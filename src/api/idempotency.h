@@ -42,6 +42,11 @@ namespace mpay::api {
 
 inline constexpr std::string_view kIdempotencyKeyHeader = "Idempotency-Key";
 inline constexpr std::string_view kIdempotentReplayedHeader = "Idempotent-Replayed";
+// A response that shows a secret once (a merchant's API key secret) must not leave it in the
+// idempotency store: its handler puts the body to store for replays (the secret left out) in this
+// header, which the wrapper takes off the response before sending it. Only set it when the
+// request has an Idempotency-Key (without one the response goes out unwrapped).
+inline constexpr std::string_view kIdempotentStoredBodyHeader = "Mpay-Idempotent-Stored-Body";
 inline constexpr size_t kIdempotencyKeyCharsMax = 255;
 inline constexpr int64_t kIdempotencyKeyTtlNs = 24LL * 3600 * 1'000'000'000;
 // The expirer wakes this often and deletes in chunks of this many rows, so that it never holds

@@ -1,6 +1,7 @@
 #include "api/payment_request_routes.h"
 
 #include "api/json_body.h"
+#include "api/merchant_auth.h"
 #include "api/operator_auth.h"
 #include "api/payment_request_json.h"
 #include "api/payment_request_requests.h"
@@ -26,11 +27,9 @@ HttpResponse failure(const Error& error) {
 }
 
 requests::MerchantId merchant_caller(const HttpRequest& request) {
-  std::string_view principal = request.principal;
-  MPAY_CHECK(principal.starts_with(kMerchantPrincipalPrefix), "a merchant route ran unsigned");
-  std::optional<Id128> id = parse_uuid_text(principal.substr(kMerchantPrincipalPrefix.size()));
-  MPAY_CHECK(id.has_value(), "a merchant principal without a merchant id");
-  return *id;
+  std::optional<merchant::MerchantId> merchant = merchant_of(request);
+  MPAY_CHECK(merchant.has_value(), "a merchant route ran without a verified merchant");
+  return merchant->value();
 }
 
 wallet::UserId user_caller(const HttpRequest& request) {

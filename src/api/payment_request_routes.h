@@ -13,8 +13,6 @@
 
 namespace mpay::api {
 
-inline constexpr std::string_view kMerchantScope = "merchant";
-inline constexpr std::string_view kMerchantPrincipalPrefix = "merchant:";
 inline constexpr size_t kPaymentRequestBodyBytesMax = 8192;
 
 void add_payment_request_routes(Router& router, requests::RequestContext& context,

@@ -22,6 +22,7 @@ std::optional<wallet::UserId> user_of(const HttpRequest& request) {
 
 std::optional<Error> CallerAuthorizer::operator()(HttpRequest& request, const std::string& scope) {
   if (scope == kOperatorScope) return operators_(request, scope);
+  if (scope == kMerchantScope && merchants_ != nullptr) return (*merchants_)(request);
   if (scope != kUserScope) return Error("forbidden_scope", "unknown authorization scope");
   std::optional<std::string> token = bearer_token(request);
   if (!token) {

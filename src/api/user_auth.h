@@ -1,12 +1,14 @@
 // The server's authorize callback for the two kinds of callers: "user" routes take a session
 // token (Authorization: Bearer, from POST /v1/sessions) and name the caller "user:<uuid>";
-// "operator" routes take the operator token (operator_auth.h).
+// "operator" routes take the operator token (operator_auth.h); "merchant" routes a request
+// signature (merchant_auth.h), when mpayd passes a MerchantAuthorizer.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "api/http_message.h"
+#include "api/merchant_auth.h"
 #include "api/operator_auth.h"
 #include "payments/wallet/wallet_context.h"
 
@@ -17,14 +19,16 @@ inline constexpr std::string_view kUserPrincipalPrefix = "user:";
 
 class CallerAuthorizer {
  public:
-  CallerAuthorizer(OperatorTokenAuthorizer& operators, wallet::WalletContext& wallet)
-      : operators_(operators), wallet_(wallet) {}
+  CallerAuthorizer(OperatorTokenAuthorizer& operators, wallet::WalletContext& wallet,
+                   const MerchantAuthorizer* merchants = nullptr)
+      : operators_(operators), wallet_(wallet), merchants_(merchants) {}
 
   std::optional<Error> operator()(HttpRequest& request, const std::string& scope);
 
  private:
   OperatorTokenAuthorizer& operators_;
   wallet::WalletContext& wallet_;
+  const MerchantAuthorizer* merchants_;  // null: scope "merchant" is refused
 };
 
 // The bearer token of the request, or nullopt (no header, another scheme).

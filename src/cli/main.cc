@@ -6,6 +6,8 @@
 //                                           add a new current server key (mpayd stopped)
 //   mpay sandbox-bank statement --day YYYY-MM-DD [--data DIR]
 //                                           the sandbox bank's statement of a day, as CSV
+//   mpay merchant create ... | keys create|revoke ...
+//                                           merchants, through the running mpayd (merchant_commands.h)
 //   mpay version
 //
 // Commands that write refuse to run while mpayd holds the data directory.
@@ -14,6 +16,7 @@
 
 #include <cstdio>
 
+#include "cli/merchant_commands.h"
 #include "core/clock.h"
 #include "ledger/journal_verifier.h"
 #include "ledger/ledger.h"
@@ -141,6 +144,7 @@ int main(int argc, char** argv) {
   statement->add_option("--data", data, "data directory")->capture_default_str();
   statement->add_option("--day", day, "YYYY-MM-DD (UTC)")->required();
 
+  std::function<int()> run_merchant_command = mpay::cli::add_merchant_commands(app);
   app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -149,6 +153,7 @@ int main(int argc, char** argv) {
   if (rebuild->parsed()) return projections_rebuild(data);
   if (rotate->parsed()) return keys_rotate(data, keys_directory, purpose);
   if (statement->parsed()) return sandbox_bank_statement(data, day);
+  if (int status = run_merchant_command(); status >= 0) return status;
   std::printf("mpay 0.1.0\n");
   return 0;
 }

@@ -1,5 +1,5 @@
-// mpayd: the mpay server. Wiring only: data directory, store, ledger, wallet, metrics, HTTP,
-// signals.
+// mpayd: the mpay server. Wiring only: data directory, store, ledger, wallet, merchants, metrics,
+// HTTP, signals.
 //
 //   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--config FILE] [--keys DIR] [--currency CODE]
 //         [--ledger-mode journal|plain] [--sandbox-bank-latency-ms N]
@@ -33,6 +33,9 @@
 #include "core/random.h"
 #include "ledger/ledger.h"
 #include "server/listen_address.h"
+#include "server/merchant_profiles.h"
+#include "server/merchant_service.h"
+#include "server/request_service.h"
 #include "server/operator_token.h"
 #include "server/wallet_config_file.h"
 #include "server/wallet_service.h"
@@ -108,19 +111,32 @@ int run(const ServerConfig& config) {
   wallet_options.keys_directory = config.keys.empty() ? data + "/keys" : config.keys;
   auto wallet = mpay::server::WalletService::open(wallet_options, **ledger, clock, random, ids);
   if (!wallet.ok()) return fail("wallet", wallet.error());
+  mpay::server::MerchantServiceOptions merchant_options;
+  merchant_options.data_directory = data;
+  auto merchants = mpay::server::MerchantService::open(merchant_options, **ledger, (*wallet)->context(), clock,
+                                                       random, ids);
+  if (!merchants.ok()) return fail("merchants", merchants.error());
+  mpay::server::MerchantProfiles merchant_profiles((*merchants)->directory());
+  mpay::server::RequestServiceOptions request_options;
+  request_options.data_directory = data;
+  auto payment_requests = mpay::server::RequestService::open(request_options, **wallet,
+                                                             merchant_profiles, nullptr);
+  if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());
   // Declared after the wallet, so destroyed before it: no handler outlives what it uses.
   auto blocking = std::make_unique<mpay::api::BlockingPool>(config.blocking_threads);
 
   mpay::api::Router router;
   mpay::api::add_all_routes(router, {**ledger, ids, metrics, **idempotency, clock, &(*wallet)->context(),
-                                     blocking.get()});
+                                     blocking.get(), &(*merchants)->context(),
+                                     &(*payment_requests)->context()});
   mpay::api::HttpMetrics http_metrics(metrics, router);
   mpay::api::HttpServerOptions http_options;
   http_options.listen_address = address->host;
   http_options.port = address->port;
   http_options.body_bytes_max = mpay::api::kLedgerBodyBytesMax;
   mpay::api::OperatorTokenAuthorizer operators(*token);
-  mpay::api::CallerAuthorizer authorizer(operators, (*wallet)->context());
+  mpay::api::MerchantAuthorizer merchant_authorizer((*merchants)->verifier());
+  mpay::api::CallerAuthorizer authorizer(operators, (*wallet)->context(), &merchant_authorizer);
   mpay::api::HttpServer server(http_options, router, std::ref(authorizer));
   server.set_observer(http_metrics.observer());
   mpay::Status started = server.start();
@@ -136,6 +152,7 @@ int run(const ServerConfig& config) {
   spdlog::info("mpayd: signal {} received, shutting down", signal_number);
   server.stop();
   blocking.reset();         // requests handed to blocking threads finish
+  (*payment_requests)->shutdown();  // no more expiries
   (*wallet)->shutdown();    // the bank answers what is in flight; the answers are booked
   (*ledger)->close();
   spdlog::info("mpayd: stopped cleanly");

@@ -26,6 +26,9 @@
 #include "core/ids.h"
 #include "core/random.h"
 #include "ledger/ledger.h"
+#include "server/merchant_profiles.h"
+#include "server/merchant_service.h"
+#include "server/request_service.h"
 #include "support/temp_directory.h"
 #include "support/wallet_stack.h"
 
@@ -113,7 +116,21 @@ class OpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(stack_.ok()) << stack_.error();
-    add_all_routes(router_, {stack_.ledger(), ids_, metrics_, idempotency_, clock_, &stack_.wallet(), &blocking_});
+    server::MerchantServiceOptions options;
+    options.data_directory = directory_.path();
+    auto merchants = server::MerchantService::open(options, stack_.ledger(), stack_.wallet(), clock_,
+                                                   random_, ids_);
+    ASSERT_TRUE(merchants.ok()) << merchants.error().message;
+    merchants_ = std::move(*merchants);
+    profiles_ = std::make_unique<server::MerchantProfiles>(merchants_->directory());
+    server::RequestServiceOptions request_options;
+    request_options.data_directory = directory_.path();
+    request_options.sweep_interval_ms = 0;
+    auto requests = server::RequestService::open(request_options, stack_.service(), *profiles_, nullptr);
+    ASSERT_TRUE(requests.ok()) << requests.error().message;
+    requests_ = std::move(*requests);
+    add_all_routes(router_, {stack_.ledger(), ids_, metrics_, idempotency_, clock_, &stack_.wallet(), &blocking_,
+                             &merchants_->context(), &requests_->context()});
     for (const Route& route : router_.routes()) {
       std::string method(boost::beast::http::to_string(route.method));
       routes_[lower(method) + " " + route.pattern] = &route;
@@ -127,6 +144,9 @@ class OpenApiTest : public ::testing::Test {
   MetricsRegistry metrics_;
   InMemoryIdempotencyStore idempotency_;
   testing::WalletStack stack_{directory_.path(), clock_, random_, ids_};
+  std::unique_ptr<server::MerchantService> merchants_;
+  std::unique_ptr<server::MerchantProfiles> profiles_;
+  std::unique_ptr<server::RequestService> requests_;
   BlockingPool blocking_{1};
   Router router_;
   std::map<std::string, const Route*> routes_;

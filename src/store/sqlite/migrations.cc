@@ -140,6 +140,49 @@ constexpr std::array kMainMigrations{
         hash           BLOB NOT NULL CHECK (length(hash) = 32)
       ) STRICT;
     )sql"},
+    Migration{3, "merchants", R"sql(
+      -- Merchants (src/payments/merchant/merchant_records.h). Secrets and the settlement account
+      -- only sealed (AEAD, associated data = row and column); masks are safe to show.
+      CREATE TABLE merchants (
+        id                        BLOB PRIMARY KEY CHECK (length(id) = 16),
+        legal_name                TEXT NOT NULL,
+        display_name              TEXT NOT NULL,
+        mcc                       TEXT NOT NULL CHECK (length(mcc) = 4),
+        country                   TEXT NOT NULL CHECK (length(country) = 2),
+        city                      TEXT NOT NULL,
+        fee_bps                   INTEGER NOT NULL CHECK (fee_bps BETWEEN 0 AND 10000),
+        settlement_bank_code      TEXT NOT NULL,
+        settlement_account_sealed BLOB NOT NULL,
+        settlement_account_masked TEXT NOT NULL,
+        settlement_holder_sealed  BLOB NOT NULL,
+        settlement_holder_masked  TEXT NOT NULL,
+        webhook_url               TEXT NOT NULL,
+        webhook_secret_sealed     BLOB NOT NULL,
+        status                    TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+        created_at_ns             INTEGER NOT NULL,
+        updated_at_ns             INTEGER NOT NULL
+      ) STRICT;
+
+      -- One ledger account per merchant and accepted currency.
+      CREATE TABLE merchant_accounts (
+        merchant_id BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        currency    INTEGER NOT NULL CHECK (currency BETWEEN 0 AND 65535),
+        account_id  BLOB NOT NULL UNIQUE CHECK (length(account_id) = 16),
+        PRIMARY KEY (merchant_id, currency)
+      ) STRICT, WITHOUT ROWID;
+
+      -- API keys. future_reserved_until_s: see src/payments/merchant/request_verifier.h.
+      CREATE TABLE merchant_keys (
+        key_id                  TEXT PRIMARY KEY,
+        merchant_id             BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        secret_sealed           BLOB NOT NULL,
+        status                  TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+        created_at_ns           INTEGER NOT NULL,
+        revoked_at_ns           INTEGER NOT NULL,
+        future_reserved_until_s INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX merchant_keys_by_merchant ON merchant_keys (merchant_id, created_at_ns);
+    )sql"},
     Migration{4, "payment requests", R"sql(
       -- Payment requests as the merchant created them. Their statuses live in the ledger journal
       -- (application events), never here.

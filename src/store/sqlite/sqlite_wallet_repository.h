@@ -1,6 +1,7 @@
 // WalletRepository on SQLite: the wallet service's records in DATA/mpay.db (tables users,
 // otp_challenges, rate_counters, sessions, devices, transfer_notes, bank_accounts, bank_orders,
-// audit_log; schema version 2 of the main migrations).
+// audit_log; schema version 2 of the main migrations; version 3 is the merchants', see
+// sqlite_merchant_repository.h).
 //
 // Writes go through one GroupCommitWriter: concurrent callers share a transaction and so one
 // fsync (WAL, synchronous=FULL: mpay.db holds acknowledged state), and each call returns only

@@ -1,0 +1,36 @@
+// Everything the merchant commands need, passed explicitly (no globals). Built once by mpayd's
+// wiring (src/server/merchant_service.*); the referenced objects must outlive it.
+#pragma once
+
+#include <mutex>
+
+#include "core/clock.h"
+#include "core/currency.h"
+#include "core/ids.h"
+#include "core/random.h"
+#include "ledger/ledger.h"
+#include "payments/merchant/merchant_directory.h"
+#include "payments/merchant/merchant_repository.h"
+#include "payments/merchant/operator_audit.h"
+#include "payments/merchant/request_verifier.h"
+#include "security/sealer.h"
+
+namespace mpay::merchant {
+
+struct MerchantContext {
+  MerchantRepository& repository;
+  MerchantDirectory& directory;
+  RequestVerifier& verifier;
+  ledger::Ledger& ledger;
+  const security::Sealer& sealer;  // the "pii" keys, like the wallet's personal data
+  OperatorAuditLog& audit;
+  Clock& clock;
+  RandomSource& random;  // secrets: SystemRandom in production
+  UuidV7Generator& ids;
+  Currency currency;     // the wallets' currency; every merchant accepts it
+  // Operator commands change a merchant's record and keys read-modify-write; they are rare, so
+  // one lock serializes them all.
+  std::mutex commands;
+};
+
+}  // namespace mpay::merchant

@@ -1,0 +1,306 @@
+// Payment requests end to end over HTTP: a merchant (signed requests) asks, a user (session) sees
+// and confirms or declines, money moves from the wallet, the phone bill or the bank; capture,
+// void, refunds; consent (a merchant has no other way to a user's money); statuses that survive a
+// restart of mpayd.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "support/merchant_client.h"
+#include "support/wallet_server_fixture.h"
+
+namespace mpay {
+namespace {
+
+using boost::beast::http::verb;
+using nlohmann::json;
+using testing::error_code_of;
+using testing::HttpReply;
+using testing::kTestPin;
+using testing::MerchantClient;
+using testing::SignedCall;
+
+class PaymentRequestApiTest : public testing::WalletServerTest {
+ protected:
+  struct Merchant {
+    std::string id;
+    std::unique_ptr<MerchantClient> client;
+  };
+
+  Merchant onboard(const std::string& name = "Noodle Bar") {
+    HttpReply created = operator_call(verb::post, "/v1/admin/merchants", testing::merchant_application_json(name));
+    EXPECT_EQ(created.status, 201u) << created.body;
+    json answer = json::parse(created.body);
+    return Merchant{answer["merchant"]["merchant_id"],
+                    std::make_unique<MerchantClient>(port(), answer["api_key"]["key_id"], answer["api_key"]["secret"])};
+  }
+
+  HttpReply merchant_post(Merchant& merchant, const std::string& target, const json& body) {
+    return merchant.client->send(SignedCall{"POST", target, body.is_null() ? "" : body.dump()});
+  }
+  HttpReply merchant_get(Merchant& merchant, const std::string& target) {
+    return merchant.client->send(SignedCall{"GET", target, ""});
+  }
+
+  json ask(Merchant& merchant, const std::string& phone, const std::string& amount, const std::string& reference,
+           const std::string& capture = "automatic") {
+    HttpReply created = merchant_post(merchant, "/v1/payment-requests",
+                                      {{"payer_phone", phone}, {"amount", amount}, {"currency", "CNY"},
+                                       {"description", "Beef noodles"}, {"merchant_reference", reference},
+                                       {"capture", capture}, {"metadata", {{"table", "7"}}}});
+    EXPECT_EQ(created.status, 201u) << created.body;
+    return json::parse(created.body);
+  }
+
+  static std::string available(testing::WalletApp& app) { return app.wallet()["available"]; }
+};
+
+TEST_F(PaymentRequestApiTest, AMerchantAsksTheUserConfirmsAndTheMerchantRefunds) {
+  Merchant merchant = onboard();
+  auto alice = app(41);
+  alice->open_funded(41, "100.00");
+
+  json request = ask(merchant, alice->phone(), "25.50", "order-1");
+  EXPECT_EQ(request["status"], "awaiting_confirmation");
+  EXPECT_EQ(request["payer_phone"].get<std::string>().find("13900000041"), std::string::npos);  // masked
+  std::string id = request["id"];
+  // The user is told by SMS and sees it among the pending ones.
+  std::vector<json> sms = alice->outbox().messages_to(alice->phone());
+  ASSERT_FALSE(sms.empty());
+  EXPECT_NE(sms.back()["text"].get<std::string>().find("Noodle Bar"), std::string::npos);
+  json pending = json::parse(alice->get("/v1/me/payment-requests?status=pending").body);
+  ASSERT_EQ(pending["items"].size(), 1u);
+  EXPECT_EQ(pending["items"][0]["id"], id);
+  EXPECT_EQ(pending["items"][0]["merchant"]["name"], "Noodle Bar");
+  EXPECT_EQ(available(*alice), "100.00");  // nothing moved yet
+
+  // A wrong PIN changes nothing; the right one pays.
+  HttpReply wrong = alice->post("/v1/me/payment-requests/" + id + "/confirm", {{"pin", "000000"}, {"funding_source", "wallet"}});
+  EXPECT_EQ(wrong.status, 403u);
+  EXPECT_EQ(error_code_of(wrong), "pin_incorrect");
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body)["status"], "awaiting_confirmation");
+  HttpReply paid = alice->post("/v1/me/payment-requests/" + id + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  ASSERT_EQ(paid.status, 200u) << paid.body;
+  EXPECT_EQ(json::parse(paid.body)["status"], "succeeded");
+  EXPECT_EQ(available(*alice), "74.50");
+  // Double confirm.
+  HttpReply again = alice->post("/v1/me/payment-requests/" + id + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  EXPECT_EQ(again.status, 409u);
+  EXPECT_EQ(error_code_of(again), "payment_request_not_awaiting_confirmation");
+  EXPECT_EQ(available(*alice), "74.50");
+
+  json seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
+  EXPECT_EQ(seen["status"], "succeeded");
+  EXPECT_EQ(seen["funding_source"], "wallet");
+  EXPECT_EQ(seen["fee"], "0.31");  // 25.50 x 120 bps = 0.306, rounded half up
+  EXPECT_EQ(seen["metadata"]["table"], "7");
+
+  // Refunds: partial, partial, then one more than is left.
+  HttpReply first = merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds", {{"amount", "10.00"}, {"reason", "cold"}});
+  ASSERT_EQ(first.status, 201u) << first.body;
+  EXPECT_EQ(json::parse(first.body)["status"], "succeeded");
+  EXPECT_EQ(json::parse(first.body)["fee_returned"], "0.12");  // floor(31 x 1000 / 2550) = 12
+  HttpReply over = merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds", {{"amount", "15.51"}});
+  EXPECT_EQ(over.status, 422u);
+  EXPECT_EQ(error_code_of(over), "refund_amount_exceeds_captured");
+  HttpReply rest = merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds", {{"amount", "15.50"}});
+  ASSERT_EQ(rest.status, 201u) << rest.body;
+  EXPECT_EQ(json::parse(rest.body)["fee_returned"], "0.19");  // the whole fee is back: 12 + 19 = 31
+  EXPECT_EQ(available(*alice), "100.00");
+  json refunded = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
+  EXPECT_EQ(refunded["refunded_amount"], "25.50");
+  EXPECT_EQ(refunded["refunds"].size(), 2u);
+}
+
+TEST_F(PaymentRequestApiTest, DeclineCancelManualCaptureAndVoid) {
+  Merchant merchant = onboard();
+  auto alice = app(42);
+  alice->open_funded(42, "100.00");
+
+  std::string declined = ask(merchant, alice->phone(), "5.00", "d-1")["id"];
+  HttpReply decline = alice->post("/v1/me/payment-requests/" + declined + "/decline", nullptr);
+  ASSERT_EQ(decline.status, 200u) << decline.body;
+  EXPECT_EQ(json::parse(decline.body)["status"], "declined");
+  EXPECT_EQ(error_code_of(merchant_post(merchant, "/v1/payment-requests/" + declined + "/cancel", nullptr)),
+            "payment_request_not_awaiting_confirmation");
+
+  std::string cancelled = ask(merchant, alice->phone(), "5.00", "c-1")["id"];
+  ASSERT_EQ(merchant_post(merchant, "/v1/payment-requests/" + cancelled + "/cancel", nullptr).status, 200u);
+  HttpReply late = alice->post("/v1/me/payment-requests/" + cancelled + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  EXPECT_EQ(late.status, 409u);
+  EXPECT_EQ(available(*alice), "100.00");
+
+  // Manual capture: authorized holds, a partial capture moves only that.
+  std::string held = ask(merchant, alice->phone(), "40.00", "m-1", "manual")["id"];
+  HttpReply authorized = alice->post("/v1/me/payment-requests/" + held + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  ASSERT_EQ(authorized.status, 200u) << authorized.body;
+  EXPECT_EQ(json::parse(authorized.body)["status"], "authorized");
+  EXPECT_EQ(available(*alice), "60.00");
+  EXPECT_EQ(error_code_of(merchant_post(merchant, "/v1/payment-requests/" + held + "/capture", {{"amount", "40.01"}})),
+            "capture_amount_invalid");
+  HttpReply captured = merchant_post(merchant, "/v1/payment-requests/" + held + "/capture", {{"amount", "30.00"}});
+  ASSERT_EQ(captured.status, 200u) << captured.body;
+  EXPECT_EQ(json::parse(captured.body)["status"], "captured");
+  EXPECT_EQ(json::parse(captured.body)["captured_amount"], "30.00");
+  EXPECT_EQ(available(*alice), "70.00");
+
+  std::string voided = ask(merchant, alice->phone(), "20.00", "m-2", "manual")["id"];
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + voided + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}}).status, 200u);
+  EXPECT_EQ(available(*alice), "50.00");
+  HttpReply released = merchant_post(merchant, "/v1/payment-requests/" + voided + "/void", nullptr);
+  ASSERT_EQ(released.status, 200u) << released.body;
+  EXPECT_EQ(json::parse(released.body)["status"], "voided");
+  EXPECT_EQ(available(*alice), "70.00");
+
+  // The merchant's list, by status, with a cursor.
+  json page = json::parse(merchant_get(merchant, "/v1/payment-requests?status=captured&limit=10").body);
+  ASSERT_EQ(page["items"].size(), 1u);
+  EXPECT_EQ(page["items"][0]["id"], held);
+}
+
+TEST_F(PaymentRequestApiTest, AMerchantHasNoOtherWayToAUsersMoney) {
+  Merchant merchant = onboard();
+  Merchant other = onboard("Tea House");
+  auto alice = app(43);
+  alice->open_funded(43, "100.00");
+  std::string id = ask(merchant, alice->phone(), "5.00", "x-1")["id"];
+
+  // The user's routes do not take a merchant's signature, nor do the ledger's.
+  HttpReply confirm = merchant_post(merchant, "/v1/me/payment-requests/" + id + "/confirm",
+                                    {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  EXPECT_EQ(confirm.status, 401u);
+  HttpReply ledger = merchant_post(merchant, "/v1/ledger/transfers", json::array());
+  EXPECT_EQ(ledger.status, 401u);
+  // Another merchant cannot see, cancel or refund it.
+  EXPECT_EQ(merchant_get(other, "/v1/payment-requests/" + id).status, 404u);
+  EXPECT_EQ(merchant_post(other, "/v1/payment-requests/" + id + "/cancel", nullptr).status, 404u);
+  // A mandate is the only standing consent, and it is the user's to give: a made-up one fails.
+  HttpReply forged = merchant_post(merchant, "/v1/payment-requests",
+                                   {{"payer_phone", alice->phone()}, {"amount", "1.00"}, {"currency", "CNY"},
+                                    {"merchant_reference", "x-2"}, {"mandate_id", "0193a0b0-0000-7000-8000-000000000001"}});
+  EXPECT_EQ(forged.status, 404u);
+  EXPECT_EQ(error_code_of(forged), "mandate_not_found");
+  EXPECT_EQ(available(*alice), "100.00");
+
+  // With the user's mandate: charged at once within the caps, refused over them, and after revoke.
+  HttpReply mandate = alice->post("/v1/me/mandates", {{"merchant_id", merchant.id}, {"currency", "CNY"},
+                                                       {"per_charge_max", "10.00"}, {"monthly_max", "15.00"}, {"pin", kTestPin}});
+  ASSERT_EQ(mandate.status, 201u) << mandate.body;
+  std::string mandate_id = json::parse(mandate.body)["id"];
+  auto charge = [&](const std::string& amount, const std::string& reference, Merchant& who) {
+    return merchant_post(who, "/v1/payment-requests",
+                         {{"payer_phone", alice->phone()}, {"amount", amount}, {"currency", "CNY"},
+                          {"merchant_reference", reference}, {"mandate_id", mandate_id}});
+  };
+  HttpReply charged = charge("8.00", "sub-1", merchant);
+  ASSERT_EQ(charged.status, 201u) << charged.body;
+  EXPECT_EQ(json::parse(charged.body)["status"], "succeeded");
+  EXPECT_EQ(available(*alice), "92.00");
+  EXPECT_EQ(error_code_of(charge("10.01", "sub-2", merchant)), "mandate_per_charge_exceeded");
+  EXPECT_EQ(error_code_of(charge("7.01", "sub-3", merchant)), "mandate_monthly_exceeded");
+  EXPECT_EQ(error_code_of(charge("1.00", "sub-4", other)), "mandate_mismatch");
+  ASSERT_EQ(alice->post("/v1/me/mandates/" + mandate_id + "/revoke", nullptr).status, 200u);
+  EXPECT_EQ(error_code_of(charge("1.00", "sub-5", merchant)), "mandate_revoked");
+  EXPECT_EQ(available(*alice), "92.00");
+}
+
+TEST_F(PaymentRequestApiTest, PhoneBillWithinTheAllowanceAndTheCarrierBillMatches) {
+  Merchant merchant = onboard();
+  auto alice = app(44);
+  alice->open_funded(44, "10.00");
+  std::string first = ask(merchant, alice->phone(), "300.00", "pb-1")["id"];
+  HttpReply no_carrier = alice->post("/v1/me/payment-requests/" + first + "/confirm", {{"pin", kTestPin}, {"funding_source", "phone_bill"}});
+  EXPECT_EQ(error_code_of(no_carrier), "carrier_not_set");
+
+  ASSERT_EQ(operator_call(verb::post, "/v1/admin/users/" + alice->user_id() + "/carrier", {{"carrier", "CMCC"}}).status, 200u);
+  HttpReply paid = alice->post("/v1/me/payment-requests/" + first + "/confirm", {{"pin", kTestPin}, {"funding_source", "phone_bill"}});
+  ASSERT_EQ(paid.status, 200u) << paid.body;
+  EXPECT_EQ(json::parse(paid.body)["status"], "succeeded");
+  EXPECT_EQ(available(*alice), "10.00");  // the bill pays, not the wallet
+
+  std::string second = ask(merchant, alice->phone(), "200.01", "pb-2")["id"];
+  HttpReply over = alice->post("/v1/me/payment-requests/" + second + "/confirm", {{"pin", kTestPin}, {"funding_source", "phone_bill"}});
+  EXPECT_EQ(over.status, 422u);
+  EXPECT_EQ(error_code_of(over), "phone_bill_allowance_exceeded");  // 300 + 200.01 > 500.00
+  ASSERT_EQ(merchant_post(merchant, "/v1/payment-requests/" + first + "/refunds", {{"amount", "50.00"}}).status, 201u);
+
+  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char month[8];
+  std::strftime(month, sizeof(month), "%Y-%m", std::gmtime(&now));
+  HttpReply bill = operator_call(verb::get, std::string("/v1/admin/carrier-bills/CMCC/") + month);
+  ASSERT_EQ(bill.status, 200u) << bill.body;
+  std::istringstream lines(bill.body);
+  std::string line;
+  std::vector<std::string> rows;
+  while (std::getline(lines, line)) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 6u) << bill.body;  // header, charge, refund, three totals
+  EXPECT_NE(rows[1].find(",charge,"), std::string::npos);
+  EXPECT_NE(rows[1].find(",300.00,CNY"), std::string::npos);
+  EXPECT_EQ(rows[1].find("13900000044"), std::string::npos);  // the subscriber is masked
+  EXPECT_NE(rows[2].find(",-50.00,CNY"), std::string::npos);
+  EXPECT_EQ(rows[5], "total,,,,,,,,250.00,CNY");
+  EXPECT_EQ(error_code_of(operator_call(verb::get, "/v1/admin/carrier-bills/CMCC/2026-13")), "month_invalid");
+}
+
+TEST_F(PaymentRequestApiTest, ABankDeclineFailsThePaymentCleanly) {
+  Merchant merchant = onboard();
+  auto alice = app(45);
+  alice->open_funded(45, "10.00");
+  std::string closed = alice->link_bank("6222020200000004");  // the sandbox declines every order
+  std::string id = ask(merchant, alice->phone(), "8.00", "bank-1")["id"];
+  HttpReply sent = alice->post("/v1/me/payment-requests/" + id + "/confirm",
+                               {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", closed}});
+  ASSERT_EQ(sent.status, 202u) << sent.body;
+  json seen;
+  for (int i = 0; i < 200; ++i) {
+    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
+    if (seen["status"] != "awaiting_confirmation") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(seen["status"], "failed");
+  EXPECT_EQ(seen["failure_reason"], "bank_declined");
+  EXPECT_EQ(available(*alice), "10.00");
+
+  std::string ordinary = alice->bank_account_id();
+  std::string id2 = ask(merchant, alice->phone(), "8.00", "bank-2")["id"];
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + id2 + "/confirm",
+                        {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", ordinary}}).status, 202u);
+  for (int i = 0; i < 200; ++i) {
+    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id2).body);
+    if (seen["status"] != "awaiting_confirmation") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(seen["status"], "succeeded");
+  EXPECT_EQ(seen["funding_source"], "bank");
+}
+
+TEST_F(PaymentRequestApiTest, StatusesComeBackFromTheJournalAfterARestart) {
+  Merchant merchant = onboard();
+  auto alice = app(46);
+  alice->open_funded(46, "50.00");
+  std::string paid = ask(merchant, alice->phone(), "5.00", "r-1")["id"];
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + paid + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}}).status, 200u);
+  std::string held = ask(merchant, alice->phone(), "7.00", "r-2", "manual")["id"];
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + held + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}}).status, 200u);
+  ASSERT_EQ(merchant_post(merchant, "/v1/payment-requests/" + paid + "/refunds", {{"amount", "1.00"}}).status, 201u);
+  std::string open = ask(merchant, alice->phone(), "9.00", "r-3")["id"];
+
+  ASSERT_EQ(stop(), 0);
+  start();
+  json a = json::parse(merchant_get(merchant, "/v1/payment-requests/" + paid).body);
+  EXPECT_EQ(a["status"], "succeeded");
+  EXPECT_EQ(a["refunded_amount"], "1.00");
+  EXPECT_EQ(a["refunds"].size(), 1u);
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests/" + held).body)["status"], "authorized");
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests/" + open).body)["status"], "awaiting_confirmation");
+  // And the flow goes on where it stopped.
+  HttpReply captured = merchant_post(merchant, "/v1/payment-requests/" + held + "/capture", nullptr);
+  ASSERT_EQ(captured.status, 200u) << captured.body;
+  EXPECT_EQ(json::parse(captured.body)["captured_amount"], "7.00");
+  EXPECT_EQ(available(*alice), "39.00");  // 50 - 5 + 1 - 7
+}
+
+}  // namespace
+}  // namespace mpay
