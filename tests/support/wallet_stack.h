@@ -55,6 +55,8 @@ class WalletStack {
   const std::string& error() const { return error_; }
   ledger::Ledger& ledger() { return *ledger_; }
   wallet::WalletContext& wallet() { return wallet_->context(); }
+  // For services built on the wallet (server::RequestService).
+  server::WalletService& service() { return *wallet_; }
 
  private:
   void fail(const Error& error) { error_ = error.code + ": " + error.message; }
