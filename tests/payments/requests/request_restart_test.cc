@@ -234,3 +234,31 @@ TEST_F(RestartTest, AStatusEventSharesItsJournalRecordWithItsTransfers) {
 
 }  // namespace
 }  // namespace mpay::requests::testing
+
+namespace mpay::requests::testing {
+namespace {
+
+// What a payer spent today must come back the same after a restart: the KYC limits are rebuilt
+// from the ledger (wallet/spending_history.cc), where a captured authorization is two entries
+// with the merchant-payment code (the hold, then its post).
+// DISABLED: fails today (spent 800.00 after the restart, so the 500.00 payment is refused
+// limit_daily_exceeded): ensure_spending_loaded counts the pending hold's entry as well as its post.
+// The fix belongs in src/payments/wallet/spending_history.cc (count a pending entry only while
+// its TransferRecord::status is still pending); enable this test with it.
+TEST_F(RestartTest, DISABLED_ACapturedAuthorizationCountsOnceAgainstTheLimitsAfterARestart) {
+  fund(payer_.wallet(), 400'00);  // 900.00; level 0 may spend 1,000.00 a day
+  Id128 held = create_ok(merchant_, payer_, "400.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, held)), "ok");
+  ASSERT_EQ(code_of(capture(merchant_, held, std::nullopt)), "ok");
+  int64_t now = clock_.now_ns();
+  int64_t spent_today = wallet_context().spending.spending(payer_.id(), now).today_minor;
+  EXPECT_EQ(spent_today, 400'00);
+
+  reopen();
+  Id128 next = create_ok(merchant_, payer_, "500.00");
+  EXPECT_EQ(code_of(confirm(payer_, next)), "ok");  // 900.00 in all today
+  EXPECT_EQ(wallet_context().spending.spending(payer_.id(), now).today_minor, 900'00);
+}
+
+}  // namespace
+}  // namespace mpay::requests::testing
