@@ -193,6 +193,41 @@ TEST_F(BankRequestTest, AnOrdinaryAccountPaysTheMerchantFromBankClearing) {
   expect_money_conserved({payer_.wallet()});
 }
 
+TEST_F(BankRequestTest, ABankRefundIsPushedToThePayersBankAndSettles) {
+  Id128 account = link("6222020000001022");
+  fund(merchant_account(merchant_), 1'00);  // more than the net: see the disabled test below
+  Id128 request = create_ok(merchant_, payer_, "80.00");
+  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Result<RefundRecord> started = refund(merchant_, request, 80'00);
+  ASSERT_TRUE(started.ok()) << code_of(started);
+  EXPECT_EQ(started->status, RefundStatus::pending);  // held until the bank answers
+  ASSERT_TRUE(wait_until([&] {
+    std::optional<RefundRecord> now = context().book.refund(started->id);
+    return now && now->status == RefundStatus::succeeded;
+  }));
+  settle();
+  EXPECT_EQ(get(request).state.refunded_minor, 80'00);
+  EXPECT_EQ(get(request).state.fee_returned_minor, 80);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 1'00);
+  EXPECT_EQ(balance(bank_clearing()), 0);
+  EXPECT_EQ(balance(fee_income()), 0);
+}
+
+// DISABLED: fails today with merchant_balance_insufficient. A bank refund holds the whole amount
+// from the merchant and gives the fee back only when the bank confirms, so a merchant holding just
+// this payment's net cannot refund it in full (the wallet and phone-bill refunds were fixed by
+// returning the fee first; the bank path needs the fee returned with the hold and taken back on a
+// decline).
+TEST_F(BankRequestTest, DISABLED_AFullBankRefundNeedsOnlyThePaymentsNet) {
+  Id128 account = link("6222020000001022");
+  Id128 request = create_ok(merchant_, payer_, "80.00");
+  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Result<RefundRecord> started = refund(merchant_, request, 80'00);
+  EXPECT_TRUE(started.ok()) << code_of(started);
+}
+
 TEST_F(BankRequestTest, ABankCannotFundAManualCapture) {
   Id128 account = link("6222020000001022");
   Id128 request = create_ok(merchant_, payer_, "80.00", CaptureMode::manual);
