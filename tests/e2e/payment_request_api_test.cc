@@ -37,11 +37,16 @@ class PaymentRequestApiTest : public testing::WalletServerTest {
                     std::make_unique<MerchantClient>(port(), answer["api_key"]["key_id"], answer["api_key"]["secret"])};
   }
 
+  static SignedCall call(const std::string& method, const std::string& target, const std::string& body) {
+    SignedCall signed_call;
+    signed_call.method = method;
+    return signed_call.with_target(target).with_body(body);
+  }
   HttpReply merchant_post(Merchant& merchant, const std::string& target, const json& body) {
-    return merchant.client->send(SignedCall{"POST", target, body.is_null() ? "" : body.dump()});
+    return merchant.client->send(call("POST", target, body.is_null() ? "" : body.dump()));
   }
   HttpReply merchant_get(Merchant& merchant, const std::string& target) {
-    return merchant.client->send(SignedCall{"GET", target, ""});
+    return merchant.client->send(call("GET", target, ""));
   }
 
   json ask(Merchant& merchant, const std::string& phone, const std::string& amount, const std::string& reference,

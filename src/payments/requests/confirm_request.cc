@@ -50,7 +50,16 @@ void confirm_payment_request(RequestContext& context, const wallet::UserId& paye
                       "bank_account_id"));
   }
   Result<PaymentRequest> claimed = claim_as_payer(context, payer_id, request_id);
-  if (!claimed.ok()) return done(claimed.error());
+  if (!claimed.ok()) {
+    // Expired by the sweep or by an earlier answer: the same word as an answer past the deadline
+    // (the sweeper's timing must not change what the payer is told).
+    std::optional<PaymentRequest> now = context.book.get(request_id);
+    if (claimed.error().code == "payment_request_not_awaiting_confirmation" && now &&
+        now->state.status == PaymentStatus::expired) {
+      return done(Error("payment_request_expired", "this payment request has expired"));
+    }
+    return done(claimed.error());
+  }
   auto refuse = [&](Error error) {
     context.book.release(request_id);
     done(std::move(error));

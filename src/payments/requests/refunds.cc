@@ -23,15 +23,8 @@ std::vector<ledger::Transfer> refund_chain(RequestContext& context, const Refund
                                            const AccountId& merchant, const AccountId& destination,
                                            uint16_t currency, int64_t fee_returned, bool hold) {
   std::vector<ledger::Transfer> chain;
-  ledger::Transfer back;
-  back.id = refund_transfer_id(refund.id);
-  back.debit_account_id = merchant;
-  back.credit_account_id = destination;
-  back.amount = refund.amount_minor;
-  back.currency = currency;
-  back.code = transfer_codes::merchant_refund;
-  if (hold) back.flags = ledger::transfer_flags::pending;
-  chain.push_back(back);
+  // The fee comes back first: a merchant holding only this payment's net (amount less fee) can
+  // then refund it in full; debiting the merchant first would fail with exceeds_credits.
   if (!hold && fee_returned > 0) {
     ledger::Transfer fee;
     fee.id = TransferId(context.wallet.ids.next());
@@ -42,6 +35,15 @@ std::vector<ledger::Transfer> refund_chain(RequestContext& context, const Refund
     fee.code = transfer_codes::fee_return;
     chain.push_back(fee);
   }
+  ledger::Transfer back;
+  back.id = refund_transfer_id(refund.id);
+  back.debit_account_id = merchant;
+  back.credit_account_id = destination;
+  back.amount = refund.amount_minor;
+  back.currency = currency;
+  back.code = transfer_codes::merchant_refund;
+  if (hold) back.flags = ledger::transfer_flags::pending;
+  chain.push_back(back);
   link_chain(chain);
   return chain;
 }
