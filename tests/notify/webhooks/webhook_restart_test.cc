@@ -2,6 +2,10 @@
 // each exactly once more, in order per subject, and re-enqueued events do not add deliveries.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <map>
 
 #include "notify/webhooks/beast_webhook_transport.h"
@@ -80,6 +84,41 @@ TEST(WebhookRestart, PendingDeliveriesArriveOnceAfterReopening) {
   EXPECT_EQ(up.received().size(), 6u);
   EXPECT_EQ(by_subject["pr_a"], (std::vector<std::string>{"evt_pr_a_1", "evt_pr_a_2", "evt_pr_a_3"}));
   EXPECT_EQ(by_subject["pr_b"], (std::vector<std::string>{"evt_pr_b_1", "evt_pr_b_2", "evt_pr_b_3"}));
+}
+
+// kill -9 right after enqueue() returned: what it acknowledged is in webhooks.db.
+TEST(WebhookRestart, AnAcknowledgedEnqueueSurvivesSigkill) {
+  mpay::testing::TempDirectory directory;
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    SystemClock clock;
+    SystemRandom random;
+    UuidV7Generator ids(clock, random);
+    Result<std::unique_ptr<WebhookOutbox>> outbox = WebhookOutbox::open(directory.path(), clock, ids);
+    if (!outbox.ok() || !(*outbox)->enqueue(events()).ok()) _exit(1);
+    raise(SIGKILL);
+    _exit(2);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+
+  SystemClock clock;
+  SystemRandom random;
+  UuidV7Generator ids(clock, random);
+  Result<std::unique_ptr<WebhookOutbox>> outbox = WebhookOutbox::open(directory.path(), clock, ids);
+  ASSERT_TRUE(outbox.ok());
+  EXPECT_EQ((*outbox)->pending_count().value(), 6);
+  WebhookReceiver up([](const ReceivedRequest&, int) { return ReceiverReply::ok; });
+  InTestEndpoints endpoints;
+  endpoints.set(kMerchant, up.url(), "whsec_restart");
+  BeastWebhookTransport transport;
+  WebhookDispatcher dispatcher(**outbox, endpoints, transport, clock, random, fast_options());
+  dispatcher.start();
+  ASSERT_TRUE(eventually([&] { return (*outbox)->pending_count().value() == 0; }));
+  dispatcher.stop();
+  EXPECT_EQ(up.received().size(), 6u);
 }
 
 }  // namespace
