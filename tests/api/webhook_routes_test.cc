@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_target.h"
+#include "api/webhook_metrics.h"
 #include "api/webhook_requests.h"
 #include "support/temp_directory.h"
 
@@ -141,6 +142,32 @@ TEST_F(WebhookRoutesTest, ShowsOneDeliveryAndReplaysIt) {
   EXPECT_EQ(replayed["status"], "pending");
   EXPECT_EQ(call(http::verb::post, "/v1/webhook-deliveries/" + id + "/replay", kOtherMerchant).first, 404u);
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries").second["items"].size(), 2u);
+}
+
+class NoEndpoints final : public notify::webhooks::WebhookEndpoints {
+ public:
+  Result<std::optional<std::string>> url_of(const Id128&) override { return std::optional<std::string>(); }
+  Result<std::optional<std::string>> secret_of(const Id128&) override { return std::optional<std::string>(); }
+};
+
+class UnusedTransport final : public notify::webhooks::WebhookTransport {
+ public:
+  notify::webhooks::WebhookResponse post(const notify::webhooks::WebhookRequest&) override { return {}; }
+};
+
+TEST_F(WebhookRoutesTest, MetricsShowPendingAndDispatcherCounters) {
+  ASSERT_TRUE(outbox->enqueue({event("pr_a", 1), event("pr_a", 2)}).ok());
+  NoEndpoints endpoints;
+  UnusedTransport transport;
+  notify::webhooks::WebhookDispatcher dispatcher(*outbox, endpoints, transport, clock, random, {});
+  MetricsRegistry metrics;
+  add_webhook_metrics(metrics, *outbox, dispatcher);
+  std::string text = metrics.render();
+  EXPECT_NE(text.find("mpay_webhook_deliveries_pending 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("mpay_webhook_deliveries_skipped_total 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("mpay_webhook_attempts_total 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("mpay_webhook_deliveries_failed_total 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("mpay_webhook_deliveries_delivered_total 0"), std::string::npos) << text;
 }
 
 TEST(MerchantPrincipal, NamesAMerchantOnlyInTheMerchantForm) {

@@ -67,7 +67,9 @@ void WebhookDispatcher::schedule_loop() {
     int64_t now_ns = clock_.now_ns();
     if (now_ns - last_prune_at_ns_ >= options_.prune_every_ns) {
       last_prune_at_ns_ = now_ns;
+      lock.unlock();  // a write: workers finishing attempts need not wait for it
       Result<int64_t> pruned = outbox_.prune(now_ns - options_.retention_ns);
+      lock.lock();
       if (!pruned.ok()) spdlog::warn("webhooks: pruning old deliveries failed: {}", pruned.error().message);
     }
     scheduler_cv_.wait_for(lock, std::chrono::nanoseconds(options_.poll_interval_ns),

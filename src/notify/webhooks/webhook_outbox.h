@@ -79,7 +79,7 @@ class WebhookOutbox {
   Result<int64_t> prune(int64_t finished_before_ns);
   Result<int64_t> pending_count();
 
-  // Called (from the writing thread) after enqueue() or replay() stored something: how the
+  // Called (on the caller's thread) after enqueue() or replay() stored something: how the
   // dispatcher learns of new work without polling. Set once, before use.
   void set_on_new_work(std::function<void()> on_new_work) { on_new_work_ = std::move(on_new_work); }
 
