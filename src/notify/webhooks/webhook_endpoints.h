@@ -18,7 +18,7 @@ namespace mpay::notify::webhooks {
 class WebhookEndpoints {
  public:
   virtual ~WebhookEndpoints() = default;
-  // "http://host:port/path" (https:// is refused by the dispatcher for now).
+  // "https://host[:port]/path" (or http:// where the operator allows plain HTTP).
   virtual Result<std::optional<std::string>> url_of(const Id128& merchant_id) = 0;
   // The HMAC-SHA256 key of X-Mpay-Signature. Never logged, never stored by the outbox.
   virtual Result<std::optional<std::string>> secret_of(const Id128& merchant_id) = 0;

@@ -1,10 +1,9 @@
 // A merchant's webhook URL, taken apart for the HTTP client. Parses outside input (merchants
 // choose their URL), so it is strict and fuzzed (fuzz/webhook_url_fuzz.cc).
 //
-// Accepts "http://host[:port][/path][?query]" (scheme case-insensitive; host a name, IPv4 or
-// [IPv6]; port 1..65535, default 80); userinfo, fragments, spaces and control characters are
-// refused. "https://" parses (default port 443) with secure = true: the dispatcher refuses it
-// until TLS is wired in (docs/webhooks.md).
+// Accepts "http[s]://host[:port][/path][?query]" (scheme case-insensitive; host a name, IPv4 or
+// [IPv6]; port 1..65535, default 80 or 443); userinfo, fragments, spaces and control characters
+// are refused.
 #pragma once
 
 #include <cstdint>

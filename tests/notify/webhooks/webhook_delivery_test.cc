@@ -2,6 +2,7 @@
 // (500s and dropped connections), then checks every signature and the order per subject.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "notify/webhooks/beast_webhook_transport.h"
@@ -111,11 +112,9 @@ TEST(WebhookDelivery, FailsFirstThenDeliversEverythingSignedAndInOrder) {
   EXPECT_TRUE(saw_dropped);
 }
 
-TEST(WebhookDelivery, RefusesHttpsAndUnreachableReceiversAsFailedAttempts) {
+TEST(WebhookDelivery, InvalidAndUnreachableReceiversAreFailedAttempts) {
   BeastWebhookTransport transport;
   WebhookRequest request;
-  request.url = "https://127.0.0.1:1/";
-  EXPECT_EQ(transport.post(request).error, "https_unsupported");
   request.url = "not a url";
   EXPECT_EQ(transport.post(request).error, "url_invalid");
   // A port nobody listens on: connection refused, no status.
@@ -130,6 +129,67 @@ TEST(WebhookDelivery, RefusesHttpsAndUnreachableReceiversAsFailedAttempts) {
   EXPECT_EQ(response.http_status, 0u);
   EXPECT_FALSE(response.error.empty());
   EXPECT_FALSE(response.success());
+}
+
+// A self-signed certificate for "localhost", made with the openssl command line for this test.
+class TlsDelivery : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    certificate = directory.path() + "/cert.pem";
+    key = directory.path() + "/key.pem";
+    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
+                          " -addext subjectAltName=DNS:localhost -keyout " + key + " -out " + certificate +
+                          " >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0) GTEST_SKIP() << "the openssl command is not available";
+  }
+  mpay::testing::TempDirectory directory;
+  std::string certificate;
+  std::string key;
+};
+
+TEST_F(TlsDelivery, PostsOverHttpsToAReceiverWithATrustedCertificate) {
+  WebhookReceiver receiver([](const ReceivedRequest&, int) { return ReceiverReply::ok; },
+                           WebhookReceiver::TlsFiles{certificate, key});
+  BeastWebhookTransport transport(certificate);  // trust the test certificate
+  WebhookRequest request;
+  request.url = receiver.url("/hooks/tls", "localhost");
+  request.body = R"({"id":"evt_tls"})";
+  request.headers = {{"X-Mpay-Signature", signature_header_value(kSecret, 1764072000, request.body)}};
+  WebhookResponse response = transport.post(request);
+  EXPECT_TRUE(response.success()) << response.error;
+  EXPECT_EQ(response.http_status, 200u);
+  ASSERT_EQ(receiver.accepted().size(), 1u);
+  EXPECT_EQ(receiver.accepted()[0].body, request.body);
+  EXPECT_EQ(receiver.accepted()[0].target, "/hooks/tls");
+  EXPECT_TRUE(signature_valid(receiver.accepted()[0], kSecret));
+}
+
+TEST_F(TlsDelivery, RefusesAnUntrustedCertificateOrOneForAnotherHost) {
+  WebhookReceiver receiver([](const ReceivedRequest&, int) { return ReceiverReply::ok; },
+                           WebhookReceiver::TlsFiles{certificate, key});
+  WebhookRequest request;
+  request.timeout_ns = 2 * kSecondNs;
+  // The system's trust store does not know the test certificate.
+  BeastWebhookTransport system_trust;
+  request.url = receiver.url("/", "localhost");
+  WebhookResponse untrusted = system_trust.post(request);
+  EXPECT_FALSE(untrusted.success());
+  EXPECT_EQ(untrusted.http_status, 0u);
+  EXPECT_NE(untrusted.error.find("certificate verify failed"), std::string::npos) << untrusted.error;
+  // Trusted, but the URL names 127.0.0.1 and the certificate only "localhost".
+  BeastWebhookTransport test_trust(certificate);
+  request.url = receiver.url("/", "127.0.0.1");
+  WebhookResponse wrong_host = test_trust.post(request);
+  EXPECT_FALSE(wrong_host.success());
+  EXPECT_EQ(wrong_host.http_status, 0u);
+  EXPECT_TRUE(receiver.received().empty());
+}
+
+TEST(WebhookDeliveryTls, AMissingCaFileFailsHttpsAttemptsClearly) {
+  BeastWebhookTransport transport("/nonexistent/ca.pem");
+  WebhookRequest request;
+  request.url = "https://localhost:1/";
+  EXPECT_EQ(transport.post(request).error.rfind("tls_unavailable", 0), 0u);
 }
 
 }  // namespace
