@@ -8,8 +8,8 @@ namespace mpay::api {
 using notify::webhooks::DeliveryQuery;
 
 std::optional<Id128> merchant_of_principal(std::string_view principal) {
-  if (!principal.starts_with(kMerchantPrincipalPrefix)) return std::nullopt;
-  std::optional<Id128> id = parse_uuid_text(principal.substr(kMerchantPrincipalPrefix.size()));
+  if (!principal.starts_with(kWebhookMerchantPrincipalPrefix)) return std::nullopt;
+  std::optional<Id128> id = parse_uuid_text(principal.substr(kWebhookMerchantPrincipalPrefix.size()));
   if (!id || id->is_zero()) return std::nullopt;
   return id;
 }

@@ -13,8 +13,11 @@
 
 namespace mpay::api {
 
-inline constexpr std::string_view kMerchantScope = "merchant";
-inline constexpr std::string_view kMerchantPrincipalPrefix = "merchant:";
+// The same values as the merchant authorizer's (api/merchant_auth.h on main), named apart so
+// both headers can meet in one file; after the merge, merchant_of() there can replace
+// merchant_of_principal() here.
+inline constexpr std::string_view kWebhookDeliveriesScope = "merchant";
+inline constexpr std::string_view kWebhookMerchantPrincipalPrefix = "merchant:";
 
 // The merchant a "merchant:<uuid>" principal names (set by the merchant authorizer), or nullopt.
 std::optional<Id128> merchant_of_principal(std::string_view principal);

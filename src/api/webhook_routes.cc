@@ -51,7 +51,7 @@ void add_webhook_routes(Router& router, WebhookOutbox& outbox, BlockingPool& poo
     Route route;
     route.method = method;
     route.pattern = std::move(pattern);
-    route.scope = std::string(kMerchantScope);
+    route.scope = std::string(kWebhookDeliveriesScope);
     route.body_bytes_max = body_max;
     route.idempotent = method == http::verb::post;
     route.handler = pool.offload([&outbox, handler](HttpRequest& request, Responder respond) {
