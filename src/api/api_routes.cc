@@ -6,6 +6,7 @@
 #include "api/merchant_routes.h"
 #include "api/openapi.h"
 #include "api/wallet_routes.h"
+#include "api/webhook_routes.h"
 
 namespace mpay::api {
 
@@ -33,6 +34,7 @@ void add_all_routes(Router& router, const ApiServices& services) {
   if (services.requests != nullptr) {
     add_payment_request_routes(router, *services.requests, *services.blocking);
   }
+  if (services.webhooks != nullptr) add_webhook_routes(router, *services.webhooks, *services.blocking);
   apply_idempotency(router, services.idempotency, services.clock);
 }
 

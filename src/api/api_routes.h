@@ -19,6 +19,7 @@
 #include "core/ids.h"
 #include "ledger/ledger.h"
 #include "payments/merchant/merchant_context.h"
+#include "notify/webhooks/webhook_outbox.h"
 #include "payments/requests/request_context.h"
 #include "payments/wallet/wallet_context.h"
 
@@ -34,6 +35,7 @@ struct ApiServices {
   BlockingPool* blocking = nullptr;         // where wallet handlers run; required
   merchant::MerchantContext* merchants = nullptr;  // the merchant routes (merchant_routes.h); mpayd sets it
   requests::RequestContext* requests = nullptr;    // payment-request routes (payment_request_routes.h)
+  notify::webhooks::WebhookOutbox* webhooks = nullptr;  // webhook-deliveries routes (webhook_routes.h)
 };
 
 inline constexpr std::string_view kMetricsPath = "/metrics";

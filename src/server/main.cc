@@ -33,7 +33,12 @@
 #include "core/random.h"
 #include "ledger/ledger.h"
 #include "server/listen_address.h"
+#include "notify/webhooks/beast_webhook_transport.h"
+#include "notify/webhooks/webhook_dispatcher.h"
+#include "notify/webhooks/webhook_outbox.h"
+#include "api/webhook_metrics.h"
 #include "server/merchant_profiles.h"
+#include "server/payment_webhooks.h"
 #include "server/merchant_service.h"
 #include "server/request_service.h"
 #include "server/operator_token.h"
@@ -57,6 +62,8 @@ struct ServerConfig {
   std::string ledger_mode = "journal";
   mpay::server::WalletServiceOptions wallet;
   unsigned blocking_threads = 32;
+  int64_t webhook_retry_base_ms = 10'000;  // first retry of a failed webhook delivery
+  std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
 };
 
 // "plain": every transfer is its own batch and its own SQLite transaction, committed before the
@@ -116,11 +123,26 @@ int run(const ServerConfig& config) {
   auto merchants = mpay::server::MerchantService::open(merchant_options, **ledger, (*wallet)->context(), clock,
                                                        random, ids);
   if (!merchants.ok()) return fail("merchants", merchants.error());
+  // Webhooks: the durable outbox (DATA/webhooks.db), its dispatcher, and the feed from payment
+  // requests into it. Opened before the requests, which republish recent changes at start.
+  auto webhook_outbox = mpay::notify::webhooks::WebhookOutbox::open(data, clock, ids);
+  if (!webhook_outbox.ok()) return fail("webhooks", webhook_outbox.error());
+  mpay::server::MerchantWebhookEndpoints webhook_endpoints((*merchants)->directory());
+  mpay::notify::webhooks::BeastWebhookTransport webhook_transport(config.webhook_ca_file);
+  mpay::notify::webhooks::DispatcherOptions dispatcher_options;
+  dispatcher_options.retry.base_ns = config.webhook_retry_base_ms * 1'000'000;
+  mpay::notify::webhooks::WebhookDispatcher webhook_dispatcher(
+      **webhook_outbox, webhook_endpoints, webhook_transport, clock, random, dispatcher_options);
+  (*webhook_outbox)->set_on_new_work([&webhook_dispatcher] { webhook_dispatcher.wake(); });
+  webhook_dispatcher.start();
+  mpay::api::add_webhook_metrics(metrics, **webhook_outbox, webhook_dispatcher);
+  mpay::server::PaymentWebhookFeed webhook_feed(**webhook_outbox, (*wallet)->context().currency);
+
   mpay::server::MerchantProfiles merchant_profiles((*merchants)->directory());
   mpay::server::RequestServiceOptions request_options;
   request_options.data_directory = data;
   auto payment_requests = mpay::server::RequestService::open(request_options, **wallet,
-                                                             merchant_profiles, nullptr);
+                                                             merchant_profiles, webhook_feed.listener());
   if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());
   // Declared after the wallet, so destroyed before it: no handler outlives what it uses.
   auto blocking = std::make_unique<mpay::api::BlockingPool>(config.blocking_threads);
@@ -128,7 +150,7 @@ int run(const ServerConfig& config) {
   mpay::api::Router router;
   mpay::api::add_all_routes(router, {**ledger, ids, metrics, **idempotency, clock, &(*wallet)->context(),
                                      blocking.get(), &(*merchants)->context(),
-                                     &(*payment_requests)->context()});
+                                     &(*payment_requests)->context(), webhook_outbox->get()});
   mpay::api::HttpMetrics http_metrics(metrics, router);
   mpay::api::HttpServerOptions http_options;
   http_options.listen_address = address->host;
@@ -155,6 +177,8 @@ int run(const ServerConfig& config) {
   (*payment_requests)->shutdown();  // no more expiries
   (*wallet)->shutdown();    // the bank answers what is in flight; the answers are booked
   (*ledger)->close();
+  webhook_feed.stop();      // the last changes reach the outbox
+  webhook_dispatcher.stop();
   spdlog::info("mpayd: stopped cleanly");
   return 0;
 }
@@ -194,6 +218,13 @@ int main(int argc, char** argv) {
                  "one-time codes one client address may request per hour")
       ->check(CLI::Range(1, 10'000'000))
       ->capture_default_str();
+  app.add_option("--webhook-retry-base-ms", config.webhook_retry_base_ms,
+                 "wait before the first retry of a failed webhook delivery (then doubling, at most 1 h)")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
+  app.add_option("--webhook-ca-file", config.webhook_ca_file,
+                 "PEM file of extra CA certificates trusted for https webhook URLs")
+      ->check(CLI::ExistingFile);
   app.add_option("--blocking-threads", config.blocking_threads,
                  "threads for requests that wait on storage, the bank or KYC")
       ->check(CLI::Range(1u, 1024u))

@@ -26,6 +26,7 @@
 #include "core/ids.h"
 #include "core/random.h"
 #include "ledger/ledger.h"
+#include "notify/webhooks/webhook_outbox.h"
 #include "server/merchant_profiles.h"
 #include "server/merchant_service.h"
 #include "server/request_service.h"
@@ -129,8 +130,11 @@ class OpenApiTest : public ::testing::Test {
     auto requests = server::RequestService::open(request_options, stack_.service(), *profiles_, nullptr);
     ASSERT_TRUE(requests.ok()) << requests.error().message;
     requests_ = std::move(*requests);
+    auto webhooks = notify::webhooks::WebhookOutbox::open(directory_.path(), clock_, ids_);
+    ASSERT_TRUE(webhooks.ok()) << webhooks.error().message;
+    webhooks_ = std::move(*webhooks);
     add_all_routes(router_, {stack_.ledger(), ids_, metrics_, idempotency_, clock_, &stack_.wallet(), &blocking_,
-                             &merchants_->context(), &requests_->context()});
+                             &merchants_->context(), &requests_->context(), webhooks_.get()});
     for (const Route& route : router_.routes()) {
       std::string method(boost::beast::http::to_string(route.method));
       routes_[lower(method) + " " + route.pattern] = &route;
@@ -147,6 +151,7 @@ class OpenApiTest : public ::testing::Test {
   std::unique_ptr<server::MerchantService> merchants_;
   std::unique_ptr<server::MerchantProfiles> profiles_;
   std::unique_ptr<server::RequestService> requests_;
+  std::unique_ptr<notify::webhooks::WebhookOutbox> webhooks_;
   BlockingPool blocking_{1};
   Router router_;
   std::map<std::string, const Route*> routes_;

@@ -27,6 +27,7 @@ class PaymentRequestApiTest : public testing::WalletServerTest {
   struct Merchant {
     std::string id;
     std::unique_ptr<MerchantClient> client;
+    std::string key_id, secret;  // to reconnect after a restart (a new port)
   };
 
   Merchant onboard(const std::string& name = "Noodle Bar") {
@@ -34,7 +35,8 @@ class PaymentRequestApiTest : public testing::WalletServerTest {
     EXPECT_EQ(created.status, 201u) << created.body;
     json answer = json::parse(created.body);
     return Merchant{answer["merchant"]["merchant_id"],
-                    std::make_unique<MerchantClient>(port(), answer["api_key"]["key_id"], answer["api_key"]["secret"])};
+                    std::make_unique<MerchantClient>(port(), answer["api_key"]["key_id"], answer["api_key"]["secret"]),
+                    answer["api_key"]["key_id"], answer["api_key"]["secret"]};
   }
 
   static SignedCall call(const std::string& method, const std::string& target, const std::string& body) {
@@ -294,6 +296,10 @@ TEST_F(PaymentRequestApiTest, StatusesComeBackFromTheJournalAfterARestart) {
 
   ASSERT_EQ(stop(), 0);
   start();
+  merchant.client = std::make_unique<MerchantClient>(port(), merchant.key_id, merchant.secret);
+  std::string token = alice->token();
+  alice = app(46);
+  alice->set_token(token);  // sessions survive a restart
   json a = json::parse(merchant_get(merchant, "/v1/payment-requests/" + paid).body);
   EXPECT_EQ(a["status"], "succeeded");
   EXPECT_EQ(a["refunded_amount"], "1.00");

@@ -106,8 +106,9 @@ TEST_F(ServiceApiTest, MetricsArePublicPrometheusText) {
   EXPECT_GE(sample(text, "mpay_ledger_commits_total"), 1) << text;
   EXPECT_TRUE(contains_line(text, "# TYPE mpay_ledger_queued_events gauge")) << text;
   EXPECT_TRUE(contains_line(text, "mpay_ledger_queued_events 0")) << text;
-  // The two above and the wallet's bank clearing account, which mpayd creates at start.
-  EXPECT_TRUE(contains_line(text, "mpay_ledger_accounts 3")) << text;
+  // The two above, and the wallet's bank clearing account and the merchants' fee income account,
+  // which mpayd creates at start.
+  EXPECT_TRUE(contains_line(text, "mpay_ledger_accounts 4")) << text;
 
   // The scrape itself is counted on the next one.
   HttpReply again = client_->request(verb::get, "/metrics");

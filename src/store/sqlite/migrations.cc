@@ -321,11 +321,70 @@ constexpr std::array kProjectionMigrations{
     )sql"},
 };
 
+constexpr std::array kWebhookMigrations{
+    Migration{1, "webhook outbox", R"sql(
+      -- Events to tell merchants about (src/notify/webhooks/webhook_outbox.h); the event id makes
+      -- enqueue idempotent. payload_json is the event's "data" object.
+      CREATE TABLE webhook_events (
+        event_id      TEXT PRIMARY KEY,
+        merchant_id   BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        subject_id    TEXT NOT NULL,
+        type          TEXT NOT NULL,
+        payload_json  TEXT NOT NULL,
+        created_at_ns INTEGER NOT NULL
+      ) STRICT;
+
+      -- One row per delivery of an event (a replay adds another). seq is the order of arrival:
+      -- a subject's deliveries are sent in seq order. is_head marks the oldest pending delivery
+      -- of its (merchant, subject), the only one that may be attempted.
+      CREATE TABLE webhook_deliveries (
+        seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        id                  BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+        event_id            TEXT NOT NULL REFERENCES webhook_events (event_id),
+        merchant_id         BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        subject_id          TEXT NOT NULL,
+        type                TEXT NOT NULL,
+        status              TEXT NOT NULL
+                            CHECK (status IN ('pending', 'delivered', 'failed', 'skipped')),
+        is_head             INTEGER NOT NULL CHECK (is_head IN (0, 1)),
+        attempts            INTEGER NOT NULL,
+        first_attempt_at_ns INTEGER NOT NULL,
+        next_attempt_at_ns  INTEGER NOT NULL,
+        last_http_status    INTEGER NOT NULL,
+        last_error          TEXT NOT NULL,
+        created_at_ns       INTEGER NOT NULL,
+        finished_at_ns      INTEGER NOT NULL,
+        replay_of           BLOB
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at_ns)
+        WHERE status = 'pending' AND is_head = 1;
+      CREATE INDEX webhook_deliveries_pending_by_subject
+        ON webhook_deliveries (merchant_id, subject_id, seq) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_by_merchant ON webhook_deliveries (merchant_id, seq);
+      CREATE INDEX webhook_deliveries_by_subject ON webhook_deliveries (merchant_id, subject_id, seq);
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at_ns)
+        WHERE status != 'pending';
+      CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id);
+
+      -- Every attempt of a delivery: when, how long, and what came back.
+      CREATE TABLE webhook_attempts (
+        delivery_seq INTEGER NOT NULL,
+        number       INTEGER NOT NULL,
+        at_ns        INTEGER NOT NULL,
+        http_status  INTEGER NOT NULL,
+        error        TEXT NOT NULL,
+        duration_ns  INTEGER NOT NULL,
+        PRIMARY KEY (delivery_seq, number)
+      ) STRICT, WITHOUT ROWID;
+    )sql"},
+};
+
 }  // namespace
 
 std::span<const Migration> journal_migrations() { return kJournalMigrations; }
 std::span<const Migration> main_migrations() { return kMainMigrations; }
 std::span<const Migration> projection_migrations() { return kProjectionMigrations; }
+std::span<const Migration> webhook_migrations() { return kWebhookMigrations; }
 
 Status migrate(SqliteDatabase& db, std::span<const Migration> migrations, int64_t now_ns) {
   Status created = db.exec(

@@ -27,6 +27,8 @@ std::span<const Migration> journal_migrations();
 std::span<const Migration> main_migrations();
 // The projections database (projections.db): rebuildable from the journal at any time.
 std::span<const Migration> projection_migrations();
+// The webhook outbox (webhooks.db): events for merchants, their deliveries and attempts.
+std::span<const Migration> webhook_migrations();
 
 Status migrate(SqliteDatabase& db, std::span<const Migration> migrations, int64_t now_ns);
 

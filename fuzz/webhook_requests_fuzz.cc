@@ -1,0 +1,98 @@
+// Fuzz target: the webhook inputs that come from outside (first byte picks the parser, mod 3):
+// 0 a merchant's webhook URL (notify/webhooks/webhook_url.h), 1 the deliveries list query
+// ("name=value" lines; api/webhook_requests.h), 2 a principal naming a merchant.
+//
+// Properties:
+// - errors carry a code and a printable-ASCII message (never an echo of the input);
+// - an accepted URL has a host, a port in 1..65535 and a target starting with "/", and written
+//   back out ("http[s]://" + host_header() + target) it parses to the same parts;
+// - a decoded query keeps limit in 1..100 and payment_request_id within 128 bytes;
+// - an accepted principal is exactly "merchant:" + the lower-case UUID of a non-zero id.
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/webhook_requests.h"
+#include "core/check.h"
+#include "notify/webhooks/webhook_url.h"
+
+namespace {
+
+bool printable_ascii(std::string_view text) {
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+template <typename T>
+void check(const mpay::Result<T>& result) {
+  if (result.ok()) return;
+  MPAY_CHECK(!result.error().code.empty(), "an error without a code");
+  MPAY_CHECK(printable_ascii(result.error().message), "an error message that is not printable ASCII");
+}
+
+std::vector<std::pair<std::string, std::string>> query_of(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> query;
+  while (!text.empty() && query.size() < 16) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    size_t equals = line.find('=');
+    query.emplace_back(std::string(line.substr(0, equals)),
+                       equals == std::string_view::npos ? "" : std::string(line.substr(equals + 1)));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return query;
+}
+
+void url(std::string_view text) {
+  using mpay::notify::webhooks::WebhookUrl;
+  mpay::Result<WebhookUrl> parsed = mpay::notify::webhooks::parse_webhook_url(text);
+  check(parsed);
+  if (!parsed.ok()) return;
+  MPAY_CHECK(!parsed->host.empty() && parsed->port >= 1, "an accepted URL without host or port");
+  MPAY_CHECK(!parsed->target.empty() && parsed->target.front() == '/', "a target that is not a path");
+  std::string again = (parsed->secure ? "https://" : "http://") + parsed->host_header() + parsed->target;
+  mpay::Result<WebhookUrl> reparsed = mpay::notify::webhooks::parse_webhook_url(again);
+  MPAY_CHECK(reparsed.ok(), "a written-back URL does not parse");
+  MPAY_CHECK(reparsed->secure == parsed->secure && reparsed->host == parsed->host &&
+                 reparsed->port == parsed->port && reparsed->target == parsed->target,
+             "a written-back URL parses differently");
+}
+
+void query(std::string_view text) {
+  auto decoded = mpay::api::decode_delivery_query(mpay::Id128{1, 1}, query_of(text));
+  check(decoded);
+  if (!decoded.ok()) return;
+  MPAY_CHECK(decoded->limit >= 1 && decoded->limit <= mpay::notify::webhooks::kDeliveriesPageMax, "limit out of range");
+  if (decoded->subject_id) {
+    MPAY_CHECK(!decoded->subject_id->empty() && decoded->subject_id->size() <= 128, "payment_request_id too long");
+  }
+}
+
+void principal(std::string_view text) {
+  std::optional<mpay::Id128> merchant = mpay::api::merchant_of_principal(text);
+  if (!merchant) return;
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  MPAY_CHECK(!merchant->is_zero(), "the zero id named a merchant");
+  MPAY_CHECK(lower == "merchant:" + mpay::to_uuid_text(*merchant), "a principal that is not the canonical form");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
+  switch (data[0] % 3) {
+    case 0: url(input); break;
+    case 1: query(input); break;
+    case 2: principal(input); break;
+  }
+  return 0;
+}

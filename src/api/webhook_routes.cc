@@ -1,0 +1,67 @@
+#include "api/webhook_routes.h"
+
+#include "api/webhook_json.h"
+#include "api/webhook_requests.h"
+
+namespace mpay::api {
+namespace {
+
+namespace http = boost::beast::http;
+using notify::webhooks::WebhookOutbox;
+
+HttpResponse failure(const Error& error) { return error_response(webhook_error_status(error.code), error); }
+
+Id128 caller(const HttpRequest& request) {
+  std::optional<Id128> merchant = merchant_of_principal(request.principal);
+  MPAY_CHECK(merchant.has_value(), "a merchant route ran without an authenticated merchant");
+  return *merchant;
+}
+
+std::optional<Id128> path_id(const HttpRequest& request) { return parse_uuid_text(request.path_params.at("id")); }
+
+void list_deliveries(WebhookOutbox& outbox, HttpRequest& request, Responder respond) {
+  Result<notify::webhooks::DeliveryQuery> query = decode_delivery_query(caller(request), request.query);
+  if (!query.ok()) return respond(failure(query.error()));
+  Result<notify::webhooks::DeliveryPage> page = outbox.list(*query);
+  if (!page.ok()) return respond(failure(page.error()));
+  respond(json_response(200, delivery_page_json(*page)));
+}
+
+void get_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder respond) {
+  std::optional<Id128> id = path_id(request);
+  if (!id) return respond(failure(Error("not_found", "no such webhook delivery", "id")));
+  Result<std::optional<notify::webhooks::DeliveryDetail>> detail = outbox.find(caller(request), *id);
+  if (!detail.ok()) return respond(failure(detail.error()));
+  if (!detail->has_value()) return respond(failure(Error("not_found", "no such webhook delivery", "id")));
+  respond(json_response(200, delivery_detail_json(**detail)));
+}
+
+void replay_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder respond) {
+  std::optional<Id128> id = path_id(request);
+  if (!id) return respond(failure(Error("not_found", "no such webhook delivery", "id")));
+  Result<notify::webhooks::DeliveryRecord> replayed = outbox.replay(caller(request), *id);
+  if (!replayed.ok()) return respond(failure(replayed.error()));
+  respond(json_response(201, delivery_json(*replayed)));
+}
+
+}  // namespace
+
+void add_webhook_routes(Router& router, WebhookOutbox& outbox, BlockingPool& pool) {
+  auto add = [&](http::verb method, std::string pattern, size_t body_max, auto handler) {
+    Route route;
+    route.method = method;
+    route.pattern = std::move(pattern);
+    route.scope = std::string(kWebhookDeliveriesScope);
+    route.body_bytes_max = body_max;
+    route.idempotent = method == http::verb::post;
+    route.handler = pool.offload([&outbox, handler](HttpRequest& request, Responder respond) {
+      handler(outbox, request, std::move(respond));
+    });
+    router.add(std::move(route));
+  };
+  add(http::verb::get, "/v1/webhook-deliveries", 0, list_deliveries);
+  add(http::verb::get, "/v1/webhook-deliveries/{id}", 0, get_delivery);
+  add(http::verb::post, "/v1/webhook-deliveries/{id}/replay", kWebhookReplayBodyBytesMax, replay_delivery);
+}
+
+}  // namespace mpay::api

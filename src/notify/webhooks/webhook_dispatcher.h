@@ -1,0 +1,108 @@
+// Sends the outbox's deliveries to merchants: signs them, POSTs them through a WebhookTransport,
+// records every attempt, retries failures on the RetrySchedule and gives up after its window.
+//
+// Order per subject: the outbox only ever offers a subject's head (its oldest pending delivery),
+// and the dispatcher never has two attempts of one delivery in flight, so event k+1 of a subject
+// is not sent before event k is delivered, failed or skipped. Different subjects go in parallel,
+// at most `concurrency` attempts at once. Memory is bounded by `concurrency`: due deliveries are
+// read from the outbox a page at a time, only when a worker is free.
+//
+// At least once: an attempt is recorded after it returns; if the process dies in between, the
+// delivery is still pending and is sent again after the restart. Receivers dedupe by event id.
+//
+// Threads: one scheduler thread and `concurrency` workers, started by start() and joined by
+// stop() (which lets attempts in flight finish; what is queued stays pending in the outbox).
+// wake() may be called from any thread; the outbox calls it when work arrives. Time comes from
+// the Clock (schedule and records) and randomness from the RandomSource (jitter), so tests can
+// drive the schedule with a ManualClock; the per-attempt timeout is real time.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "notify/webhooks/retry_schedule.h"
+#include "notify/webhooks/webhook_endpoints.h"
+#include "notify/webhooks/webhook_outbox.h"
+#include "notify/webhooks/webhook_transport.h"
+
+namespace mpay::notify::webhooks {
+
+inline constexpr std::string_view kUserAgent = "mpay-webhooks/1";
+inline constexpr size_t kConcurrencyMax = 256;
+
+struct DispatcherOptions {
+  size_t concurrency = 8;                          // attempts in flight at once, 1..kConcurrencyMax
+  int64_t attempt_timeout_ns = 10'000'000'000;     // real time per attempt
+  int64_t poll_interval_ns = 1'000'000'000;        // real time between looks when nothing wakes it
+  int64_t retention_ns = 30 * 24 * 3600'000'000'000LL;  // finished deliveries kept this long
+  int64_t prune_every_ns = 3600'000'000'000;       // clock time between prunes
+  RetryOptions retry;
+};
+
+// Since start; plain numbers for metrics.
+struct DispatcherStats {
+  uint64_t attempts = 0;
+  uint64_t delivered = 0;
+  uint64_t failed = 0;  // gave up
+  uint64_t skipped = 0;
+  uint64_t retries_scheduled = 0;
+};
+
+class WebhookDispatcher {
+ public:
+  // Everything referenced must outlive the dispatcher.
+  WebhookDispatcher(WebhookOutbox& outbox, WebhookEndpoints& endpoints, WebhookTransport& transport,
+                    Clock& clock, RandomSource& random, DispatcherOptions options);
+  ~WebhookDispatcher();  // stop()
+  WebhookDispatcher(const WebhookDispatcher&) = delete;
+  WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
+
+  void start();
+  void stop();
+  // Look at the outbox now (new work, or a ManualClock moved).
+  void wake();
+  DispatcherStats stats() const;
+
+ private:
+  void schedule_loop();
+  void dispatch_due_locked(std::unique_lock<std::mutex>& lock);
+  void work_loop();
+  void attempt(const DueDelivery& due);
+  void finish(int64_t seq);
+
+  WebhookOutbox& outbox_;
+  WebhookEndpoints& endpoints_;
+  WebhookTransport& transport_;
+  Clock& clock_;
+  RetrySchedule schedule_;
+  DispatcherOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable scheduler_cv_;
+  std::condition_variable worker_cv_;
+  bool woken_ = false;
+  bool stopping_ = false;
+  bool started_ = false;
+  std::set<int64_t> in_flight_;   // delivery seqs queued or being attempted
+  std::deque<DueDelivery> queue_;  // at most `concurrency`
+  int64_t last_prune_at_ns_ = 0;
+  std::thread scheduler_;
+  std::vector<std::thread> workers_;
+
+  std::atomic<uint64_t> attempts_{0};
+  std::atomic<uint64_t> delivered_{0};
+  std::atomic<uint64_t> failed_{0};
+  std::atomic<uint64_t> skipped_{0};
+  std::atomic<uint64_t> retries_scheduled_{0};
+};
+
+}  // namespace mpay::notify::webhooks

@@ -1,0 +1,52 @@
+#include "notify/webhooks/webhook_envelope.h"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "core/time_text.h"
+
+namespace mpay::notify::webhooks {
+namespace {
+
+std::optional<nlohmann::json> parse_object(const std::string& text) {
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
+
+std::string dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Result<std::string> envelope_body(const WebhookEvent& event) {
+  std::optional<nlohmann::json> data = parse_object(event.payload_json);
+  if (!data) return Error("payload_invalid", "an event's payload must be a JSON object", "payload_json");
+  // Built by hand so the key order is the documented one (nlohmann sorts object keys).
+  std::string body = "{\"id\":" + dump(event.event_id) + ",\"type\":" + dump(event.type) +
+                     ",\"created_at\":" + dump(format_rfc3339_ms(event.created_at_ns)) +
+                     ",\"data\":" + dump(*data) + "}";
+  return body;
+}
+
+Status validate_event(const WebhookEvent& event) {
+  auto bad = [](const char* field, const char* message) {
+    return Error("event_invalid", message, field);
+  };
+  if (event.event_id.empty() || event.event_id.size() > kEventIdBytesMax) {
+    return bad("event_id", "event_id must be 1..128 bytes");
+  }
+  if (event.subject_id.empty() || event.subject_id.size() > kSubjectIdBytesMax) {
+    return bad("subject_id", "subject_id must be 1..128 bytes");
+  }
+  if (event.type.empty() || event.type.size() > kEventTypeBytesMax) {
+    return bad("type", "type must be 1..64 bytes");
+  }
+  if (event.merchant_id.is_zero()) return bad("merchant_id", "merchant_id must not be zero");
+  if (event.payload_json.size() > kPayloadBytesMax) return bad("payload_json", "payload is over 64 KiB");
+  if (!parse_object(event.payload_json)) return bad("payload_json", "payload must be a JSON object");
+  return ok_status();
+}
+
+}  // namespace mpay::notify::webhooks

@@ -1,0 +1,23 @@
+// The body POSTed to a merchant: the event wrapped in a fixed envelope (docs/webhooks.md).
+//
+//   {"id":"<event_id>","type":"<type>","created_at":"2026-11-25T13:12:45.123Z","data":{...}}
+//
+// Keys in this order, no whitespace; "data" is payload_json re-serialized compactly. The body is
+// a pure function of the event, so every attempt and every replay of an event sends the same bytes.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+#include "notify/webhooks/webhook_event.h"
+
+namespace mpay::notify::webhooks {
+
+// Errors: "payload_invalid" when payload_json is not a JSON object.
+Result<std::string> envelope_body(const WebhookEvent& event);
+
+// Checks what enqueue() accepts: non-empty ids and type within their limits, a JSON-object payload.
+// Errors: "event_invalid" (field names the part at fault).
+Status validate_event(const WebhookEvent& event);
+
+}  // namespace mpay::notify::webhooks

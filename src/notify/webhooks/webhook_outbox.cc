@@ -1,0 +1,230 @@
+// WebhookOutbox: opening, and every write (enqueue, replay, attempts, skips, pruning).
+// The reads are in webhook_outbox_reads.cc.
+#include "notify/webhooks/webhook_outbox.h"
+
+#include <filesystem>
+
+#include "notify/webhooks/delivery_row_internal.h"
+#include "notify/webhooks/webhook_envelope.h"
+#include "store/sqlite/group_commit_writer.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace mpay::notify::webhooks {
+namespace {
+
+namespace fs = std::filesystem;
+using store::sqlite::GroupCommitWriter;
+using store::sqlite::SqliteDatabase;
+using store::sqlite::Statement;
+
+// ?3 merchant and ?4 subject feed both the row and the head test: a delivery is the head of its
+// subject when no other delivery of that subject is pending.
+constexpr const char* kInsertDelivery =
+    "INSERT INTO webhook_deliveries (id, event_id, merchant_id, subject_id, type, status, is_head,"
+    " attempts, first_attempt_at_ns, next_attempt_at_ns, last_http_status, last_error,"
+    " created_at_ns, finished_at_ns, replay_of)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, 'pending', NOT EXISTS (SELECT 1 FROM webhook_deliveries"
+    " WHERE status = 'pending' AND merchant_id = ?3 AND subject_id = ?4),"
+    " 0, 0, ?6, 0, '', ?6, 0, ?7)";
+
+Status insert_delivery(SqliteDatabase& db, const Id128& id, const std::string& event_id,
+                       const Id128& merchant_id, const std::string& subject_id, const std::string& type,
+                       int64_t now_ns, const std::optional<Id128>& replay_of) {
+  Result<std::unique_ptr<Statement>> insert = db.prepare(kInsertDelivery);
+  if (!insert.ok()) return insert.error();
+  Statement& statement = **insert;
+  statement.bind(1, id).bind(2, event_id).bind(3, merchant_id).bind(4, subject_id).bind(5, type).bind(6, now_ns);
+  if (replay_of) {
+    statement.bind(7, *replay_of);
+  } else {
+    statement.bind_null(7);
+  }
+  return statement.run();
+}
+
+Status insert_event(SqliteDatabase& db, const WebhookEvent& event, const Id128& delivery_id, int64_t now_ns) {
+  Result<std::unique_ptr<Statement>> insert = db.prepare(
+      "INSERT OR IGNORE INTO webhook_events (event_id, merchant_id, subject_id, type, payload_json,"
+      " created_at_ns) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!insert.ok()) return insert.error();
+  Status inserted = (*insert)
+                        ->bind(1, event.event_id)
+                        .bind(2, event.merchant_id)
+                        .bind(3, event.subject_id)
+                        .bind(4, event.type)
+                        .bind(5, event.payload_json)
+                        .bind(6, event.created_at_ns)
+                        .run();
+  if (!inserted.ok()) return inserted;
+  if (db.changes() == 0) return ok_status();  // a known event: enqueue is idempotent
+  return insert_delivery(db, delivery_id, event.event_id, event.merchant_id, event.subject_id, event.type,
+                         now_ns, std::nullopt);
+}
+
+}  // namespace
+
+WebhookOutbox::WebhookOutbox(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<SqliteDatabase> reader,
+                             Clock& clock, UuidV7Generator& ids)
+    : writer_(std::move(writer)), reader_(std::move(reader)), clock_(clock), ids_(ids) {}
+
+WebhookOutbox::~WebhookOutbox() = default;
+
+Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& data_directory, Clock& clock,
+                                                           UuidV7Generator& ids) {
+  std::error_code ec;
+  fs::create_directories(data_directory, ec);
+  if (ec) return Error("store_error", "cannot create data directory " + data_directory + ": " + ec.message());
+  std::string path = (fs::path(data_directory) / kWebhookDatabaseFile).string();
+  store::sqlite::OpenOptions writer_options;
+  writer_options.synchronous_full = true;  // an enqueued event must survive a crash
+  writer_options.cache_kib = 4 * 1024;
+  Result<std::unique_ptr<SqliteDatabase>> writer_db = SqliteDatabase::open(path, writer_options);
+  if (!writer_db.ok()) return writer_db.error();
+  Status migrated = store::sqlite::migrate(**writer_db, store::sqlite::webhook_migrations(), clock.now_ns());
+  if (!migrated.ok()) return migrated.error();
+  store::sqlite::OpenOptions reader_options;
+  reader_options.read_only = true;
+  reader_options.cache_kib = 4 * 1024;
+  Result<std::unique_ptr<SqliteDatabase>> reader = SqliteDatabase::open(path, reader_options);
+  if (!reader.ok()) return reader.error();
+  auto writer = std::make_unique<GroupCommitWriter>(std::move(*writer_db), GroupCommitWriter::Options{});
+  return std::unique_ptr<WebhookOutbox>(new WebhookOutbox(std::move(writer), std::move(*reader), clock, ids));
+}
+
+Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
+  if (events.empty()) return ok_status();
+  if (events.size() > kEnqueueBatchMax) {
+    return Error("event_invalid", "at most 4096 events per enqueue", "events");
+  }
+  for (const WebhookEvent& event : events) {
+    Status valid = validate_event(event);
+    if (!valid.ok()) return valid;
+  }
+  std::vector<Id128> delivery_ids;
+  delivery_ids.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) delivery_ids.push_back(ids_.next());
+  int64_t now_ns = clock_.now_ns();
+  Status stored = writer_->execute([&](SqliteDatabase& db) -> Status {
+    for (size_t i = 0; i < events.size(); ++i) {
+      Status inserted = insert_event(db, events[i], delivery_ids[i], now_ns);
+      if (!inserted.ok()) return inserted;
+    }
+    return ok_status();
+  });
+  if (stored.ok() && on_new_work_) on_new_work_();
+  return stored;
+}
+
+Result<DeliveryRecord> WebhookOutbox::replay(const Id128& merchant_id, const Id128& delivery_id) {
+  Result<std::optional<DeliveryRecord>> original = [&] {
+    std::lock_guard lock(reader_mutex_);
+    return find_delivery_locked(merchant_id, delivery_id);
+  }();
+  if (!original.ok()) return original.error();
+  if (!original->has_value()) return Error("not_found", "no such webhook delivery", "id");
+  const DeliveryRecord& source = **original;
+  Id128 id = ids_.next();
+  int64_t now_ns = clock_.now_ns();
+  Status stored = writer_->execute([&](SqliteDatabase& db) {
+    return insert_delivery(db, id, source.event_id, source.merchant_id, source.subject_id, source.type, now_ns,
+                           source.id);
+  });
+  if (!stored.ok()) return stored.error();
+  if (on_new_work_) on_new_work_();
+  std::lock_guard lock(reader_mutex_);
+  Result<std::optional<DeliveryRecord>> created = find_delivery_locked(merchant_id, id);
+  if (!created.ok()) return created.error();
+  if (!created->has_value()) return Error("store_error", "a replayed delivery vanished");
+  return **created;
+}
+
+Status WebhookOutbox::finish_and_promote(SqliteDatabase& db, const DeliveryRecord& delivery) {
+  Result<std::unique_ptr<Statement>> promote = db.prepare(
+      "UPDATE webhook_deliveries SET is_head = 1 WHERE seq = (SELECT seq FROM webhook_deliveries"
+      " WHERE status = 'pending' AND merchant_id = ? AND subject_id = ? ORDER BY seq LIMIT 1)");
+  if (!promote.ok()) return promote.error();
+  return (*promote)->bind(1, delivery.merchant_id).bind(2, delivery.subject_id).run();
+}
+
+Status WebhookOutbox::record_attempt(const DeliveryRecord& delivery, const AttemptRecord& attempt,
+                                     DeliveryStatus status_after, int64_t next_attempt_at_ns) {
+  bool finished = status_after != DeliveryStatus::pending;
+  int64_t finished_at_ns = finished ? attempt.at_ns + attempt.duration_ns : 0;
+  int64_t first_attempt_at_ns = delivery.first_attempt_at_ns != 0 ? delivery.first_attempt_at_ns : attempt.at_ns;
+  Status stored = writer_->execute([&](SqliteDatabase& db) -> Status {
+    Result<std::unique_ptr<Statement>> insert = db.prepare(
+        "INSERT OR REPLACE INTO webhook_attempts (delivery_seq, number, at_ns, http_status, error, duration_ns)"
+        " VALUES (?, ?, ?, ?, ?, ?)");
+    if (!insert.ok()) return insert.error();
+    Status inserted = (*insert)
+                          ->bind(1, delivery.seq)
+                          .bind(2, attempt.number)
+                          .bind(3, attempt.at_ns)
+                          .bind(4, int64_t{attempt.http_status})
+                          .bind(5, attempt.error)
+                          .bind(6, attempt.duration_ns)
+                          .run();
+    if (!inserted.ok()) return inserted;
+    Result<std::unique_ptr<Statement>> update = db.prepare(
+        "UPDATE webhook_deliveries SET status = ?, is_head = ?, attempts = ?, first_attempt_at_ns = ?,"
+        " next_attempt_at_ns = ?, last_http_status = ?, last_error = ?, finished_at_ns = ?"
+        " WHERE seq = ? AND status = 'pending'");
+    if (!update.ok()) return update.error();
+    Status updated = (*update)
+                         ->bind(1, status_name(status_after))
+                         .bind(2, int64_t{finished ? 0 : 1})
+                         .bind(3, attempt.number)
+                         .bind(4, first_attempt_at_ns)
+                         .bind(5, next_attempt_at_ns)
+                         .bind(6, int64_t{attempt.http_status})
+                         .bind(7, attempt.error)
+                         .bind(8, finished_at_ns)
+                         .bind(9, delivery.seq)
+                         .run();
+    if (!updated.ok()) return updated;
+    return finished ? finish_and_promote(db, delivery) : ok_status();
+  });
+  return stored;
+}
+
+Status WebhookOutbox::skip(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns) {
+  return writer_->execute([&](SqliteDatabase& db) -> Status {
+    Result<std::unique_ptr<Statement>> update = db.prepare(
+        "UPDATE webhook_deliveries SET status = 'skipped', is_head = 0, last_error = ?, finished_at_ns = ?"
+        " WHERE seq = ? AND status = 'pending'");
+    if (!update.ok()) return update.error();
+    Status updated = (*update)->bind(1, reason).bind(2, now_ns).bind(3, delivery.seq).run();
+    if (!updated.ok()) return updated;
+    return finish_and_promote(db, delivery);
+  });
+}
+
+Result<int64_t> WebhookOutbox::prune(int64_t finished_before_ns) {
+  int64_t deleted = 0;
+  Status pruned = writer_->execute([&](SqliteDatabase& db) -> Status {
+    Status prepared = db.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS pruned_deliveries (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL);"
+        "DELETE FROM pruned_deliveries;");
+    if (!prepared.ok()) return prepared;
+    Result<std::unique_ptr<Statement>> pick = db.prepare(
+        "INSERT INTO pruned_deliveries (seq, event_id) SELECT seq, event_id FROM webhook_deliveries"
+        " WHERE status != 'pending' AND finished_at_ns < ?");
+    if (!pick.ok()) return pick.error();
+    Status picked = (*pick)->bind(1, finished_before_ns).run();
+    if (!picked.ok()) return picked;
+    deleted = db.changes();
+    // An event goes with its last delivery: from then on its id is forgotten (enqueue would
+    // accept it as new), which is why retention is days, far longer than any re-derivation.
+    return db.exec(
+        "DELETE FROM webhook_attempts WHERE delivery_seq IN (SELECT seq FROM pruned_deliveries);"
+        "DELETE FROM webhook_deliveries WHERE seq IN (SELECT seq FROM pruned_deliveries);"
+        "DELETE FROM webhook_events WHERE event_id IN (SELECT event_id FROM pruned_deliveries)"
+        " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.event_id);"
+        "DELETE FROM pruned_deliveries;");
+  });
+  if (!pruned.ok()) return pruned.error();
+  return deleted;
+}
+
+}  // namespace mpay::notify::webhooks

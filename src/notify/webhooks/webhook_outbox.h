@@ -1,0 +1,100 @@
+// The durable queue of webhook deliveries, in DATA/webhooks.db (its own SQLite file, schema
+// store::sqlite::webhook_migrations()), and the records the deliveries API shows.
+//
+// enqueue() is idempotent by event id: an event id already known is a no-op (the first event's
+// content wins), so producers may re-derive and re-enqueue events after a crash. Each new event
+// gets one delivery; replay() adds another delivery of an event. Deliveries of one (merchant,
+// subject) are sent strictly in arrival order: only the oldest pending one (the subject's "head")
+// is ever due, and the next becomes the head when it is delivered, fails or is skipped.
+//
+// Writes go through a GroupCommitWriter (WAL, synchronous=FULL): concurrent callers share one
+// transaction and one fsync, and each call returns once its write is durable. One enqueue() call
+// is one transaction however many events it carries. Reads use their own connection.
+//
+// Retention: prune() deletes finished deliveries (delivered, failed, skipped) older than a given
+// time, with their attempts and the events no delivery refers to any more; the dispatcher calls
+// it (30 days by default). Pending deliveries are never pruned.
+//
+// Thread-safe; calls block on SQLite. Errors: "store_error" (SQLite failed), "event_invalid"
+// (enqueue, `field` names the part), "not_found" (replay/find of another merchant's or an unknown
+// delivery), "cursor_invalid" (list with an unknown `after`), "store_busy".
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/ids.h"
+#include "notify/webhooks/delivery_records.h"
+#include "notify/webhooks/webhook_event.h"
+
+namespace mpay::store::sqlite {
+class GroupCommitWriter;
+class SqliteDatabase;
+}  // namespace mpay::store::sqlite
+
+namespace mpay::notify::webhooks {
+
+inline constexpr std::string_view kWebhookDatabaseFile = "webhooks.db";
+
+class WebhookOutbox {
+ public:
+  // Creates the directory and DATA/webhooks.db if needed and applies the webhook migrations.
+  // `clock` and `ids` must outlive the outbox.
+  static Result<std::unique_ptr<WebhookOutbox>> open(const std::string& data_directory, Clock& clock,
+                                                     UuidV7Generator& ids);
+  ~WebhookOutbox();  // waits for writes already queued
+  WebhookOutbox(const WebhookOutbox&) = delete;
+  WebhookOutbox& operator=(const WebhookOutbox&) = delete;
+
+  // Stores the new events (at most kEnqueueBatchMax) and one pending delivery for each, in one
+  // transaction; known event ids are skipped. Validates every event first: one invalid event
+  // rejects the whole call.
+  Status enqueue(const std::vector<WebhookEvent>& events);
+
+  // A new pending delivery of the event `delivery_id` carried, behind the subject's pending ones.
+  Result<DeliveryRecord> replay(const Id128& merchant_id, const Id128& delivery_id);
+
+  // The deliveries API's reads; a merchant sees only its own.
+  Result<DeliveryPage> list(const DeliveryQuery& query);
+  Result<std::optional<DeliveryDetail>> find(const Id128& merchant_id, const Id128& delivery_id);
+
+  // --- For the dispatcher ---
+  // Up to `limit` subject heads whose next attempt is due at now_ns, soonest first.
+  Result<std::vector<DueDelivery>> due(int64_t now_ns, size_t limit);
+  // When the soonest head is due, or nullopt when nothing is pending.
+  Result<std::optional<int64_t>> next_due_at_ns();
+  // Records an attempt of a pending delivery and its new state: still pending until
+  // `next_attempt_at_ns`, or delivered / failed (finished at attempt.at_ns + duration).
+  Status record_attempt(const DeliveryRecord& delivery, const AttemptRecord& attempt,
+                        DeliveryStatus status_after, int64_t next_attempt_at_ns);
+  // Marks a pending delivery skipped without an attempt (the merchant has no URL or no secret).
+  Status skip(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns);
+  // Deletes finished deliveries that finished before `finished_before_ns`; returns how many.
+  Result<int64_t> prune(int64_t finished_before_ns);
+  Result<int64_t> pending_count();
+
+  // Called (on the caller's thread) after enqueue() or replay() stored something: how the
+  // dispatcher learns of new work without polling. Set once, before use.
+  void set_on_new_work(std::function<void()> on_new_work) { on_new_work_ = std::move(on_new_work); }
+
+ private:
+  WebhookOutbox(std::unique_ptr<store::sqlite::GroupCommitWriter> writer,
+                std::unique_ptr<store::sqlite::SqliteDatabase> reader, Clock& clock, UuidV7Generator& ids);
+  Result<std::optional<DeliveryRecord>> find_delivery_locked(const Id128& merchant_id, const Id128& delivery_id);
+  Status finish_and_promote(store::sqlite::SqliteDatabase& db, const DeliveryRecord& delivery);
+
+  std::unique_ptr<store::sqlite::GroupCommitWriter> writer_;
+  std::mutex reader_mutex_;
+  std::unique_ptr<store::sqlite::SqliteDatabase> reader_;
+  Clock& clock_;
+  UuidV7Generator& ids_;
+  std::function<void()> on_new_work_;
+};
+
+}  // namespace mpay::notify::webhooks

@@ -1,0 +1,104 @@
+#include "server/payment_webhooks.h"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include "api/payment_request_json.h"
+#include "payments/requests/request_events.h"
+
+namespace mpay::server {
+namespace {
+
+constexpr size_t kBatchMax = 512;
+
+}  // namespace
+
+notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange& change,
+                                                const Currency& currency) {
+  const ledger::AppEvent& event = change.event.event;
+  nlohmann::json request = api::payment_request_json(change.request, {}, currency);
+  request.erase("refunds");
+  nlohmann::json data = {{"payment_request", request}};
+  std::string type;
+  if (event.kind == requests::event_kinds::refund) {
+    auto status = static_cast<requests::RefundStatus>(event.status);
+    type = "refund." + std::string(requests::refund_status_name(status));
+    if (change.refund) {
+      nlohmann::json refund = api::refund_json(*change.refund, currency);
+      refund["status"] = requests::refund_status_name(status);
+      data["refund"] = std::move(refund);
+    }
+  } else {
+    auto status = static_cast<requests::PaymentStatus>(event.status);
+    type = "payment_request." + std::string(requests::status_name(status));
+    // The status this event recorded, even if the request has moved on since (a republish).
+    data["payment_request"]["status"] = requests::status_name(status);
+  }
+  notify::webhooks::WebhookEvent webhook;
+  webhook.event_id = "evt_" + to_uuid_text(event.id);
+  webhook.merchant_id = change.request.terms.merchant_id;
+  webhook.subject_id = to_uuid_text(change.request.terms.id);
+  webhook.type = std::move(type);
+  webhook.payload_json = data.dump();
+  webhook.created_at_ns = change.event.timestamp;
+  return webhook;
+}
+
+PaymentWebhookFeed::PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency)
+    : outbox_(outbox), currency_(currency) {
+  worker_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "webhook-feed");
+    run();
+  });
+}
+
+PaymentWebhookFeed::~PaymentWebhookFeed() { stop(); }
+
+requests::ChangeListener PaymentWebhookFeed::listener() {
+  return [this](const requests::PublishedChange& change) {
+    notify::webhooks::WebhookEvent event = webhook_event_of(change, currency_);
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || queue_.size() >= kQueueMax) {
+        spdlog::warn("webhooks: {} not queued ({}); it is republished at the next start",
+                     event.event_id, stopping_ ? "stopping" : "queue full");
+        return;
+      }
+      queue_.push_back(std::move(event));
+    }
+    wake_.notify_one();
+  };
+}
+
+void PaymentWebhookFeed::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !worker_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void PaymentWebhookFeed::run() {
+  std::vector<notify::webhooks::WebhookEvent> batch;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) return;
+    batch.clear();
+    while (!queue_.empty() && batch.size() < kBatchMax) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    lock.unlock();
+    Status stored = outbox_.enqueue(batch);
+    if (!stored.ok()) {
+      spdlog::error("webhooks: {} events not stored ({}); they are republished at the next start",
+                    batch.size(), stored.error().message);
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace mpay::server

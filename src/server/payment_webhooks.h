@@ -1,0 +1,70 @@
+// Payment-request changes become merchant webhooks: each durable change (requests::PublishedChange,
+// delivered on the ledger's committer thread) is turned into a WebhookEvent and queued here; a
+// worker thread hands the queue to the webhook outbox in batches (one fsync per batch), so the
+// committer never waits for webhooks.db. A change lost here by a crash is published again at the
+// next start (RequestService republishes the last day's changes; the outbox ignores event ids it
+// already has), so every change reaches the merchant at least once.
+//
+// Event types: payment_request.<status> (succeeded, failed, expired, authorized, captured, voided,
+// declined, cancelled) and refund.<status> (succeeded, failed). The event id is the journal
+// event's id; the subject is the payment request, so deliveries keep its order. Wiring only.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "core/currency.h"
+#include "notify/webhooks/webhook_endpoints.h"
+#include "notify/webhooks/webhook_outbox.h"
+#include "payments/merchant/merchant_directory.h"
+#include "payments/requests/request_context.h"
+
+namespace mpay::server {
+
+// The webhook event of a change ("data": the request as the merchant sees it, with the status the
+// event recorded, and the refund for refund events).
+notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange& change,
+                                                const Currency& currency);
+
+class PaymentWebhookFeed {
+ public:
+  static constexpr size_t kQueueMax = 100000;  // beyond: dropped and logged (republished at start)
+
+  PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency);
+  ~PaymentWebhookFeed();  // stop()
+  // The listener to give RequestService.
+  requests::ChangeListener listener();
+  // Hands over what is queued, then stops the worker.
+  void stop();
+
+ private:
+  void run();
+
+  notify::webhooks::WebhookOutbox& outbox_;
+  Currency currency_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<notify::webhooks::WebhookEvent> queue_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+// Where a merchant's webhooks go and what signs them, from the merchant directory.
+class MerchantWebhookEndpoints final : public notify::webhooks::WebhookEndpoints {
+ public:
+  explicit MerchantWebhookEndpoints(const merchant::MerchantDirectory& directory)
+      : directory_(directory) {}
+  Result<std::optional<std::string>> url_of(const Id128& merchant_id) override {
+    return directory_.webhook_url(merchant::MerchantId(merchant_id));
+  }
+  Result<std::optional<std::string>> secret_of(const Id128& merchant_id) override {
+    return directory_.webhook_secret(merchant::MerchantId(merchant_id));
+  }
+
+ private:
+  const merchant::MerchantDirectory& directory_;
+};
+
+}  // namespace mpay::server

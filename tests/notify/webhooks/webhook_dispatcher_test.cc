@@ -1,0 +1,191 @@
+// The dispatcher over a fake transport and a ManualClock: order per subject, giving up after the
+// window, skips, and what each request carries.
+#include "notify/webhooks/webhook_dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "notify/webhooks/webhook_signature.h"
+#include "notify/webhooks/webhook_test_support.h"
+#include "support/temp_directory.h"
+
+namespace mpay::notify::webhooks {
+namespace {
+
+using namespace testing;
+
+const Id128 kMerchant{0x0190f4c27a3e7c41ULL, 1};
+const Id128 kMerchantWithoutUrl{0x0190f4c27a3e7c41ULL, 2};
+constexpr const char* kSecret = "whsec_dispatcher_test";
+
+WebhookResponse answer(unsigned status) { return WebhookResponse{status, ""}; }
+
+class WebhookDispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<WebhookOutbox>> opened = WebhookOutbox::open(directory.path(), clock, ids);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    outbox = std::move(*opened);
+    endpoints.set(kMerchant, "http://merchant.test/hooks", kSecret);
+  }
+
+  void start(FakeTransport& transport, size_t concurrency = 4) {
+    DispatcherOptions options;
+    options.concurrency = concurrency;
+    options.poll_interval_ns = 2'000'000;  // real time: look often, the ManualClock decides what is due
+    dispatcher = std::make_unique<WebhookDispatcher>(*outbox, endpoints, transport, clock, random, options);
+    outbox->set_on_new_work([this] { dispatcher->wake(); });
+    dispatcher->start();
+  }
+
+  int64_t count(DeliveryStatus status, const Id128& merchant = kMerchant) {
+    Result<DeliveryPage> page = outbox->list(DeliveryQuery{merchant, {}, status, 100, {}});
+    EXPECT_TRUE(page.ok());
+    return static_cast<int64_t>(page->items.size());
+  }
+
+  // Once the dispatcher has recorded something since the last call, moves the clock past any
+  // retry delay (the cap is an hour); always lets the dispatcher look.
+  void advance_an_hour() {
+    DispatcherStats stats = dispatcher->stats();
+    uint64_t progress = stats.retries_scheduled + stats.failed + stats.delivered + stats.skipped;
+    if (progress != seen_progress) {
+      seen_progress = progress;
+      clock.advance_ns(kHourNs);
+    }
+    dispatcher->wake();
+  }
+  uint64_t seen_progress = 0;
+
+  void TearDown() override {
+    if (dispatcher) dispatcher->stop();
+  }
+
+  mpay::testing::TempDirectory directory;
+  ManualClock clock{1764072000LL * kSecondNs};
+  SeededRandom random{11};
+  UuidV7Generator ids{clock, random};
+  InTestEndpoints endpoints;
+  std::unique_ptr<WebhookOutbox> outbox;
+  std::unique_ptr<WebhookDispatcher> dispatcher;
+};
+
+TEST_F(WebhookDispatcherTest, SendsSignedRequestsWithTheDocumentedHeaders) {
+  FakeTransport transport([](const WebhookRequest&, int) { return answer(204); });
+  start(transport);
+  WebhookEvent event = make_event(kMerchant, "pr_a", 1);
+  ASSERT_TRUE(outbox->enqueue({event}).ok());
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 1; }));
+  std::vector<WebhookRequest> requests = transport.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const WebhookRequest& request = requests[0];
+  EXPECT_EQ(request.url, "http://merchant.test/hooks");
+  EXPECT_EQ(header_of(request, "Content-Type"), "application/json");
+  EXPECT_EQ(header_of(request, "User-Agent"), "mpay-webhooks/1");
+  EXPECT_EQ(header_of(request, "X-Mpay-Event-Id"), "evt_pr_a_1");
+  EXPECT_EQ(header_of(request, "X-Mpay-Event-Type"), "payment_request.succeeded");
+  int64_t t = clock.now_ns() / kSecondNs;
+  EXPECT_EQ(header_of(request, "X-Mpay-Signature"), signature_header_value(kSecret, t, request.body));
+  EXPECT_EQ(request.timeout_ns, 10 * kSecondNs);
+  // The counter moves just after the outbox records the attempt.
+  EXPECT_TRUE(eventually([&] { return dispatcher->stats().delivered == 1u; }));
+}
+
+TEST_F(WebhookDispatcherTest, KeepsOrderPerSubjectWhileSubjectsInterleave) {
+  // Every event fails its first two attempts; the test checks the order the transport saw.
+  std::mutex mutex;
+  std::map<std::string, int> tries;
+  FakeTransport transport([&](const WebhookRequest& request, int) {
+    std::lock_guard lock(mutex);
+    int n = ++tries[header_of(request, "X-Mpay-Event-Id")];
+    return answer(n <= 2 ? 500 : 200);
+  });
+  start(transport, 3);
+  const std::vector<std::string> subjects = {"pr_a", "pr_b", "pr_c", "pr_d"};
+  constexpr int kPerSubject = 5;
+  for (int i = 1; i <= kPerSubject; ++i) {
+    std::vector<WebhookEvent> batch;
+    for (const std::string& subject : subjects) batch.push_back(make_event(kMerchant, subject, i));
+    ASSERT_TRUE(outbox->enqueue(batch).ok());
+  }
+  int64_t total = static_cast<int64_t>(subjects.size()) * kPerSubject;
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == total; }, [&] { advance_an_hour(); }));
+
+  // Per subject, every request of event k comes before any of event k+1, and the successes are in
+  // order: k+1 never left before k was delivered.
+  std::map<std::string, int> highest_index;
+  std::map<std::string, bool> highest_delivered;
+  for (const auto& [event_id, succeeded] : transport.outcomes()) {
+    std::string subject = event_id.substr(4, 4);
+    int index = std::stoi(event_id.substr(9));
+    auto known = highest_index.find(subject);
+    if (known != highest_index.end()) {
+      ASSERT_GE(index, known->second) << event_id << " after a later event of its subject";
+      if (index > known->second) {
+        ASSERT_TRUE(highest_delivered[subject]) << event_id << " sent before its predecessor was delivered";
+        ASSERT_EQ(index, known->second + 1) << event_id;
+      }
+    } else {
+      ASSERT_EQ(index, 1) << event_id;
+    }
+    highest_index[subject] = index;
+    highest_delivered[subject] = succeeded;
+  }
+  EXPECT_EQ(transport.outcomes().size(), static_cast<size_t>(total * 3));
+  // Subjects did proceed side by side: the first successes of the subjects are not one subject's
+  // five events in a row.
+  std::set<std::string> first_subjects;
+  for (const auto& [event_id, succeeded] : transport.outcomes()) {
+    if (first_subjects.size() < 4) first_subjects.insert(event_id.substr(4, 4));
+  }
+  EXPECT_GT(first_subjects.size(), 1u);
+}
+
+TEST_F(WebhookDispatcherTest, GivesUpAfterTheWindowAndTheSubjectMovesOn) {
+  FakeTransport transport([](const WebhookRequest& request, int) {
+    return answer(header_of(request, "X-Mpay-Event-Id") == "evt_pr_a_1" ? 503 : 200);
+  });
+  start(transport, 1);
+  int64_t enqueued_at = clock.now_ns();
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2)}).ok());
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::failed) == 1; }, [&] { advance_an_hour(); }));
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 1; }, [&] { advance_an_hour(); }));
+
+  Result<DeliveryPage> failed = outbox->list(DeliveryQuery{kMerchant, {}, DeliveryStatus::failed, 10, {}});
+  const DeliveryRecord& gave_up = failed->items.at(0);
+  EXPECT_EQ(gave_up.event_id, "evt_pr_a_1");
+  EXPECT_EQ(gave_up.last_http_status, 503u);
+  Result<std::optional<DeliveryDetail>> detail = outbox->find(kMerchant, gave_up.id);
+  const std::vector<AttemptRecord>& attempts = (*detail)->attempts;
+  // An hour per step: roughly one attempt an hour for a day, every one of them inside the window.
+  EXPECT_GE(attempts.size(), 20u);
+  EXPECT_LE(attempts.size(), 26u);
+  EXPECT_EQ(static_cast<int64_t>(attempts.size()), gave_up.attempts);
+  EXPECT_GE(attempts.front().at_ns, enqueued_at);
+  EXPECT_LE(attempts.back().at_ns - attempts.front().at_ns, 24 * kHourNs);
+  for (size_t i = 1; i < attempts.size(); ++i) EXPECT_GT(attempts[i].at_ns, attempts[i - 1].at_ns);
+  // The second event went only after the first gave up.
+  std::vector<std::pair<std::string, bool>> outcomes = transport.outcomes();
+  ASSERT_EQ(outcomes.back(), (std::pair<std::string, bool>{"evt_pr_a_2", true}));
+  EXPECT_EQ(std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.first == "evt_pr_a_2"; }), 1);
+  EXPECT_EQ(dispatcher->stats().failed, 1u);
+}
+
+TEST_F(WebhookDispatcherTest, AMerchantWithoutAUrlGetsSkippedDeliveries) {
+  FakeTransport transport([](const WebhookRequest&, int) { return answer(200); });
+  start(transport);
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchantWithoutUrl, "pr_x", 1), make_event(kMerchantWithoutUrl, "pr_x", 2),
+                               make_event(kMerchant, "pr_a", 1)})
+                  .ok());
+  ASSERT_TRUE(eventually([&] {
+    return count(DeliveryStatus::skipped, kMerchantWithoutUrl) == 2 && count(DeliveryStatus::delivered) == 1;
+  }));
+  for (const WebhookRequest& request : transport.requests()) EXPECT_EQ(request.url, "http://merchant.test/hooks");
+  Result<DeliveryPage> skipped = outbox->list(DeliveryQuery{kMerchantWithoutUrl, {}, {}, 10, {}});
+  EXPECT_EQ(skipped->items.at(0).last_error, "the merchant has no webhook URL");
+  EXPECT_EQ(skipped->items.at(0).attempts, 0);
+}
+
+}  // namespace
+}  // namespace mpay::notify::webhooks

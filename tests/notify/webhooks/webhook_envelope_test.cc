@@ -1,0 +1,40 @@
+#include "notify/webhooks/webhook_envelope.h"
+
+#include <gtest/gtest.h>
+
+namespace mpay::notify::webhooks {
+namespace {
+
+WebhookEvent event_with(std::string payload) {
+  return WebhookEvent{"evt_1", Id128{0, 7}, "pr_1", "payment_request.expired", std::move(payload), 0};
+}
+
+TEST(WebhookEnvelope, WrapsThePayloadInTheDocumentedOrder) {
+  Result<std::string> body = envelope_body(event_with(R"({"b":1,"a":"x"})"));
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(*body,
+            R"({"id":"evt_1","type":"payment_request.expired","created_at":"1970-01-01T00:00:00.000Z",)"
+            R"("data":{"a":"x","b":1}})");
+}
+
+TEST(WebhookEnvelope, RefusesAPayloadThatIsNotAnObject) {
+  EXPECT_EQ(envelope_body(event_with("[1]")).error().code, "payload_invalid");
+  EXPECT_EQ(envelope_body(event_with("{")).error().code, "payload_invalid");
+}
+
+TEST(WebhookEnvelope, ValidatesEvents) {
+  EXPECT_TRUE(validate_event(event_with("{}")).ok());
+  WebhookEvent no_id = event_with("{}");
+  no_id.event_id.clear();
+  EXPECT_EQ(validate_event(no_id).error().field, "event_id");
+  WebhookEvent no_merchant = event_with("{}");
+  no_merchant.merchant_id = Id128{};
+  EXPECT_EQ(validate_event(no_merchant).error().field, "merchant_id");
+  WebhookEvent long_type = event_with("{}");
+  long_type.type.assign(kEventTypeBytesMax + 1, 'x');
+  EXPECT_EQ(validate_event(long_type).error().field, "type");
+  EXPECT_EQ(validate_event(event_with("\"text\"")).error().field, "payload_json");
+}
+
+}  // namespace
+}  // namespace mpay::notify::webhooks
