@@ -25,6 +25,12 @@ Status ensure_spending_loaded(WalletContext& context, const UserRecord& user) {
       }
       bool spends = entry.code == transfer_codes::p2p_transfer ||
                     entry.code == transfer_codes::merchant_payment;
+      // A hold counts while it holds; once captured, its capture (a post) counts instead, and a
+      // released one counts not at all.
+      bool hold = (entry.flags & ledger::transfer_flags::pending) != 0;
+      bool released = (entry.flags & ledger::transfer_flags::void_pending_transfer) != 0;
+      if (hold && record.status != ledger::PendingStatus::pending) spends = false;
+      if (released) spends = false;
       if (spends && entry.debit_account_id == user.wallet_account_id.value()) {
         payments.emplace_back(entry.amount_applied, entry.timestamp);
       }

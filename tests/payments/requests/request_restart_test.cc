@@ -241,11 +241,8 @@ namespace {
 // What a payer spent today must come back the same after a restart: the KYC limits are rebuilt
 // from the ledger (wallet/spending_history.cc), where a captured authorization is two entries
 // with the merchant-payment code (the hold, then its post).
-// DISABLED: fails today (spent 800.00 after the restart, so the 500.00 payment is refused
-// limit_daily_exceeded): ensure_spending_loaded counts the pending hold's entry as well as its post.
-// The fix belongs in src/payments/wallet/spending_history.cc (count a pending entry only while
-// its TransferRecord::status is still pending); enable this test with it.
-TEST_F(RestartTest, DISABLED_ACapturedAuthorizationCountsOnceAgainstTheLimitsAfterARestart) {
+// (It failed before spending_history.cc counted a hold only while it is still pending.)
+TEST_F(RestartTest, ACapturedAuthorizationCountsOnceAgainstTheLimitsAfterARestart) {
   fund(payer_.wallet(), 400'00);  // 900.00; level 0 may spend 1,000.00 a day
   Id128 held = create_ok(merchant_, payer_, "400.00", CaptureMode::manual);
   ASSERT_EQ(code_of(confirm(payer_, held)), "ok");
