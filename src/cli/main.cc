@@ -7,6 +7,7 @@
 //   mpay sandbox-bank statement --day YYYY-MM-DD [--data DIR]
 //                                           the sandbox bank's statement of a day, as CSV
 //   mpay merchant create ... | keys create|revoke ...
+//   mpay carrier-bill --carrier X --month YYYY-MM   a carrier's bill, from the running mpayd
 //                                           merchants, through the running mpayd (merchant_commands.h)
 //   mpay version
 //
@@ -16,6 +17,7 @@
 
 #include <cstdio>
 
+#include "cli/carrier_bill_command.h"
 #include "cli/merchant_commands.h"
 #include "core/clock.h"
 #include "ledger/journal_verifier.h"
@@ -145,6 +147,7 @@ int main(int argc, char** argv) {
   statement->add_option("--day", day, "YYYY-MM-DD (UTC)")->required();
 
   std::function<int()> run_merchant_command = mpay::cli::add_merchant_commands(app);
+  std::function<int()> run_carrier_bill = mpay::cli::add_carrier_bill_command(app);
   app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -154,6 +157,7 @@ int main(int argc, char** argv) {
   if (rotate->parsed()) return keys_rotate(data, keys_directory, purpose);
   if (statement->parsed()) return sandbox_bank_statement(data, day);
   if (int status = run_merchant_command(); status >= 0) return status;
+  if (int status = run_carrier_bill(); status >= 0) return status;
   std::printf("mpay 0.1.0\n");
   return 0;
 }

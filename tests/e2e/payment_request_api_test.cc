@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <sstream>
 #include <thread>
 
@@ -248,6 +249,16 @@ TEST_F(PaymentRequestApiTest, PhoneBillWithinTheAllowanceAndTheCarrierBillMatche
   EXPECT_EQ(rows[1].find("13900000044"), std::string::npos);  // the subscriber is masked
   EXPECT_NE(rows[2].find(",-50.00,CNY"), std::string::npos);
   EXPECT_EQ(rows[5], "total,,,,,,,,250.00,CNY");
+  // The CLI prints the same bill.
+  std::string command = std::string(MPAY_CLI_BINARY) + " carrier-bill --carrier CMCC --month " + month +
+                        " --server http://127.0.0.1:" + std::to_string(port()) + " --data " + data();
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string printed;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) printed.append(buffer, n);
+  EXPECT_EQ(pclose(pipe), 0);
+  EXPECT_EQ(printed, bill.body);
   EXPECT_EQ(error_code_of(operator_call(verb::get, "/v1/admin/carrier-bills/CMCC/2026-13")), "month_invalid");
 }
 
