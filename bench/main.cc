@@ -83,6 +83,8 @@ int main(int argc, char** argv) {
   pay->add_option("--warmup-seconds", pay_options.warmup_seconds, "unmeasured seconds before")
       ->check(CLI::Range(0.0, 60.0))->capture_default_str();
   pay->add_flag("--no-plain", pay_options.no_plain, "skip the run against --ledger-mode plain");
+  pay->add_option("--blocking-threads", pay_options.blocking_threads, "mpayd --blocking-threads (0: its default)")
+      ->check(CLI::Range(0u, 1024u))->capture_default_str();
   pay->add_option("--dir", pay_options.directory, "parent directory for scratch data")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);

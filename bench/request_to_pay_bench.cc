@@ -186,6 +186,10 @@ Result<LoadResult> measure(const RequestToPayOptions& options, std::vector<std::
   for (const char* argument : {"--sandbox-bank-latency-ms", "0", "--otp-per-address-per-hour", "10000000"}) {
     launch.arguments.emplace_back(argument);
   }
+  if (options.blocking_threads > 0) {
+    launch.arguments.emplace_back("--blocking-threads");
+    launch.arguments.emplace_back(std::to_string(options.blocking_threads));
+  }
   Result<std::unique_ptr<MpaydRunner>> mpayd = MpaydRunner::start(launch);
   if (!mpayd.ok()) return mpayd.error();
   const HttpEndpoint& endpoint = (*mpayd)->endpoint();

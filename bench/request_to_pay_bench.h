@@ -23,6 +23,7 @@ struct RequestToPayOptions {
   double seconds = 10;
   double warmup_seconds = 1;
   bool no_plain = false;
+  uint32_t blocking_threads = 0;  // mpayd --blocking-threads; 0 = mpayd's default
 };
 
 int run_request_to_pay_bench(const RequestToPayOptions& options);

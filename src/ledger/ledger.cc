@@ -262,7 +262,8 @@ void Ledger::writer_loop() {
       }
       uint64_t events = 0;
       while (!submissions_.empty() &&
-             events + submissions_.front().event_count() <= options_.batch_events_max) {
+             events + submissions_.front().event_count() <= options_.batch_events_max &&
+             (options_.batch_submissions_max == 0 || taken.size() < options_.batch_submissions_max)) {
         events += submissions_.front().event_count();
         queued_events_ -= submissions_.front().event_count();
         taken.push_back(std::move(submissions_.front()));

@@ -47,6 +47,7 @@ namespace mpay::ledger {
 struct LedgerOptions {
   uint32_t submission_events_max = 8190;  // events one submission may carry
   uint32_t batch_events_max = 8190;       // events per journal record
+  uint32_t batch_submissions_max = 0;     // submissions per journal record; 0 = no limit
   uint32_t batch_linger_us = 0;           // wait this long for more work before cutting a batch
   uint32_t pipeline_depth = 4;            // batches applied but not yet durable
   uint64_t id_window_transfers = 1u << 18;

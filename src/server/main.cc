@@ -66,13 +66,15 @@ struct ServerConfig {
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
 };
 
-// "plain": every transfer is its own batch and its own SQLite transaction, committed before the
-// next starts: the way a service without group commit works, kept for side-by-side benchmarks.
+// "plain": every submission (a transfer; a payment's transfers with their status event) is its own
+// batch and its own SQLite transaction, committed before the next starts: the way a service without group commit works, kept for side-by-side benchmarks.
 mpay::ledger::LedgerOptions ledger_options_for(const std::string& mode) {
   mpay::ledger::LedgerOptions options;
   if (mode == "plain") {
-    options.submission_events_max = 1;
-    options.batch_events_max = 1;
+    // One submission (a transfer, or a payment's chain with its status event) per batch.
+    options.submission_events_max = 16;
+    options.batch_events_max = 16;
+    options.batch_submissions_max = 1;
     options.pipeline_depth = 1;
   }
   return options;
