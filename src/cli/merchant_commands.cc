@@ -88,6 +88,7 @@ int create(const Connection& connection, const CreateOptions& options) {
   std::printf("key_id:         %s\n", created["api_key"].value("key_id", "").c_str());
   std::printf("key_secret:     %s\n", text_of(created["api_key"]["secret"]).c_str());
   std::printf("webhook_secret: %s\n", text_of(created["webhook_secret"]).c_str());
+  std::fflush(stdout);  // the note after the secrets, also when stdout is a pipe
   std::fprintf(stderr, "mpay: the secrets are shown once; store them now (mpay keeps them sealed).\n");
   return 0;
 }
