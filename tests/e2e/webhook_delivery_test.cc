@@ -305,7 +305,10 @@ TEST_F(WebhookDeliveryTest, AWebhookStillArrivesAfterAKill9BetweenConfirmAndDeli
     json items = deliveries_of(merchant, id);
     return items.size() == 1u && items[0]["attempts"].get<int>() >= 1;
   })) << "no delivery was attempted: " << deliveries_of(merchant, id).dump();
-  ASSERT_EQ(deliveries_of(merchant, id)[0]["last_http_status"], 500);
+  json before = deliveries_of(merchant, id);
+  ASSERT_EQ(before.size(), 1u);
+  ASSERT_EQ(before[0]["last_http_status"], 500) << before.dump();
+  ASSERT_EQ(before[0]["status"], "pending") << before.dump();
   server_->kill_now();
   ASSERT_TRUE(receiver.accepted().empty());
   size_t refused_before = receiver.received().size();
@@ -344,6 +347,8 @@ TEST_F(WebhookDeliveryTest, AWebhookStillArrivesAfterAKill9BetweenConfirmAndDeli
     return items.size() == 1u && items[0]["status"] == "delivered";
   })) << deliveries_of(merchant, id).dump();
   EXPECT_GT(deliveries_of(merchant, id)[0]["attempts"].get<int>(), 1);
+  // No 200 came back before the kill, so the republish at start must not send it a second time.
+  EXPECT_EQ(receiver.accepted().size(), 1u);
 }
 
 }  // namespace
