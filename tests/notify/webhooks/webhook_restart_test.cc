@@ -10,7 +10,7 @@
 
 #include "notify/webhooks/beast_webhook_transport.h"
 #include "notify/webhooks/webhook_dispatcher.h"
-#include "notify/webhooks/webhook_receiver.h"
+#include "support/webhook_receiver.h"
 #include "notify/webhooks/webhook_test_support.h"
 #include "support/temp_directory.h"
 
