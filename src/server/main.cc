@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "api/api_routes.h"
+#include "api/blocking_pool.h"
 #include "api/http_metrics.h"
 #include "api/http_server.h"
 #include "api/idempotency.h"
@@ -27,21 +28,21 @@
 #include "api/metrics.h"
 #include "api/operator_auth.h"
 #include "api/router.h"
-#include "api/blocking_pool.h"
 #include "api/user_auth.h"
+#include "api/webhook_metrics.h"
 #include "core/clock.h"
+#include "core/money.h"
 #include "core/random.h"
 #include "ledger/ledger.h"
-#include "server/listen_address.h"
 #include "notify/webhooks/beast_webhook_transport.h"
 #include "notify/webhooks/webhook_dispatcher.h"
 #include "notify/webhooks/webhook_outbox.h"
-#include "api/webhook_metrics.h"
+#include "server/listen_address.h"
 #include "server/merchant_profiles.h"
-#include "server/payment_webhooks.h"
 #include "server/merchant_service.h"
-#include "server/request_service.h"
 #include "server/operator_token.h"
+#include "server/payment_webhooks.h"
+#include "server/request_service.h"
 #include "server/wallet_config_file.h"
 #include "server/wallet_service.h"
 #include "store/data_directory_lock.h"
@@ -63,6 +64,8 @@ struct ServerConfig {
   mpay::server::WalletServiceOptions wallet;
   unsigned blocking_threads = 32;
   int64_t webhook_retry_base_ms = 10'000;  // first retry of a failed webhook delivery
+  std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
+  bool refunds_return_fee = true;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
 };
 
@@ -143,6 +146,10 @@ int run(const ServerConfig& config) {
   mpay::server::MerchantProfiles merchant_profiles((*merchants)->directory());
   mpay::server::RequestServiceOptions request_options;
   request_options.data_directory = data;
+  request_options.requests.refund_returns_fee = config.refunds_return_fee;
+  auto allowance = mpay::parse_amount(config.phone_bill_allowance, (*wallet)->context().currency);
+  if (!allowance.ok()) return fail("--phone-bill-allowance", allowance.error());
+  request_options.requests.phone_bill_monthly_allowance_minor = *allowance;
   auto payment_requests = mpay::server::RequestService::open(request_options, **wallet,
                                                              merchant_profiles, webhook_feed.listener());
   if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());
@@ -219,6 +226,13 @@ int main(int argc, char** argv) {
   app.add_option("--otp-per-address-per-hour", config.wallet.wallet.otp_per_address_per_hour,
                  "one-time codes one client address may request per hour")
       ->check(CLI::Range(1, 10'000'000))
+      ->capture_default_str();
+  app.add_option("--phone-bill-allowance", config.phone_bill_allowance,
+                 "what one user may charge to the phone bill per calendar month (UTC), a decimal "
+                 "amount of the wallets' currency")
+      ->capture_default_str();
+  app.add_option("--refunds-return-fee", config.refunds_return_fee,
+                 "refunds give the merchant its fee back in proportion (true) or not (false)")
       ->capture_default_str();
   app.add_option("--webhook-retry-base-ms", config.webhook_retry_base_ms,
                  "wait before the first retry of a failed webhook delivery (then doubling, at most 1 h)")

@@ -262,6 +262,27 @@ TEST_F(PaymentRequestApiTest, PhoneBillWithinTheAllowanceAndTheCarrierBillMatche
   EXPECT_EQ(error_code_of(operator_call(verb::get, "/v1/admin/carrier-bills/CMCC/2026-13")), "month_invalid");
 }
 
+TEST_F(PaymentRequestApiTest, TheAllowanceAndTheFeeReturnAreSettings) {
+  stop();
+  start("5", {"--phone-bill-allowance", "10.00", "--refunds-return-fee", "false"});
+  Merchant merchant = onboard();
+  auto alice = app(47);
+  alice->open_funded(47, "50.00");
+  ASSERT_EQ(operator_call(verb::post, "/v1/admin/users/" + alice->user_id() + "/carrier", {{"carrier", "CUCC"}}).status, 200u);
+  std::string over = ask(merchant, alice->phone(), "10.01", "s-1")["id"];
+  EXPECT_EQ(error_code_of(alice->post("/v1/me/payment-requests/" + over + "/confirm",
+                                      {{"pin", kTestPin}, {"funding_source", "phone_bill"}})),
+            "phone_bill_allowance_exceeded");
+  std::string paid = ask(merchant, alice->phone(), "10.00", "s-2")["id"];
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + paid + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}}).status, 200u);
+  HttpReply refund = merchant_post(merchant, "/v1/payment-requests/" + paid + "/refunds", {{"amount", "5.00"}});
+  ASSERT_EQ(refund.status, 201u) << refund.body;
+  EXPECT_EQ(json::parse(refund.body)["fee_returned"], "0.00");  // the fee (0.12) stays with the platform
+  // So the rest cannot all go back: the merchant holds 10.00 - 0.12 - 5.00 = 4.88.
+  EXPECT_EQ(error_code_of(merchant_post(merchant, "/v1/payment-requests/" + paid + "/refunds", {{"amount", "5.00"}})),
+            "merchant_balance_insufficient");
+}
+
 TEST_F(PaymentRequestApiTest, ABankDeclineFailsThePaymentCleanly) {
   Merchant merchant = onboard();
   auto alice = app(45);
