@@ -76,4 +76,24 @@ class JsonObjectReader {
   std::set<std::string, std::less<>> keys_read_;
 };
 
+// Parses `body` as one JSON object, lets `read` (a callable taking JsonObjectReader&, returning
+// Status) take its fields, then refuses the fields it did not ask for.
+template <typename Read>
+mpay::Status read_json_object(std::string_view body, Read read) {
+  mpay::Result<nlohmann::json> json = parse_json_body(body);
+  if (!json.ok()) return json.error();
+  JsonObjectReader reader(*json);
+  mpay::Status status = read(reader);
+  if (!status.ok()) return status;
+  return reader.reject_unknown_fields();
+}
+
 }  // namespace mpay::api
+
+// Moves a reader's result into `target`, or returns its error from the enclosing function.
+#define MPAY_READ(target, expression)        \
+  do {                                       \
+    auto value_ = (expression);              \
+    if (!value_.ok()) return value_.error(); \
+    target = std::move(value_).value();      \
+  } while (false)

@@ -9,13 +9,6 @@
 namespace mpay::api {
 namespace {
 
-#define MPAY_READ(target, expression)        \
-  do {                                       \
-    auto value_ = (expression);              \
-    if (!value_.ok()) return value_.error(); \
-    target = std::move(value_).value();      \
-  } while (false)
-
 constexpr size_t kMccCharsMax = 4;
 constexpr size_t kCountryCharsMax = 2;
 constexpr size_t kBankCodeCharsMax = 16;

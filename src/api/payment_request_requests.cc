@@ -8,23 +8,6 @@
 namespace mpay::api {
 namespace {
 
-template <typename Read>
-Status read_object(std::string_view body, Read read) {
-  Result<nlohmann::json> json = parse_json_body(body);
-  if (!json.ok()) return json.error();
-  JsonObjectReader reader(*json);
-  Status status = read(reader);
-  if (!status.ok()) return status;
-  return reader.reject_unknown_fields();
-}
-
-#define MPAY_READ(target, expression)        \
-  do {                                       \
-    auto value_ = (expression);              \
-    if (!value_.ok()) return value_.error(); \
-    target = std::move(value_).value();      \
-  } while (false)
-
 constexpr size_t kPhoneCharsMax = 64;
 constexpr size_t kPinCharsMax = 16;
 constexpr size_t kAmountCharsMax = 40;
@@ -66,7 +49,7 @@ Result<std::string> metadata_of(const nlohmann::json* value, size_t keys_max) {
 Result<requests::NewRequest> decode_new_payment_request(std::string_view body,
                                                         size_t metadata_keys_max) {
   requests::NewRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.payer_phone, r.required_string("payer_phone", kPhoneCharsMax));
     MPAY_READ(request.amount, r.required_string("amount", kAmountCharsMax));
     MPAY_READ(request.currency, r.required_string("currency", 8));
@@ -96,7 +79,7 @@ Result<requests::NewRequest> decode_new_payment_request(std::string_view body,
 
 Result<requests::Confirmation> decode_confirmation(std::string_view body) {
   requests::Confirmation confirmation;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(confirmation.pin, r.required_string("pin", kPinCharsMax));
     MPAY_READ(confirmation.funding_source, r.required_string("funding_source", 16));
     std::optional<std::string> account;
@@ -111,7 +94,7 @@ Result<requests::Confirmation> decode_confirmation(std::string_view body) {
 Result<std::optional<std::string>> decode_capture(std::string_view body) {
   std::optional<std::string> amount;
   if (body.empty()) return amount;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(amount, r.optional_string("amount", kAmountCharsMax));
     return ok_status();
   });
@@ -121,7 +104,7 @@ Result<std::optional<std::string>> decode_capture(std::string_view body) {
 
 Result<RefundBody> decode_refund(std::string_view body) {
   RefundBody refund;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(refund.amount, r.required_string("amount", kAmountCharsMax));
     std::optional<std::string> reason;
     MPAY_READ(reason, r.optional_string("reason", 1000));
@@ -134,7 +117,7 @@ Result<RefundBody> decode_refund(std::string_view body) {
 
 Result<requests::NewMandate> decode_mandate(std::string_view body) {
   requests::NewMandate mandate;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     std::string merchant;
     MPAY_READ(merchant, r.required_string("merchant_id", 64));
     MPAY_READ(mandate.merchant_id, uuid_field(merchant, "merchant_id"));
@@ -150,7 +133,7 @@ Result<requests::NewMandate> decode_mandate(std::string_view body) {
 
 Result<std::string> decode_carrier(std::string_view body) {
   std::string carrier;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(carrier, r.required_string("carrier", 64));
     return ok_status();
   });

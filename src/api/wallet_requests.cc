@@ -9,25 +9,6 @@
 namespace mpay::api {
 namespace {
 
-// Parses `body` as one JSON object, lets `read` take its fields, then refuses unknown ones.
-template <typename Read>
-Status read_object(std::string_view body, Read read) {
-  Result<nlohmann::json> json = parse_json_body(body);
-  if (!json.ok()) return json.error();
-  JsonObjectReader reader(*json);
-  Status status = read(reader);
-  if (!status.ok()) return status;
-  return reader.reject_unknown_fields();
-}
-
-// Moves the reader's result into `target`, or returns its error from the enclosing function.
-#define MPAY_READ(target, expression)        \
-  do {                                       \
-    auto value_ = (expression);              \
-    if (!value_.ok()) return value_.error(); \
-    target = std::move(value_).value();      \
-  } while (false)
-
 constexpr size_t kPhoneCharsMax = 64;
 constexpr size_t kCodeCharsMax = 16;
 
@@ -35,7 +16,7 @@ constexpr size_t kCodeCharsMax = 16;
 
 Result<std::string> decode_otp_request(std::string_view body) {
   std::string phone;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(phone, r.required_string("phone", kPhoneCharsMax));
     return ok_status();
   });
@@ -45,7 +26,7 @@ Result<std::string> decode_otp_request(std::string_view body) {
 
 Result<wallet::SignUpRequest> decode_sign_up(std::string_view body) {
   wallet::SignUpRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.phone, r.required_string("phone", kPhoneCharsMax));
     MPAY_READ(request.otp, r.required_string("otp", kCodeCharsMax));
     MPAY_READ(request.pin, r.required_string("pin", kCodeCharsMax));
@@ -58,7 +39,7 @@ Result<wallet::SignUpRequest> decode_sign_up(std::string_view body) {
 
 Result<wallet::SessionRequest> decode_session_request(std::string_view body) {
   wallet::SessionRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.phone, r.required_string("phone", kPhoneCharsMax));
     MPAY_READ(request.pin, r.required_string("pin", kCodeCharsMax));
     MPAY_READ(request.device_id, r.optional_string("device_id", wallet::kDeviceIdCharsMax));
@@ -71,7 +52,7 @@ Result<wallet::SessionRequest> decode_session_request(std::string_view body) {
 
 Result<PinResetRequest> decode_pin_reset(std::string_view body) {
   PinResetRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.phone, r.required_string("phone", kPhoneCharsMax));
     MPAY_READ(request.otp, r.required_string("otp", kCodeCharsMax));
     MPAY_READ(request.new_pin, r.required_string("new_pin", kCodeCharsMax));
@@ -83,7 +64,7 @@ Result<PinResetRequest> decode_pin_reset(std::string_view body) {
 
 Result<PinChangeRequest> decode_pin_change(std::string_view body) {
   PinChangeRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.pin, r.required_string("pin", kCodeCharsMax));
     MPAY_READ(request.new_pin, r.required_string("new_pin", kCodeCharsMax));
     return ok_status();
@@ -94,7 +75,7 @@ Result<PinChangeRequest> decode_pin_change(std::string_view body) {
 
 Result<wallet::KycSubmission> decode_kyc(std::string_view body) {
   wallet::KycSubmission request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.full_name, r.required_string("full_name", wallet::kFullNameCharsMax));
     MPAY_READ(request.document_type, r.required_string("document_type", 64));
     MPAY_READ(request.document_number, r.required_string("document_number", 64));
@@ -106,7 +87,7 @@ Result<wallet::KycSubmission> decode_kyc(std::string_view body) {
 
 Result<BankLinkRequest> decode_bank_link(std::string_view body) {
   BankLinkRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.bank_code, r.required_string("bank_code", 16));
     MPAY_READ(request.account_number, r.required_string("account_number", 40));
     return ok_status();
@@ -117,7 +98,7 @@ Result<BankLinkRequest> decode_bank_link(std::string_view body) {
 
 Result<wallet::BankOrderRequest> decode_bank_order(std::string_view body, wallet::BankOrderKind kind) {
   wallet::BankOrderRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.bank_account_id, r.required_string("bank_account_id", 64));
     MPAY_READ(request.amount, r.required_string("amount", 40));
     MPAY_READ(request.currency, r.required_string("currency", 8));
@@ -132,7 +113,7 @@ Result<wallet::BankOrderRequest> decode_bank_order(std::string_view body, wallet
 
 Result<wallet::P2pRequest> decode_transfer(std::string_view body, size_t note_chars_max) {
   wallet::P2pRequest request;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(request.to_phone, r.required_string("to_phone", kPhoneCharsMax));
     MPAY_READ(request.amount, r.required_string("amount", 40));
     MPAY_READ(request.currency, r.required_string("currency", 8));
@@ -147,7 +128,7 @@ Result<wallet::P2pRequest> decode_transfer(std::string_view body, size_t note_ch
 Result<std::optional<std::string>> decode_freeze(std::string_view body) {
   std::optional<std::string> reason;
   if (body.empty()) return reason;
-  Status read = read_object(body, [&](JsonObjectReader& r) -> Status {
+  Status read = read_json_object(body, [&](JsonObjectReader& r) -> Status {
     MPAY_READ(reason, r.optional_string("reason", wallet::kFreezeReasonCharsMax));
     return ok_status();
   });
