@@ -13,6 +13,11 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(TOMLPLUSPLUS REQUIRED IMPORTED_TARGET tomlplusplus)
+# QR codes: libqrencode makes the symbol, libgd draws the PNG (with the caption), ZXing-cpp decodes
+# images (a second, independent decoder beside zbarimg in the tests).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+pkg_check_modules(GD REQUIRED IMPORTED_TARGET gdlib)
+find_package(ZXing REQUIRED)
 
 # libphonenumber ships no CMake package or pkg-config file in Debian 12.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)
