@@ -5,6 +5,7 @@
 #include "api/payment_request_routes.h"
 #include "api/merchant_routes.h"
 #include "api/openapi.h"
+#include "api/qr_routes.h"
 #include "api/wallet_routes.h"
 #include "api/webhook_routes.h"
 
@@ -35,6 +36,7 @@ void add_all_routes(Router& router, const ApiServices& services) {
     add_payment_request_routes(router, *services.requests, *services.blocking);
   }
   if (services.webhooks != nullptr) add_webhook_routes(router, *services.webhooks, *services.blocking);
+  if (services.qr != nullptr) add_qr_routes(router, *services.qr, *services.blocking);
   apply_idempotency(router, services.idempotency, services.clock);
 }
 

@@ -6,6 +6,7 @@
 //   GET  /v1/openapi.yaml               public, the OpenAPI document (openapi.h)
 //   /v1/auth, /v1/users, /v1/sessions, /v1/me, /v1/transfers, /v1/admin   wallet_routes.h
 //   /v1/admin/merchants, /v1/merchant  merchant_routes.h (when ApiServices::merchants is set)
+//   /v1/qr, /v1/payment-codes, /v1/me/qr, /v1/me/payment-code, /q   qr_routes.h (ApiServices::qr)
 //
 // Routes marked idempotent (every POST) are wrapped with with_idempotency (idempotency.h).
 // Everything referenced must outlive the router.
@@ -18,6 +19,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "ledger/ledger.h"
+#include "channels/qr/qr_context.h"
 #include "payments/merchant/merchant_context.h"
 #include "notify/webhooks/webhook_outbox.h"
 #include "payments/requests/request_context.h"
@@ -36,6 +38,7 @@ struct ApiServices {
   merchant::MerchantContext* merchants = nullptr;  // the merchant routes (merchant_routes.h); mpayd sets it
   requests::RequestContext* requests = nullptr;    // payment-request routes (payment_request_routes.h)
   notify::webhooks::WebhookOutbox* webhooks = nullptr;  // webhook-deliveries routes (webhook_routes.h)
+  qr::QrContext* qr = nullptr;                          // QR codes and payment codes (qr_routes.h)
 };
 
 inline constexpr std::string_view kMetricsPath = "/metrics";

@@ -20,7 +20,9 @@ Result<Id128> uuid_field(const std::string& text, const char* field) {
   return *id;
 }
 
-Result<std::string> metadata_of(const nlohmann::json* value, size_t keys_max) {
+}  // namespace
+
+Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max) {
   if (value == nullptr || value->is_null()) return std::string("{}");
   if (!value->is_object()) {
     return Error("json_wrong_type", "metadata is an object of strings", "metadata");
@@ -44,8 +46,6 @@ Result<std::string> metadata_of(const nlohmann::json* value, size_t keys_max) {
   return value->dump();
 }
 
-}  // namespace
-
 Result<requests::NewRequest> decode_new_payment_request(std::string_view body,
                                                         size_t metadata_keys_max) {
   requests::NewRequest request;
@@ -67,7 +67,7 @@ Result<requests::NewRequest> decode_new_payment_request(std::string_view body,
     }
     const nlohmann::json* metadata = nullptr;
     MPAY_READ(metadata, r.optional_value("metadata"));
-    MPAY_READ(request.metadata_json, metadata_of(metadata, metadata_keys_max));
+    MPAY_READ(request.metadata_json, decode_metadata(metadata, metadata_keys_max));
     std::optional<std::string> mandate;
     MPAY_READ(mandate, r.optional_string("mandate_id", 64));
     if (mandate) MPAY_READ(request.mandate_id, uuid_field(*mandate, "mandate_id"));

@@ -3,6 +3,7 @@
 // functions, fuzzed by fuzz/payment_request_requests_fuzz.cc.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 Result<requests::NewRequest> decode_new_payment_request(std::string_view body,
                                                         size_t metadata_keys_max);
 Result<requests::Confirmation> decode_confirmation(std::string_view body);
+// A "metadata" value (null or absent: "{}") checked as above and serialized compactly.
+Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max);
 // {"amount"?: "12.34"}; the amount is left as text for the currency's parser. Empty body: all.
 Result<std::optional<std::string>> decode_capture(std::string_view body);
 struct RefundBody {

@@ -37,14 +37,19 @@ std::vector<Router::Segment> Router::compile_pattern(std::string_view pattern) {
   for (std::string_view part : split_path(pattern)) {
     Segment segment;
     if (!part.empty() && part.front() == '{') {
-      MPAY_CHECK(part.size() >= 2 && part.back() == '}', "route parameter must be {name}");
-      std::string_view name = part.substr(1, part.size() - 2);
+      size_t close = part.find('}');
+      MPAY_CHECK(close != std::string_view::npos, "route parameter must be {name}");
+      std::string_view name = part.substr(1, close - 1);
+      std::string_view suffix = part.substr(close + 1);
+      MPAY_CHECK(suffix.find_first_of("{}?#%") == std::string_view::npos,
+                 "route parameter suffix holds a reserved character");
       MPAY_CHECK(is_parameter_name(name), "route parameter name must be [A-Za-z0-9_]+");
       for (const Segment& earlier : segments) {
         MPAY_CHECK(!(earlier.is_parameter && earlier.text == name), "duplicate route parameter");
       }
       segment.is_parameter = true;
       segment.text = std::string(name);
+      segment.suffix = std::string(suffix);
     } else {
       MPAY_CHECK(part.find_first_of("{}?#%") == std::string_view::npos,
                  "route literal segment holds a reserved character");
@@ -63,18 +68,33 @@ bool same_shape(const Segments& a, const Segments& b) {
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].is_parameter != b[i].is_parameter) return false;
     if (!a[i].is_parameter && a[i].text != b[i].text) return false;
+    if (a[i].is_parameter && a[i].suffix != b[i].suffix) return false;
   }
   return true;
 }
 
-// True when `a` is more specific than `b`: at the first segment where one is literal and the other
-// a parameter, `a` is the literal. Both must match the same path, so they have equal length.
+// How literal a segment is: a literal, then a parameter with a suffix, then a bare parameter.
+template <typename Segment>
+int literalness(const Segment& segment) {
+  if (!segment.is_parameter) return 2;
+  return segment.suffix.empty() ? 0 : 1;
+}
+
+// True when `a` is more specific than `b`: at the first segment where they differ in how literal
+// they are, `a` is the more literal. Both must match the same path, so they have equal length.
 template <typename Segments>
 bool more_specific(const Segments& a, const Segments& b) {
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].is_parameter != b[i].is_parameter) return !a[i].is_parameter;
+    if (literalness(a[i]) != literalness(b[i])) return literalness(a[i]) > literalness(b[i]);
   }
   return false;
+}
+
+template <typename Segment>
+bool segment_matches(const Segment& segment, std::string_view part) {
+  if (!segment.is_parameter) return segment.text == part;
+  if (part.size() <= segment.suffix.size()) return false;
+  return part.substr(part.size() - segment.suffix.size()) == segment.suffix;
 }
 
 }  // namespace
@@ -109,7 +129,7 @@ RouteMatch Router::match(boost::beast::http::verb method, std::string_view path)
     if (segments.size() != parts.size()) continue;
     bool matches = true;
     for (size_t s = 0; s < segments.size() && matches; ++s) {
-      matches = segments[s].is_parameter ? !parts[s].empty() : segments[s].text == parts[s];
+      matches = segment_matches(segments[s], parts[s]);
     }
     if (!matches) continue;
     if (routes_[i].method != method) {
@@ -136,7 +156,9 @@ RouteMatch Router::match(boost::beast::http::verb method, std::string_view path)
   result.allowed_methods.clear();
   const std::vector<Segment>& segments = segments_[*best];
   for (size_t s = 0; s < segments.size(); ++s) {
-    if (segments[s].is_parameter) result.path_params[segments[s].text] = std::string(parts[s]);
+    if (!segments[s].is_parameter) continue;
+    std::string_view value = parts[s].substr(0, parts[s].size() - segments[s].suffix.size());
+    result.path_params[segments[s].text] = std::string(value);
   }
   return result;
 }

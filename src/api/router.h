@@ -2,9 +2,11 @@
 // auth scope, body limit, handler), and the matcher the server uses to pick one.
 //
 // Patterns are absolute paths made of literal segments and "{name}" parameter segments, e.g.
-// "/v1/ledger/accounts/{id}/transfers". A parameter matches exactly one non-empty segment. When
-// several patterns match a path, the one whose first differing segment is literal wins, so
-// "/v1/accounts/search" beats "/v1/accounts/{id}". Matching is per method: a path that matches a
+// "/v1/ledger/accounts/{id}/transfers". A parameter matches exactly one non-empty segment; it may
+// carry a literal suffix ("{id}.png" matches "abc.png" with id = "abc", never ".png" alone). When
+// several patterns match a path, the one whose first differing segment is more literal wins
+// (literal, then parameter with suffix, then bare parameter), so "/v1/accounts/search" beats
+// "/v1/accounts/{id}" and "/v1/codes/{id}.png" beats "/v1/codes/{id}". Matching is per method: a path that matches a
 // pattern only under other methods is "method not allowed", one that matches nothing is "not
 // found".
 //
@@ -64,7 +66,8 @@ class Router {
  private:
   struct Segment {
     bool is_parameter = false;
-    std::string text;  // the literal, or the parameter name
+    std::string text;    // the literal, or the parameter name
+    std::string suffix;  // a parameter's literal suffix (".png" in "{id}.png"), or empty
   };
   std::deque<Route> routes_;
   std::vector<std::vector<Segment>> segments_;  // parallel to routes_

@@ -4,6 +4,7 @@
 //   mpayd [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--config FILE] [--keys DIR] [--currency CODE]
 //         [--ledger-mode journal|plain] [--sandbox-bank-latency-ms N]
 //         [--sandbox-bank-timeout-ms N] [--otp-per-address-per-hour N]
+//         [--public-url URL] [--payment-code-limit AMOUNT]
 //
 // Defaults: ./data and 127.0.0.1:8080; zero configuration (SQLite files are created under DIR,
 // server keys under DIR/keys unless --keys names another place).
@@ -42,6 +43,7 @@
 #include "server/merchant_service.h"
 #include "server/operator_token.h"
 #include "server/payment_webhooks.h"
+#include "server/qr_service.h"
 #include "server/request_service.h"
 #include "server/wallet_config_file.h"
 #include "server/wallet_service.h"
@@ -67,6 +69,8 @@ struct ServerConfig {
   std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
   bool refunds_return_fee = true;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
+  std::string public_url;                  // where phones reach mpayd; default http://LISTEN
+  std::string payment_code_limit = "1000.00";  // payment codes without confirmation, at most
 };
 
 // "plain": every submission (a transfer; a payment's transfers with their status event) is its own
@@ -153,13 +157,21 @@ int run(const ServerConfig& config) {
   auto payment_requests = mpay::server::RequestService::open(request_options, **wallet,
                                                              merchant_profiles, webhook_feed.listener());
   if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());
+  mpay::server::QrServiceOptions qr_options;
+  qr_options.data_directory = data;
+  auto code_limit = mpay::parse_amount(config.payment_code_limit, (*wallet)->context().currency);
+  if (!code_limit.ok()) return fail("--payment-code-limit", code_limit.error());
+  qr_options.qr.payment_code_limit_minor = *code_limit;
+  auto qr = mpay::server::QrService::open(qr_options, **wallet, **payment_requests);
+  if (!qr.ok()) return fail("qr", qr.error());
   // Declared after the wallet, so destroyed before it: no handler outlives what it uses.
   auto blocking = std::make_unique<mpay::api::BlockingPool>(config.blocking_threads);
 
   mpay::api::Router router;
   mpay::api::add_all_routes(router, {**ledger, ids, metrics, **idempotency, clock, &(*wallet)->context(),
                                      blocking.get(), &(*merchants)->context(),
-                                     &(*payment_requests)->context(), webhook_outbox->get()});
+                                     &(*payment_requests)->context(), webhook_outbox->get(),
+                                     &(*qr)->context()});
   mpay::api::HttpMetrics http_metrics(metrics, router);
   mpay::api::HttpServerOptions http_options;
   http_options.listen_address = address->host;
@@ -170,8 +182,13 @@ int run(const ServerConfig& config) {
   mpay::api::CallerAuthorizer authorizer(operators, (*wallet)->context(), &merchant_authorizer);
   mpay::api::HttpServer server(http_options, router, std::ref(authorizer));
   server.set_observer(http_metrics.observer());
+  // Before the port is known (port 0), codes' URLs name the configured address.
+  (*qr)->set_public_base_url(config.public_url.empty() ? "http://" + config.listen : config.public_url);
   mpay::Status started = server.start();
   if (!started.ok()) return fail("http", started.error());
+  if (config.public_url.empty()) {
+    (*qr)->set_public_base_url("http://" + address->host + ":" + std::to_string(server.port()));
+  }
 
   std::printf("mpayd listening on http://%s:%u (data: %s; operator token in %s/operator-token)\n",
               address->host.c_str(), server.port(), data.c_str(), data.c_str());
@@ -241,6 +258,13 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-ca-file", config.webhook_ca_file,
                  "PEM file of extra CA certificates trusted for https webhook URLs")
       ->check(CLI::ExistingFile);
+  app.add_option("--public-url", config.public_url,
+                 "the base URL phones reach mpayd at, for the URL form of QR codes "
+                 "(<url>/q/<token>); default http://LISTEN");
+  app.add_option("--payment-code-limit", config.payment_code_limit,
+                 "the most a till may charge a user's payment code without the user confirming in "
+                 "the app, a decimal amount of the wallets' currency; users may set less")
+      ->capture_default_str();
   app.add_option("--blocking-threads", config.blocking_threads,
                  "threads for requests that wait on storage, the bank or KYC")
       ->check(CLI::Range(1u, 1024u))

@@ -22,6 +22,9 @@ class MerchantProfiles final : public requests::MerchantLookup {
     requests::MerchantProfile profile;
     profile.id = id;
     profile.display_name = record->display_name;
+    profile.mcc = record->mcc;
+    profile.country = record->country;
+    profile.city = record->city;
     profile.fee_bps = static_cast<uint32_t>(record->fee_bps);
     profile.active = record->status == merchant::MerchantStatus::active;
     profile.account = *account;

@@ -29,6 +29,7 @@
 #include "notify/webhooks/webhook_outbox.h"
 #include "server/merchant_profiles.h"
 #include "server/merchant_service.h"
+#include "server/qr_service.h"
 #include "server/request_service.h"
 #include "support/temp_directory.h"
 #include "support/wallet_stack.h"
@@ -133,8 +134,14 @@ class OpenApiTest : public ::testing::Test {
     auto webhooks = notify::webhooks::WebhookOutbox::open(directory_.path(), clock_, ids_);
     ASSERT_TRUE(webhooks.ok()) << webhooks.error().message;
     webhooks_ = std::move(*webhooks);
+    server::QrServiceOptions qr_options;
+    qr_options.data_directory = directory_.path();
+    auto qr = server::QrService::open(qr_options, stack_.service(), *requests_);
+    ASSERT_TRUE(qr.ok()) << qr.error().message;
+    qr_ = std::move(*qr);
     add_all_routes(router_, {stack_.ledger(), ids_, metrics_, idempotency_, clock_, &stack_.wallet(), &blocking_,
-                             &merchants_->context(), &requests_->context(), webhooks_.get()});
+                             &merchants_->context(), &requests_->context(), webhooks_.get(),
+                             &qr_->context()});
     for (const Route& route : router_.routes()) {
       std::string method(boost::beast::http::to_string(route.method));
       routes_[lower(method) + " " + route.pattern] = &route;
@@ -152,6 +159,7 @@ class OpenApiTest : public ::testing::Test {
   std::unique_ptr<server::MerchantProfiles> profiles_;
   std::unique_ptr<server::RequestService> requests_;
   std::unique_ptr<notify::webhooks::WebhookOutbox> webhooks_;
+  std::unique_ptr<server::QrService> qr_;
   BlockingPool blocking_{1};
   Router router_;
   std::map<std::string, const Route*> routes_;

@@ -62,6 +62,25 @@ TEST(Router, LiteralSegmentWinsOverParameterRegardlessOfOrder) {
   EXPECT_EQ(matched_tag(router.match(verb::get, "/v1/ledger/accounts/other")), "get-account");
 }
 
+TEST(Router, ParameterWithSuffixMatchesOnlyThatSuffixAndWinsOverABareParameter) {
+  Router router;
+  router.add({verb::get, "/v1/codes/{id}", "merchant", 0, tagged("code")});
+  router.add({verb::get, "/v1/codes/{id}.png", "merchant", 0, tagged("png")});
+  router.add({verb::get, "/v1/codes/{id}.svg", "merchant", 0, tagged("svg")});
+  RouteMatch png = router.match(verb::get, "/v1/codes/abc.png");
+  ASSERT_EQ(png.kind, RouteMatchKind::found);
+  EXPECT_EQ(matched_tag(png), "png");
+  EXPECT_EQ(png.path_params.at("id"), "abc");
+  EXPECT_EQ(matched_tag(router.match(verb::get, "/v1/codes/abc.svg")), "svg");
+  RouteMatch plain = router.match(verb::get, "/v1/codes/abc.gif");
+  EXPECT_EQ(matched_tag(plain), "code");
+  EXPECT_EQ(plain.path_params.at("id"), "abc.gif");
+  // The suffix alone leaves the parameter empty: only the bare parameter matches it.
+  RouteMatch bare = router.match(verb::get, "/v1/codes/.png");
+  EXPECT_EQ(matched_tag(bare), "code");
+  EXPECT_EQ(bare.path_params.at("id"), ".png");
+}
+
 TEST(Router, ParameterRouteServesMethodsTheLiteralRouteLacks) {
   Router router = ledger_router();
   RouteMatch match = router.match(verb::delete_, "/v1/ledger/accounts/search");

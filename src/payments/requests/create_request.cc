@@ -18,6 +18,15 @@ size_t utf8_chars(std::string_view text) {
   return chars;
 }
 
+Result<std::optional<wallet::UserRecord>> find_payer(RequestContext& context,
+                                                     const NewRequest& request) {
+  if (request.payer_id) return context.wallet.users.by_id(*request.payer_id);
+  Result<wallet::IdentifiedPhone> phone =
+      wallet::identify_phone(context.wallet, request.payer_phone, "payer_phone");
+  if (!phone.ok()) return phone.error();
+  return context.wallet.users.by_phone(phone->digest);
+}
+
 Status check_reference(const RequestContext& context, std::string_view reference) {
   bool ok = !reference.empty() && reference.size() <= context.options.reference_chars_max;
   for (char c : reference) ok = ok && c > 0x20 && c < 0x7F;
@@ -115,10 +124,7 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
                       fmt::format("metadata is at most {} bytes", context.options.metadata_bytes_max),
                       "metadata"));
   }
-  Result<wallet::IdentifiedPhone> phone =
-      wallet::identify_phone(context.wallet, request.payer_phone, "payer_phone");
-  if (!phone.ok()) return done(phone.error());
-  Result<std::optional<wallet::UserRecord>> payer = context.wallet.users.by_phone(phone->digest);
+  Result<std::optional<wallet::UserRecord>> payer = find_payer(context, request);
   if (!payer.ok()) return done(payer.error());
   if (!payer->has_value()) {
     return done(Error("payer_not_found", "no wallet has this phone number", "payer_phone"));
@@ -126,10 +132,15 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
   if ((*payer)->status == wallet::UserStatus::frozen) {
     return done(Error("payer_unavailable", "this wallet cannot pay now", "payer_phone"));
   }
+  bool consented = request.mandate_id.has_value() || request.presented_payment_code;
+  if (request.presented_payment_code && request.capture != CaptureMode::automatic) {
+    return done(Error("payment_code_capture_must_be_automatic", "payment-code charges capture at once",
+                      "capture"));
+  }
   RequestListQuery pending;
   pending.status = PaymentStatus::awaiting_confirmation;
   pending.limit = context.options.pending_per_payer_max;
-  if (!request.mandate_id && context.book.list_for_payer((*payer)->id, pending).size() >=
+  if (!consented && context.book.list_for_payer((*payer)->id, pending).size() >=
                                  context.options.pending_per_payer_max) {
     return done(Error("payer_pending_limit",
                       "this user has too many payment requests awaiting confirmation"));
@@ -184,11 +195,13 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     unreserve();
     return done(added.error());
   }
-  if (!mandate) {
-    notify_payer(context, terms, *merchant, payer_e164);
+  if (!consented) {
+    // A payer who scanned a code is looking at the app; one asked by phone number gets an SMS.
+    if (!request.payer_id) notify_payer(context, terms, *merchant, payer_e164);
     return done(*context.book.get(terms.id));
   }
-  // Charged under the mandate: the payer's standing consent replaces the confirmation.
+  // Charged under the mandate, or the presented payment code: the payer's consent replaces the
+  // confirmation.
   Result<PaymentRequest> claimed = context.book.claim(
       terms.id, {PaymentStatus::awaiting_confirmation}, Error("payment_request_busy", ""));
   if (!claimed.ok()) {

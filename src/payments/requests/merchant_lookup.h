@@ -14,6 +14,9 @@ namespace mpay::requests {
 struct MerchantProfile {
   MerchantId id;
   std::string display_name;
+  std::string mcc;      // ISO 18245, 4 digits
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string city;
   uint32_t fee_bps = 0;
   bool active = true;
   AccountId account;  // the merchant's ledger account in the requested currency

@@ -234,6 +234,36 @@ constexpr std::array kMainMigrations{
         started_at_ns   INTEGER NOT NULL
       ) STRICT;
     )sql"},
+    Migration{6, "qr codes", R"sql(
+      -- Merchants' QR codes (src/channels/qr). A dynamic code's claim names its first scanner;
+      -- claimed_by is written once (the UPDATE checks it is still NULL).
+      CREATE TABLE qr_merchant_codes (
+        id                 BLOB PRIMARY KEY CHECK (length(id) = 16),
+        merchant_id        BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        kind               TEXT NOT NULL CHECK (kind IN ('static', 'dynamic')),
+        token              TEXT NOT NULL UNIQUE,
+        payload            TEXT NOT NULL,
+        currency           INTEGER NOT NULL,
+        amount_minor       INTEGER NOT NULL CHECK (amount_minor >= 0),
+        merchant_reference TEXT NOT NULL,
+        description        TEXT NOT NULL,
+        terminal_label     TEXT NOT NULL,
+        metadata_json      TEXT NOT NULL,
+        created_at_ns      INTEGER NOT NULL,
+        expires_at_ns      INTEGER NOT NULL,
+        deactivated_at_ns  INTEGER NOT NULL DEFAULT 0,
+        claimed_by         BLOB,
+        claimed_at_ns      INTEGER NOT NULL DEFAULT 0,
+        request_id         BLOB
+      ) STRICT;
+      CREATE INDEX qr_merchant_codes_by_merchant ON qr_merchant_codes (merchant_id, id);
+      -- A user's own limit for payment codes charged without confirmation (minor units).
+      CREATE TABLE payment_code_limits (
+        user_id       BLOB PRIMARY KEY CHECK (length(user_id) = 16),
+        limit_minor   INTEGER NOT NULL CHECK (limit_minor >= 0),
+        updated_at_ns INTEGER NOT NULL
+      ) STRICT;
+    )sql"},
 };
 
 constexpr std::array kProjectionMigrations{
