@@ -234,6 +234,26 @@ constexpr std::array kMainMigrations{
         started_at_ns   INTEGER NOT NULL
       ) STRICT;
     )sql"},
+    Migration{5, "payment_code_devices", R"sql(
+      -- Phones that show consumer-presented payment codes (src/channels/qr/payment_code). The
+      -- device number is inside every code; secret_sealed is the device's HMAC key sealed with the
+      -- "pii" key, bound to the row's id. last_counter spends codes (only newer ones pass);
+      -- failed_attempts and locked_at_ns are the durable lockout. Rows are never deleted, so a
+      -- revoked device's number is never handed out again.
+      CREATE TABLE payment_code_devices (
+        id              BLOB PRIMARY KEY CHECK (length(id) = 16),
+        user_id         BLOB NOT NULL CHECK (length(user_id) = 16),
+        device_number   INTEGER NOT NULL UNIQUE CHECK (device_number BETWEEN 10000000 AND 99999999),
+        label           TEXT NOT NULL,
+        secret_sealed   BLOB NOT NULL,
+        created_at_ns   INTEGER NOT NULL,
+        revoked_at_ns   INTEGER NOT NULL DEFAULT 0,
+        last_counter    INTEGER NOT NULL DEFAULT 0 CHECK (last_counter >= 0),
+        failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+        locked_at_ns    INTEGER NOT NULL DEFAULT 0
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX payment_code_devices_by_user ON payment_code_devices (user_id, created_at_ns);
+    )sql"},
     Migration{6, "qr codes", R"sql(
       -- Merchants' QR codes (src/channels/qr). A dynamic code's claim names its first scanner;
       -- claimed_by is written once (the UPDATE checks it is still NULL).
