@@ -9,6 +9,7 @@
 //   mpay merchant create ... | keys create|revoke ...
 //   mpay carrier-bill --carrier X --month YYYY-MM   a carrier's bill, from the running mpayd
 //                                           merchants, through the running mpayd (merchant_commands.h)
+//   mpay qr render ... | decode FILE.png   QR code images of a payload, offline (qr_commands.h)
 //   mpay version
 //
 // Commands that write refuse to run while mpayd holds the data directory.
@@ -19,6 +20,7 @@
 
 #include "cli/carrier_bill_command.h"
 #include "cli/merchant_commands.h"
+#include "cli/qr_commands.h"
 #include "core/clock.h"
 #include "ledger/journal_verifier.h"
 #include "ledger/ledger.h"
@@ -148,6 +150,7 @@ int main(int argc, char** argv) {
 
   std::function<int()> run_merchant_command = mpay::cli::add_merchant_commands(app);
   std::function<int()> run_carrier_bill = mpay::cli::add_carrier_bill_command(app);
+  std::function<int()> run_qr_command = mpay::cli::add_qr_commands(app);
   app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -158,6 +161,7 @@ int main(int argc, char** argv) {
   if (statement->parsed()) return sandbox_bank_statement(data, day);
   if (int status = run_merchant_command(); status >= 0) return status;
   if (int status = run_carrier_bill(); status >= 0) return status;
+  if (int status = run_qr_command(); status >= 0) return status;
   std::printf("mpay 0.1.0\n");
   return 0;
 }
