@@ -17,6 +17,8 @@ pkg_check_modules(TOMLPLUSPLUS REQUIRED IMPORTED_TARGET tomlplusplus)
 # images (a second, independent decoder beside zbarimg in the tests).
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(GD REQUIRED IMPORTED_TARGET gdlib)
+# FreeType: the caption's glyph check (libgd would draw boxes for characters the font lacks).
+pkg_check_modules(FREETYPE REQUIRED IMPORTED_TARGET freetype2)
 find_package(ZXing REQUIRED)
 
 # libphonenumber ships no CMake package or pkg-config file in Debian 12.
