@@ -1,5 +1,7 @@
 #include "channels/qr/payment_code/caller_failure_limiter.h"
 
+#include <iterator>
+
 namespace mpay::qr {
 
 void CallerFailureLimiter::forget_before(std::deque<int64_t>& failures, int64_t now_ns) const {
@@ -21,10 +23,10 @@ void CallerFailureLimiter::record_failure(std::string_view caller, int64_t now_n
   auto found = failures_by_caller_.find(std::string(caller));
   if (found == failures_by_caller_.end()) {
     if (failures_by_caller_.size() >= options_.callers_tracked_max) {
-      std::erase_if(failures_by_caller_, [&](auto& entry) {
-        forget_before(entry.second, now_ns);
-        return entry.second.empty();
-      });
+      for (auto entry = failures_by_caller_.begin(); entry != failures_by_caller_.end();) {
+        forget_before(entry->second, now_ns);
+        entry = entry->second.empty() ? failures_by_caller_.erase(entry) : std::next(entry);
+      }
       if (failures_by_caller_.size() >= options_.callers_tracked_max) return;
     }
     found = failures_by_caller_.emplace(std::string(caller), std::deque<int64_t>()).first;

@@ -50,55 +50,57 @@ Result<VerifiedPaymentCode> PaymentCodeVerifier::verify(std::string_view code, s
   return result;
 }
 
+bool PaymentCodeVerifier::decide(PaymentCodeDevice& device, uint32_t otp, int64_t now_ns, Decision& decision) {
+  if (!device.active()) {
+    decision.refused = Error("payment_code_device_revoked", "the phone that showed this code was removed", "code");
+    return false;
+  }
+  if (device.locked()) {
+    decision.refused = Error("payment_code_device_locked",
+                             "too many wrong codes for this phone: its owner must set it up again", "code");
+    return false;
+  }
+  Result<std::string> secret = devices_.open_secret(device);
+  if (!secret.ok()) {
+    decision.refused = secret.error();
+    return false;
+  }
+  Classified classified = classify(*secret, otp, counter_at(now_ns), device.last_counter);
+  sodium_memzero(secret->data(), secret->size());
+  switch (classified.match) {
+    case Match::accepted:
+      device.last_counter = classified.counter;
+      device.failed_attempts = 0;
+      decision.verified = VerifiedPaymentCode{device.id, device.user_id, classified.counter};
+      return true;
+    case Match::used:
+      decision.refused = Error("payment_code_used", "this payment code was already used; show a new one", "code");
+      return false;
+    case Match::expired:
+      decision.refused = Error("payment_code_expired", "this payment code has expired; show a new one", "code");
+      return false;
+    case Match::none:
+      break;
+  }
+  decision.refused = invalid();
+  device.failed_attempts += 1;
+  if (device.failed_attempts >= devices_.options().failed_attempts_before_lock) device.locked_at_ns = now_ns;
+  return true;  // the failure (and the lock) are durable before the answer
+}
+
 Result<VerifiedPaymentCode> PaymentCodeVerifier::check(std::string_view code, int64_t now_ns) {
   Result<ParsedPaymentCode> parsed = parse_payment_code(code);
   if (!parsed.ok()) return parsed.error();
-  uint64_t now_counter = counter_at(now_ns);
-  std::optional<Error> refused;
-  VerifiedPaymentCode verified;
-  Status changed = devices_.change_device(parsed->device_number, [&](PaymentCodeDevice& device) -> bool {
-    if (!device.active()) {
-      refused = Error("payment_code_device_revoked", "the phone that showed this code was removed", "code");
-      return false;
-    }
-    if (device.locked()) {
-      refused = Error("payment_code_device_locked",
-                      "too many wrong codes for this phone: its owner must set it up again", "code");
-      return false;
-    }
-    Result<std::string> secret = devices_.open_secret(device);
-    if (!secret.ok()) {
-      refused = secret.error();
-      return false;
-    }
-    Classified classified = classify(*secret, parsed->otp, now_counter, device.last_counter);
-    sodium_memzero(secret->data(), secret->size());
-    switch (classified.match) {
-      case Match::accepted:
-        device.last_counter = classified.counter;
-        device.failed_attempts = 0;
-        verified = VerifiedPaymentCode{device.id, device.user_id, classified.counter};
-        return true;
-      case Match::used:
-        refused = Error("payment_code_used", "this payment code was already used; show a new one", "code");
-        return false;
-      case Match::expired:
-        refused = Error("payment_code_expired", "this payment code has expired; show a new one", "code");
-        return false;
-      case Match::none:
-        break;
-    }
-    refused = invalid();
-    device.failed_attempts += 1;
-    if (device.failed_attempts >= devices_.options().failed_attempts_before_lock) device.locked_at_ns = now_ns;
-    return true;
+  Decision decision;
+  Status changed = devices_.change_device(parsed->device_number, [&](PaymentCodeDevice& device) {
+    return decide(device, parsed->otp, now_ns, decision);
   });
   if (!changed.ok()) {
     if (changed.error().code == "payment_code_device_not_found") return invalid();
     return changed.error();
   }
-  if (refused) return *refused;
-  return verified;
+  if (decision.refused) return *decision.refused;
+  return decision.verified;
 }
 
 }  // namespace mpay::qr

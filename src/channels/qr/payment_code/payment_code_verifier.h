@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "channels/qr/payment_code/caller_failure_limiter.h"
@@ -50,7 +51,15 @@ class PaymentCodeVerifier {
   Result<VerifiedPaymentCode> verify(std::string_view code, std::string_view caller, int64_t now_ns);
 
  private:
+  struct Decision {
+    std::optional<Error> refused;
+    VerifiedPaymentCode verified;
+  };
+
   Result<VerifiedPaymentCode> check(std::string_view code, int64_t now_ns);
+  // Decides one verification on the device's record, under the device's lock; true when the record
+  // changed (and must be written before the answer).
+  bool decide(PaymentCodeDevice& device, uint32_t otp, int64_t now_ns, Decision& decision);
 
   PaymentCodeDevices& devices_;
   CallerFailureLimiter limiter_;
