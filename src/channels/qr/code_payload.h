@@ -20,9 +20,13 @@ Result<std::string> build_code_payload(const QrOptions& options,
                                        const MerchantCode& code, const NewMerchantCode& request);
 
 // What a scanned text names: one of our codes (by token), from the EMV payload or the URL form.
-// Errors: qr_payload_* and the other qr_ codes of emv/ for a malformed EMV payload;
-// qr_code_foreign (a valid EMV payload of another scheme, or a URL of another host);
-// qr_payload_empty; qr_payload_too_long.
-Result<std::string> token_of_scanned_text(const QrContext& context, std::string_view text);
+struct ScannedText {
+  std::string token;
+  bool emv = false;  // the EMV payload (then the caller compares it with the code's own)
+};
+// Errors: qr_payload_empty, qr_payload_too_long, the qr_ codes of emv/ for a malformed EMV payload
+// (qr_crc_mismatch, qr_payload_truncated, ...), qr_code_foreign (a valid EMV payload of another
+// scheme, or a URL of another host), qr_code_not_found (our template without a token).
+Result<ScannedText> read_scanned_text(const QrContext& context, std::string_view text);
 
 }  // namespace mpay::qr

@@ -144,10 +144,15 @@ void scan_dynamic(QrContext& context, const wallet::UserId& user, const ScanRequ
 
 void scan_code(QrContext& context, const wallet::UserId& user, const ScanRequest& scan,
                ScanDone done) {
-  Result<std::string> token = token_of_scanned_text(context, scan.payload);
-  if (!token.ok()) return done(token.error());
-  std::optional<MerchantCode> code = context.book.by_token(*token);
+  Result<ScannedText> scanned = read_scanned_text(context, scan.payload);
+  if (!scanned.ok()) return done(scanned.error());
+  std::optional<MerchantCode> code = context.book.by_token(scanned->token);
   if (!code) return done(Error("qr_code_not_found", "no code of this platform has this token"));
+  // What the user is shown comes from the code's record; a payload that says otherwise was
+  // tampered with (re-encoded with a valid CRC), and is refused rather than half believed.
+  if (scanned->emv && code->payload != scan.payload) {
+    return done(Error("qr_code_altered", "this payload is not the one the merchant's code carries"));
+  }
   std::optional<requests::MerchantProfile> merchant =
       context.requests.merchants.find(code->merchant_id, code->currency);
   if (!merchant || !merchant->active) {

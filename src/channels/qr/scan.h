@@ -30,7 +30,8 @@ struct ScanOutcome {
 };
 using ScanDone = std::function<void(Result<ScanOutcome>)>;
 
-// Errors: those of token_of_scanned_text (code_payload.h), qr_code_not_found, qr_code_deactivated,
+// Errors: those of read_scanned_text (code_payload.h), qr_code_not_found, qr_code_altered (an EMV
+// payload with our code's token that is not that code's payload), qr_code_deactivated,
 // qr_code_expired, qr_code_used, qr_code_amount_fixed (an amount sent for a dynamic code),
 // merchant_unavailable, and those of create_payment_request (amount_*, currency_*,
 // payer_unavailable, payer_pending_limit, ...); store_error.
