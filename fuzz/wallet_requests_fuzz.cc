@@ -15,17 +15,11 @@
 
 #include "api/wallet_requests.h"
 #include "core/check.h"
+#include "decoder_checks.h"
 
 namespace {
 
 using mpay::Error;
-
-bool printable_ascii(std::string_view text) {
-  for (char c : text) {
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
-}
 
 size_t code_points(std::string_view text) {
   size_t count = 0;
@@ -35,7 +29,7 @@ size_t code_points(std::string_view text) {
 
 void check_error(const Error& error) {
   MPAY_CHECK(!error.code.empty(), "an error without a code");
-  MPAY_CHECK(printable_ascii(error.message), "an error message that is not printable ASCII");
+  MPAY_CHECK(mpay::fuzz::printable_ascii(error.message), "an error message that is not printable ASCII");
 }
 
 template <typename T>
@@ -45,20 +39,6 @@ void check(const mpay::Result<T>& result) {
 
 void within(std::string_view text, size_t chars_max) {
   MPAY_CHECK(code_points(text) <= chars_max, "a decoded string is longer than its limit");
-}
-
-std::vector<std::pair<std::string, std::string>> query_of(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> query;
-  while (!text.empty() && query.size() < 16) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    size_t equals = line.find('=');
-    query.emplace_back(std::string(line.substr(0, equals)),
-                       equals == std::string_view::npos ? "" : std::string(line.substr(equals + 1)));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return query;
 }
 
 }  // namespace
@@ -98,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 10: {
-      auto query = decode_transaction_query(query_of(body));
+      auto query = decode_transaction_query(mpay::fuzz::query_of(body));
       check(query);
       if (query.ok()) {
         MPAY_CHECK(query->limit >= 1 && query->limit <= mpay::wallet::kTransactionsLimitMax, "limit out of range");

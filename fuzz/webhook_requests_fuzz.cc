@@ -18,42 +18,15 @@
 
 #include "api/webhook_requests.h"
 #include "core/check.h"
+#include "decoder_checks.h"
 #include "notify/webhooks/webhook_url.h"
 
 namespace {
 
-bool printable_ascii(std::string_view text) {
-  for (char c : text) {
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
-}
-
-template <typename T>
-void check(const mpay::Result<T>& result) {
-  if (result.ok()) return;
-  MPAY_CHECK(!result.error().code.empty(), "an error without a code");
-  MPAY_CHECK(printable_ascii(result.error().message), "an error message that is not printable ASCII");
-}
-
-std::vector<std::pair<std::string, std::string>> query_of(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> query;
-  while (!text.empty() && query.size() < 16) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    size_t equals = line.find('=');
-    query.emplace_back(std::string(line.substr(0, equals)),
-                       equals == std::string_view::npos ? "" : std::string(line.substr(equals + 1)));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return query;
-}
-
 void url(std::string_view text) {
   using mpay::notify::webhooks::WebhookUrl;
   mpay::Result<WebhookUrl> parsed = mpay::notify::webhooks::parse_webhook_url(text);
-  check(parsed);
+  mpay::fuzz::check_error_shape(parsed);
   if (!parsed.ok()) return;
   MPAY_CHECK(!parsed->host.empty() && parsed->port >= 1, "an accepted URL without host or port");
   MPAY_CHECK(!parsed->target.empty() && parsed->target.front() == '/', "a target that is not a path");
@@ -66,8 +39,8 @@ void url(std::string_view text) {
 }
 
 void query(std::string_view text) {
-  auto decoded = mpay::api::decode_delivery_query(mpay::Id128{1, 1}, query_of(text));
-  check(decoded);
+  auto decoded = mpay::api::decode_delivery_query(mpay::Id128{1, 1}, mpay::fuzz::query_of(text));
+  mpay::fuzz::check_error_shape(decoded);
   if (!decoded.ok()) return;
   MPAY_CHECK(decoded->limit >= 1 && decoded->limit <= mpay::notify::webhooks::kDeliveriesPageMax, "limit out of range");
   if (decoded->subject_id) {

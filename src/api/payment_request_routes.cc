@@ -5,6 +5,7 @@
 #include "api/operator_auth.h"
 #include "api/payment_request_json.h"
 #include "api/payment_request_requests.h"
+#include "api/pooled_route.h"
 #include "api/user_auth.h"
 #include "core/check.h"
 #include "core/money.h"
@@ -308,16 +309,8 @@ void carrier_bill(RequestContext& context, HttpRequest& request, Responder respo
 
 void add_payment_request_routes(Router& router, RequestContext& context, BlockingPool& pool) {
   auto add = [&](http::verb method, std::string pattern, std::string_view scope, auto handler) {
-    Route route;
-    route.method = method;
-    route.pattern = std::move(pattern);
-    route.scope = std::string(scope);
-    route.body_bytes_max = method == http::verb::post ? kPaymentRequestBodyBytesMax : 0;
-    route.idempotent = method == http::verb::post;
-    route.handler = pool.offload([&context, handler](HttpRequest& request, Responder respond) {
-      handler(context, request, std::move(respond));
-    });
-    router.add(std::move(route));
+    size_t body_max = method == http::verb::post ? kPaymentRequestBodyBytesMax : 0;
+    router.add(pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
   };
   const std::string_view merchant = kMerchantScope;
   const std::string_view user = kUserScope;

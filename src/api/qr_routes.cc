@@ -3,6 +3,7 @@
 #include "api/json_body.h"
 #include "api/merchant_auth.h"
 #include "api/payment_request_json.h"
+#include "api/pooled_route.h"
 #include "api/qr_json.h"
 #include "api/qr_page.h"
 #include "api/qr_requests.h"
@@ -236,16 +237,8 @@ void landing_page(QrContext& context, HttpRequest& request, Responder respond) {
 
 void add_qr_routes(Router& router, QrContext& context, BlockingPool& pool) {
   auto add = [&](http::verb method, std::string pattern, std::string_view scope, auto handler) {
-    Route route;
-    route.method = method;
-    route.pattern = std::move(pattern);
-    route.scope = std::string(scope);
-    route.body_bytes_max = method == http::verb::post ? kQrBodyBytesMax : 0;
-    route.idempotent = method == http::verb::post;
-    route.handler = pool.offload([&context, handler](HttpRequest& request, Responder respond) {
-      handler(context, request, std::move(respond));
-    });
-    router.add(std::move(route));
+    size_t body_max = method == http::verb::post ? kQrBodyBytesMax : 0;
+    router.add(pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
   };
   const std::string_view merchant = kMerchantScope;
   const std::string_view user = kUserScope;

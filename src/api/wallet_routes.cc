@@ -1,5 +1,6 @@
 #include "api/wallet_routes.h"
 
+#include "api/pooled_route.h"
 #include "api/user_auth.h"
 #include "api/wallet_json.h"
 #include "api/wallet_requests.h"
@@ -182,16 +183,7 @@ void add_wallet_routes(Router& router, WalletContext& wallet, BlockingPool& pool
   using wallet::BankOrderKind;
   auto add = [&](http::verb method, std::string pattern, std::string_view scope, size_t body_max,
                  auto handler) {
-    Route route;
-    route.method = method;
-    route.pattern = std::move(pattern);
-    route.scope = std::string(scope);
-    route.body_bytes_max = body_max;
-    route.idempotent = method == http::verb::post;
-    route.handler = pool.offload([&wallet, handler](HttpRequest& request, Responder respond) {
-      handler(wallet, request, std::move(respond));
-    });
-    router.add(std::move(route));
+    router.add(pooled_route(pool, wallet, method, std::move(pattern), scope, body_max, handler));
   };
   const std::string_view user = kUserScope;
   const size_t body = kWalletBodyBytesMax;

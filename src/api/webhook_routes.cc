@@ -1,5 +1,6 @@
 #include "api/webhook_routes.h"
 
+#include "api/pooled_route.h"
 #include "api/webhook_json.h"
 #include "api/webhook_requests.h"
 
@@ -48,16 +49,8 @@ void replay_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder resp
 
 void add_webhook_routes(Router& router, WebhookOutbox& outbox, BlockingPool& pool) {
   auto add = [&](http::verb method, std::string pattern, size_t body_max, auto handler) {
-    Route route;
-    route.method = method;
-    route.pattern = std::move(pattern);
-    route.scope = std::string(kWebhookDeliveriesScope);
-    route.body_bytes_max = body_max;
-    route.idempotent = method == http::verb::post;
-    route.handler = pool.offload([&outbox, handler](HttpRequest& request, Responder respond) {
-      handler(outbox, request, std::move(respond));
-    });
-    router.add(std::move(route));
+    router.add(pooled_route(pool, outbox, method, std::move(pattern), kWebhookDeliveriesScope,
+                            body_max, handler));
   };
   add(http::verb::get, "/v1/webhook-deliveries", 0, list_deliveries);
   add(http::verb::get, "/v1/webhook-deliveries/{id}", 0, get_delivery);

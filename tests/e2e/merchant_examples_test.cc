@@ -8,27 +8,15 @@
 #include <map>
 #include <sstream>
 
+#include "support/run_program.h"
 #include "support/wallet_server_fixture.h"
 
 namespace mpay {
 namespace {
 
-struct CommandResult {
-  int status = -1;
-  std::string out;
-};
+using CommandResult = testing::ProgramOutput;
 
-CommandResult run(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  size_t read = 0;
-  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), read);
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+CommandResult run(const std::string& command) { return testing::run_program(command); }
 
 // "name:   value" lines of `mpay merchant create`.
 std::map<std::string, std::string> fields_of(const std::string& out) {

@@ -16,6 +16,7 @@
 #include "channels/qr/payment_code/base32.h"
 #include "channels/qr/payment_code/payment_code_format.h"
 #include "support/merchant_client.h"
+#include "support/run_program.h"
 #include "support/wallet_server_fixture.h"
 #include "support/webhook_receiver.h"
 
@@ -35,15 +36,9 @@ using testing::SignedCall;
 
 // Runs a command, returns its standard output (the exit status through `status`).
 std::string run(const std::string& command, int* status = nullptr) {
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string output;
-  char buffer[4096];
-  size_t read = 0;
-  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, read);
-  int exit = pclose(pipe);
-  if (status != nullptr) *status = exit;
-  return output;
+  testing::ProgramOutput output = testing::run_program(command);
+  if (status != nullptr) *status = output.status;
+  return output.out;
 }
 
 class QrPaymentTest : public testing::WalletServerTest {

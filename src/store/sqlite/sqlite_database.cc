@@ -88,6 +88,16 @@ Status Statement::run() {
   }
 }
 
+Result<bool> Statement::run_returning() {
+  bool any = false;
+  while (true) {
+    Result<bool> row = step();
+    if (!row.ok()) return row.error();
+    if (!*row) return any;
+    any = true;
+  }
+}
+
 int64_t Statement::column_int64(int index) const { return sqlite3_column_int64(statement_, index); }
 
 std::string Statement::column_text(int index) const {
@@ -176,5 +186,17 @@ Status SqliteDatabase::commit() { return exec("COMMIT"); }
 Status SqliteDatabase::rollback() { return exec("ROLLBACK"); }
 
 Error SqliteDatabase::error(std::string_view context) const { return store_error(handle_, context); }
+
+Status each_row(SqliteDatabase& db, const std::string& sql,
+                const std::function<void(const Statement&)>& visit) {
+  Result<std::unique_ptr<Statement>> select = db.prepare(sql);
+  if (!select.ok()) return select.error();
+  while (true) {
+    Result<bool> row = (*select)->step();
+    if (!row.ok()) return row.error();
+    if (!*row) return ok_status();
+    visit(**select);
+  }
+}
 
 }  // namespace mpay::store::sqlite

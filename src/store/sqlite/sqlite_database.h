@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -37,6 +38,9 @@ class Statement {
   Result<bool> step();
   // Runs to completion (for INSERT/UPDATE/DELETE).
   Status run();
+  // Runs to completion; true when it produced at least one row (INSERT/UPDATE ... RETURNING
+  // tells whether a row was written).
+  Result<bool> run_returning();
   // Makes the statement ready to bind and run again (loops over many rows).
   void reset();
 
@@ -85,6 +89,10 @@ class SqliteDatabase {
   std::string path_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
+
+// Runs `sql` (no parameters) and hands every row to `visit`, in order.
+Status each_row(SqliteDatabase& db, const std::string& sql,
+                const std::function<void(const Statement&)>& visit);
 
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it fails.
 template <typename Body>

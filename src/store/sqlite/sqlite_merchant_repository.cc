@@ -31,18 +31,8 @@ Error corrupt(const std::string& what) { return Error("store_error", "mpay.db ho
 const char* status_text(MerchantStatus status) { return status == MerchantStatus::active ? "active" : "suspended"; }
 const char* key_status_text(KeyStatus status) { return status == KeyStatus::active ? "active" : "revoked"; }
 
-Result<bool> run_returning(Statement& statement) {
-  bool any = false;
-  while (true) {
-    Result<bool> row = statement.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return any;
-    any = true;
-  }
-}
-
 Status run_update(Statement& statement, const std::string& what) {
-  Result<bool> updated = run_returning(statement);
+  Result<bool> updated = statement.run_returning();
   if (!updated.ok()) return updated.error();
   if (!*updated) return Error("not_found", what + " does not exist");
   return ok_status();
@@ -108,7 +98,7 @@ Status insert_key_row(SqliteDatabase& db, const MerchantKeyRecord& key) {
       .bind(5, key.created_at_ns)
       .bind(6, key.revoked_at_ns)
       .bind(7, key.future_reserved_until_s);
-  Result<bool> inserted = run_returning(**insert);
+  Result<bool> inserted = (*insert)->run_returning();
   if (!inserted.ok()) return inserted.error();
   if (!*inserted) return Error("already_exists", "a key has this id", "key_id");
   return ok_status();
@@ -165,7 +155,7 @@ Status SqliteMerchantRepository::insert_merchant(const MerchantRecord& merchant,
         .bind(15, std::string_view(status_text(merchant.status)))
         .bind(16, merchant.created_at_ns)
         .bind(17, merchant.updated_at_ns);
-    Result<bool> inserted = run_returning(**insert);
+    Result<bool> inserted = (*insert)->run_returning();
     if (!inserted.ok()) return inserted.error();
     if (!*inserted) return Error("already_exists", "a merchant has this id", "id");
     for (const MerchantAccount& account : merchant.accounts) {

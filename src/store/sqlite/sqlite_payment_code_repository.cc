@@ -15,22 +15,11 @@ std::string column_bytes(const Statement& statement, int index) {
   return std::string(reinterpret_cast<const char*>(blob.data()), blob.size());
 }
 
-// Steps a statement with RETURNING to completion: true when it returned a row.
-Result<bool> returned_row(Statement& statement) {
-  bool any = false;
-  while (true) {
-    Result<bool> row = statement.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return any;
-    any = true;
-  }
-}
-
 Result<bool> device_number_taken(SqliteDatabase& db, uint32_t device_number) {
   StatementResult select = db.prepare("SELECT 1 FROM payment_code_devices WHERE device_number = ?");
   if (!select.ok()) return select.error();
   (*select)->bind(1, int64_t{device_number});
-  return returned_row(**select);
+  return (*select)->run_returning();
 }
 
 }  // namespace
@@ -46,7 +35,7 @@ Status SqlitePaymentCodeRepository::insert_device(const PaymentCodeDevice& d) {
         .bind_blob(5, bytes_of(d.secret_sealed)).bind(6, d.created_at_ns).bind(7, d.revoked_at_ns)
         .bind(8, static_cast<int64_t>(d.last_counter)).bind(9, int64_t{d.failed_attempts})
         .bind(10, d.locked_at_ns);
-    Result<bool> inserted = returned_row(**insert);
+    Result<bool> inserted = (*insert)->run_returning();
     if (!inserted.ok()) return inserted.error();
     if (*inserted) return ok_status();
     Result<bool> number_taken = device_number_taken(db, d.device_number);
@@ -65,7 +54,7 @@ Status SqlitePaymentCodeRepository::update_device(const PaymentCodeDevice& d) {
     (*update)->bind_blob(1, bytes_of(d.secret_sealed)).bind(2, d.revoked_at_ns)
         .bind(3, static_cast<int64_t>(d.last_counter)).bind(4, int64_t{d.failed_attempts})
         .bind(5, d.locked_at_ns).bind(6, d.id);
-    Result<bool> updated = returned_row(**update);
+    Result<bool> updated = (*update)->run_returning();
     if (!updated.ok()) return updated.error();
     if (!*updated) return Error("not_found", "no payment-code device has this id", "id");
     return ok_status();

@@ -83,45 +83,35 @@ Status SqliteQrRepository::load(const std::function<void(MerchantCode)>& code,
   options.read_only = true;
   Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::open(path_, options);
   if (!db.ok()) return db.error();
-  StatementResult codes = (*db)->prepare(
+  Status codes = each_row(
+      **db,
       "SELECT id, merchant_id, kind, token, payload, currency, amount_minor, merchant_reference, "
       "description, terminal_label, metadata_json, created_at_ns, expires_at_ns, "
-      "deactivated_at_ns, claimed_by, claimed_at_ns, request_id FROM qr_merchant_codes ORDER BY id");
-  if (!codes.ok()) return codes.error();
-  while (true) {
-    Result<bool> row = (*codes)->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    const Statement& s = **codes;
-    MerchantCode c;
-    c.id = s.column_id(0);
-    c.merchant_id = s.column_id(1);
-    c.kind = qr::kind_from_name(s.column_text(2)).value_or(qr::CodeKind::static_code);
-    c.token = s.column_text(3);
-    c.payload = s.column_text(4);
-    c.currency = static_cast<uint16_t>(s.column_int64(5));
-    c.amount_minor = s.column_int64(6);
-    c.merchant_reference = s.column_text(7);
-    c.description = s.column_text(8);
-    c.terminal_label = s.column_text(9);
-    c.metadata_json = s.column_text(10);
-    c.created_at_ns = s.column_int64(11);
-    c.expires_at_ns = s.column_int64(12);
-    c.deactivated_at_ns = s.column_int64(13);
-    if (!s.column_is_null(14)) c.claimed_by = wallet::UserId(s.column_id(14));
-    c.claimed_at_ns = s.column_int64(15);
-    if (!s.column_is_null(16)) c.request_id = s.column_id(16);
-    code(std::move(c));
-  }
-  StatementResult limits =
-      (*db)->prepare("SELECT user_id, limit_minor FROM payment_code_limits");
-  if (!limits.ok()) return limits.error();
-  while (true) {
-    Result<bool> row = (*limits)->step();
-    if (!row.ok()) return row.error();
-    if (!*row) return ok_status();
-    limit(wallet::UserId((*limits)->column_id(0)), (*limits)->column_int64(1));
-  }
+      "deactivated_at_ns, claimed_by, claimed_at_ns, request_id FROM qr_merchant_codes ORDER BY id",
+      [&](const Statement& s) {
+        MerchantCode c;
+        c.id = s.column_id(0);
+        c.merchant_id = s.column_id(1);
+        c.kind = qr::kind_from_name(s.column_text(2)).value_or(qr::CodeKind::static_code);
+        c.token = s.column_text(3);
+        c.payload = s.column_text(4);
+        c.currency = static_cast<uint16_t>(s.column_int64(5));
+        c.amount_minor = s.column_int64(6);
+        c.merchant_reference = s.column_text(7);
+        c.description = s.column_text(8);
+        c.terminal_label = s.column_text(9);
+        c.metadata_json = s.column_text(10);
+        c.created_at_ns = s.column_int64(11);
+        c.expires_at_ns = s.column_int64(12);
+        c.deactivated_at_ns = s.column_int64(13);
+        if (!s.column_is_null(14)) c.claimed_by = wallet::UserId(s.column_id(14));
+        c.claimed_at_ns = s.column_int64(15);
+        if (!s.column_is_null(16)) c.request_id = s.column_id(16);
+        code(std::move(c));
+      });
+  if (!codes.ok()) return codes;
+  return each_row(**db, "SELECT user_id, limit_minor FROM payment_code_limits",
+                  [&](const Statement& s) { limit(wallet::UserId(s.column_id(0)), s.column_int64(1)); });
 }
 
 }  // namespace mpay::store::sqlite

@@ -10,29 +10,6 @@ using requests::RefundRecord;
 using requests::RequestTerms;
 using StatementResult = Result<std::unique_ptr<Statement>>;
 
-// Steps an INSERT ... RETURNING 1 to completion: true when the row was written.
-Result<bool> inserted(Statement& statement) {
-  bool any = false;
-  while (true) {
-    Result<bool> row = statement.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return any;
-    any = true;
-  }
-}
-
-// Reads every row of `sql`, handing each statement position to `visit`.
-Status each_row(SqliteDatabase& db, const char* sql, const std::function<void(Statement&)>& visit) {
-  StatementResult select = db.prepare(sql);
-  if (!select.ok()) return select.error();
-  while (true) {
-    Result<bool> row = (*select)->step();
-    if (!row.ok()) return row.error();
-    if (!*row) return ok_status();
-    visit(**select);
-  }
-}
-
 }  // namespace
 
 Status SqliteRequestRepository::insert_request(const RequestTerms& t) {
@@ -54,7 +31,7 @@ Status SqliteRequestRepository::insert_request(const RequestTerms& t) {
     } else {
       s.bind_null(13);
     }
-    Result<bool> written = inserted(s);
+    Result<bool> written = s.run_returning();
     if (!written.ok()) return written.error();
     if (!*written) {
       return Error("already_exists", "this merchant already used this merchant_reference",
@@ -133,7 +110,7 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
       "SELECT id, merchant_id, merchant_reference, payer_id, payer_phone_masked, amount_minor, "
       "currency, description, metadata_json, capture, created_at_ns, expires_at_ns, mandate_id "
       "FROM payment_requests ORDER BY id",
-      [&](Statement& s) {
+      [&](const Statement& s) {
         RequestTerms t;
         t.id = s.column_id(0);
         t.merchant_id = s.column_id(1);
@@ -154,7 +131,7 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
   status = each_row(**db,
                     "SELECT id, request_id, amount_minor, reason, created_at_ns FROM payment_refunds "
                     "ORDER BY id",
-                    [&](Statement& s) {
+                    [&](const Statement& s) {
                       RefundRecord r;
                       r.id = s.column_id(0);
                       r.request_id = s.column_id(1);
@@ -167,7 +144,7 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
   status = each_row(**db,
                     "SELECT id, user_id, merchant_id, currency, per_charge_max_minor, "
                     "monthly_max_minor, created_at_ns, revoked_at_ns FROM mandates ORDER BY id",
-                    [&](Statement& s) {
+                    [&](const Statement& s) {
                       MandateRecord m;
                       m.id = s.column_id(0);
                       m.user_id = wallet::UserId(s.column_id(1));
@@ -180,14 +157,14 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
                       mandate(std::move(m));
                     });
   if (!status.ok()) return status;
-  status = each_row(**db, "SELECT user_id, carrier FROM subscriber_carriers", [&](Statement& s) {
+  status = each_row(**db, "SELECT user_id, carrier FROM subscriber_carriers", [&](const Statement& s) {
     carrier(wallet::UserId(s.column_id(0)), s.column_text(1));
   });
   if (!status.ok()) return status;
   return each_row(**db,
                   "SELECT request_id, bank_account_id, reference, started_at_ns "
                   "FROM payment_bank_pulls ORDER BY started_at_ns",
-                  [&](Statement& s) {
+                  [&](const Statement& s) {
                     BankPull p;
                     p.request_id = s.column_id(0);
                     p.bank_account_id = s.column_id(1);

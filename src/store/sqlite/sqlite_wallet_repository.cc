@@ -55,21 +55,9 @@ Result<Digest> column_digest(const Statement& statement, int index) {
 
 Error not_found(const std::string& what) { return Error("not_found", what + " does not exist"); }
 
-// Steps a statement to completion; true when it produced at least one row (INSERT/UPDATE ...
-// RETURNING tells whether a row was written).
-Result<bool> run_returning(Statement& statement) {
-  bool any = false;
-  while (true) {
-    Result<bool> row = statement.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return any;
-    any = true;
-  }
-}
-
 // Runs an UPDATE ... RETURNING 1 and turns "no row" into not_found.
 Status run_update(Statement& statement, const std::string& what) {
-  Result<bool> updated = run_returning(statement);
+  Result<bool> updated = statement.run_returning();
   if (!updated.ok()) return updated.error();
   if (!*updated) return not_found(what);
   return ok_status();
@@ -400,7 +388,7 @@ Status SqliteWalletRepository::insert_user(const UserRecord& user) {
         .bind(16, int64_t{user.pin_failures})
         .bind(17, user.pin_locked_until_ns)
         .bind(18, user.created_at_ns);
-    Result<bool> inserted = run_returning(statement);
+    Result<bool> inserted = statement.run_returning();
     if (!inserted.ok()) return inserted.error();
     if (*inserted) return ok_status();
     // Say which rule was broken; only on this (rare) path.
@@ -571,7 +559,7 @@ Result<int> SqliteWalletRepository::count_rate(const std::string& key, int64_t w
     if (!*row) return Error("store_error", "rate counter upsert returned no row");
     count = static_cast<int>(std::min<int64_t>(statement.column_int64(0),
                                                std::numeric_limits<int>::max()));
-    Result<bool> done = run_returning(statement);
+    Result<bool> done = statement.run_returning();
     if (!done.ok()) return done.error();
     return ok_status();
   });
@@ -593,7 +581,7 @@ Status SqliteWalletRepository::insert_session(const SessionRecord& session) {
         .bind_blob(3, bytes_of(session.device_digest))
         .bind(4, session.created_at_ns)
         .bind(5, session.expires_at_ns);
-    Result<bool> inserted = run_returning(**insert);
+    Result<bool> inserted = (*insert)->run_returning();
     if (!inserted.ok()) return inserted.error();
     if (!*inserted) return Error("already_exists", "a session has this token", "token_digest");
     return ok_status();
@@ -688,7 +676,7 @@ Status SqliteWalletRepository::insert_bank_account(const BankAccountRecord& acco
         .bind(4, account.bank_account_token)
         .bind(5, account.masked_number)
         .bind(6, account.created_at_ns);
-    Result<bool> inserted = run_returning(**insert);
+    Result<bool> inserted = (*insert)->run_returning();
     if (!inserted.ok()) return inserted.error();
     if (!*inserted) return Error("already_exists", "a bank account has this id", "id");
     return ok_status();
@@ -732,7 +720,7 @@ Status SqliteWalletRepository::insert_bank_order(const BankOrderRecord& order) {
         .bind(9, order.decline_code)
         .bind(10, order.created_at_ns)
         .bind(11, order.updated_at_ns);
-    Result<bool> inserted = run_returning(**insert);
+    Result<bool> inserted = (*insert)->run_returning();
     if (!inserted.ok()) return inserted.error();
     if (!*inserted) return Error("already_exists", "a bank order has this reference", "reference");
     return ok_status();

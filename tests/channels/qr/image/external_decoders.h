@@ -10,14 +10,13 @@
 #include <optional>
 #include <string>
 
+#include "support/run_program.h"
+
 namespace mpay::qr::testing {
 
-struct ProgramOutput {
-  int status = -1;
-  std::string out;  // stdout only
-};
-
-ProgramOutput run_program(const std::string& command);
+using mpay::testing::ProgramOutput;
+using mpay::testing::run_program;
+using mpay::testing::shell_quoted;
 
 // The payload zbarimg reads from the image file (exact bytes), or nullopt if it finds none.
 std::optional<std::string> zbarimg_decode(const std::string& image_path, bool binary = true);
@@ -27,8 +26,5 @@ bool rsvg_convert(const std::string& svg_path, const std::string& png_path);
 
 void write_file(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
-
-// Single quotes for /bin/sh.
-std::string shell_quoted(const std::string& text);
 
 }  // namespace mpay::qr::testing
