@@ -24,7 +24,8 @@ template <typename T>
 void check_error_shape(const Result<T>& result) {
   if (result.ok()) return;
   MPAY_CHECK(!result.error().code.empty(), "an error without a code");
-  MPAY_CHECK(printable_ascii(result.error().message), "an error message that is not printable ASCII");
+  MPAY_CHECK(printable_ascii(result.error().message),
+             "an error message that is not printable ASCII");
 }
 
 // "name=value" lines as query parameters (at most 16).
@@ -34,8 +35,9 @@ inline std::vector<std::pair<std::string, std::string>> query_of(std::string_vie
     size_t end = text.find('\n');
     std::string_view line = text.substr(0, end);
     size_t equals = line.find('=');
-    query.emplace_back(std::string(line.substr(0, equals)),
-                       equals == std::string_view::npos ? "" : std::string(line.substr(equals + 1)));
+    query.emplace_back(
+        std::string(line.substr(0, equals)),
+        equals == std::string_view::npos ? "" : std::string(line.substr(equals + 1)));
     if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);
   }

@@ -33,9 +33,11 @@ nlohmann::json merchant_code_json(const qr::MerchantCode& code, const std::strin
       {"token", code.token},
       {"payload", code.payload},
       {"url", url},
-      {"amount", dynamic ? nlohmann::json(format_amount(code.amount_minor, currency)) : nlohmann::json(nullptr)},
+      {"amount", dynamic ? nlohmann::json(format_amount(code.amount_minor, currency))
+                         : nlohmann::json(nullptr)},
       {"currency", currency.code},
-      {"merchant_reference", dynamic ? nlohmann::json(code.merchant_reference) : nlohmann::json(nullptr)},
+      {"merchant_reference",
+       dynamic ? nlohmann::json(code.merchant_reference) : nlohmann::json(nullptr)},
       {"description", code.description},
       {"terminal_label", code.terminal_label},
       {"metadata", object_of(code.metadata_json)},
@@ -60,13 +62,15 @@ nlohmann::json scan_json(const qr::ScanOutcome& outcome, const Currency& currenc
         {"category_code", outcome.merchant.mcc}}},
       {"code", {{"type", qr::kind_name(code.kind)}, {"terminal_label", code.terminal_label}}},
       {"amount_required", outcome.amount_required},
-      {"amount", dynamic ? nlohmann::json(format_amount(code.amount_minor, currency)) : nlohmann::json(nullptr)},
+      {"amount", dynamic ? nlohmann::json(format_amount(code.amount_minor, currency))
+                         : nlohmann::json(nullptr)},
       {"currency", currency.code},
       {"description", code.description},
       {"payment_request", nullptr},
   };
   if (outcome.request) {
-    json["payment_request"] = payer_request_json(*outcome.request, outcome.merchant.display_name, currency);
+    json["payment_request"] =
+        payer_request_json(*outcome.request, outcome.merchant.display_name, currency);
     json["amount"] = format_amount(outcome.request->terms.amount_minor, currency);
   }
   return json;

@@ -14,7 +14,8 @@ std::string page(std::string_view title, const std::string& body) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>{}</title>"
       "<style>body{{font-family:sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}}"
-      ".amount{{font-size:2rem;font-weight:bold}}.button{{display:inline-block;padding:.8rem 1.2rem;"
+      ".amount{{font-size:2rem;font-weight:bold}}.button{{display:inline-block;padding:.8rem "
+      "1.2rem;"
       "background:#1a73e8;color:#fff;border-radius:.4rem;text-decoration:none}}</style>"
       "</head><body>{}</body></html>\n",
       html_escape(title), body);
@@ -27,12 +28,23 @@ std::string html_escape(std::string_view text) {
   escaped.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&#39;"; break;
-      default: escaped.push_back(c);
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&#39;";
+        break;
+      default:
+        escaped.push_back(c);
     }
   }
   return escaped;
@@ -64,8 +76,9 @@ std::string code_landing_page(const qr::QrContext& context, const qr::MerchantCo
 }
 
 std::string code_missing_page() {
-  return page("mpay", "<h1>Unknown code</h1><p>This payment code does not exist. Ask the merchant "
-                      "for a new one.</p>");
+  return page("mpay",
+              "<h1>Unknown code</h1><p>This payment code does not exist. Ask the merchant "
+              "for a new one.</p>");
 }
 
 }  // namespace mpay::api

@@ -44,7 +44,8 @@ Result<qr::NewMerchantCode> decode_new_merchant_code(std::string_view body,
     MPAY_READ(code.kind, r.required_string("type", 16));
     MPAY_READ(code.amount, r.optional_string("amount", kAmountCharsMax));
     MPAY_READ(code.currency, or_empty(r.optional_string("currency", kCurrencyCharsMax)));
-    MPAY_READ(code.merchant_reference, or_empty(r.optional_string("merchant_reference", kReferenceCharsMax)));
+    MPAY_READ(code.merchant_reference,
+              or_empty(r.optional_string("merchant_reference", kReferenceCharsMax)));
     MPAY_READ(code.description, or_empty(r.optional_string("description", kTextCharsMax)));
     MPAY_READ(code.terminal_label, or_empty(r.optional_string("terminal_label", 100)));
     MPAY_READ(code.expires_in_s, r.optional_int64("expires_in_s"));
@@ -87,7 +88,8 @@ Result<qr::PaymentCodeCharge> decode_payment_code_charge(std::string_view body,
     MPAY_READ(charge.code, r.required_string("code", kPaymentCodeCharsMax));
     MPAY_READ(charge.amount, r.required_string("amount", kAmountCharsMax));
     MPAY_READ(charge.currency, r.required_string("currency", kCurrencyCharsMax));
-    MPAY_READ(charge.merchant_reference, r.required_string("merchant_reference", kReferenceCharsMax));
+    MPAY_READ(charge.merchant_reference,
+              r.required_string("merchant_reference", kReferenceCharsMax));
     MPAY_READ(charge.description, or_empty(r.optional_string("description", kTextCharsMax)));
     const nlohmann::json* metadata = nullptr;
     MPAY_READ(metadata, r.optional_value("metadata"));
@@ -138,7 +140,8 @@ Result<CodeListQuery> decode_code_list_query(const QueryParams& query, uint32_t 
       decoded.limit = static_cast<uint32_t>(*limit);
     } else if (name == "after") {
       std::optional<Id128> after = parse_uuid_text(value);
-      if (!after) return Error("cursor_invalid", "after is the id of the previous page's last item", "after");
+      if (!after)
+        return Error("cursor_invalid", "after is the id of the previous page's last item", "after");
       decoded.after = *after;
     } else {
       return Error("query_parameter_unknown", "unknown query parameter (see field)", name);

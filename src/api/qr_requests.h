@@ -16,7 +16,8 @@ namespace mpay::api {
 
 // {"type","amount"?,"currency"?,"merchant_reference"?,"description"?,"terminal_label"?,
 //  "expires_in_s"?,"metadata"?,"alternate_language"?:{"language","name","city"?}}
-Result<qr::NewMerchantCode> decode_new_merchant_code(std::string_view body, size_t metadata_keys_max);
+Result<qr::NewMerchantCode> decode_new_merchant_code(std::string_view body,
+                                                     size_t metadata_keys_max);
 // {"payload","amount"?,"currency"?,"description"?}
 Result<qr::ScanRequest> decode_scan(std::string_view body);
 // {"code","amount","currency","merchant_reference","description"?,"metadata"?}

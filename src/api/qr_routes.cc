@@ -20,7 +20,9 @@ namespace {
 namespace http = boost::beast::http;
 using qr::QrContext;
 
-HttpResponse failure(const Error& error) { return error_response(qr_error_status(error.code), error); }
+HttpResponse failure(const Error& error) {
+  return error_response(qr_error_status(error.code), error);
+}
 
 Id128 merchant_caller(const HttpRequest& request) {
   std::optional<merchant::MerchantId> merchant = merchant_of(request);
@@ -34,11 +36,16 @@ wallet::UserId user_caller(const HttpRequest& request) {
   return *user;
 }
 
-const Currency& currency_of(const QrContext& context) { return context.requests.wallet.currency; }
-int64_t now_of(const QrContext& context) { return context.requests.wallet.clock.now_ns(); }
+const Currency& currency_of(const QrContext& context) {
+  return context.requests.wallet.currency;
+}
+int64_t now_of(const QrContext& context) {
+  return context.requests.wallet.clock.now_ns();
+}
 
 nlohmann::json code_view(const QrContext& context, const qr::MerchantCode& code) {
-  return merchant_code_json(code, qr::code_url(context, code), now_of(context), currency_of(context));
+  return merchant_code_json(code, qr::code_url(context, code), now_of(context),
+                            currency_of(context));
 }
 
 Result<qr::MerchantCode> own_code(const QrContext& context, const HttpRequest& request) {
@@ -57,13 +64,15 @@ void create_code(QrContext& context, HttpRequest& request, Responder respond) {
   Result<qr::NewMerchantCode> decoded =
       decode_new_merchant_code(request.body, context.requests.options.metadata_keys_max);
   if (!decoded.ok()) return respond(failure(decoded.error()));
-  Result<qr::MerchantCode> code = qr::create_merchant_code(context, merchant_caller(request), *decoded);
+  Result<qr::MerchantCode> code =
+      qr::create_merchant_code(context, merchant_caller(request), *decoded);
   if (!code.ok()) return respond(failure(code.error()));
   respond(json_response(201, code_view(context, *code)));
 }
 
 void list_codes(QrContext& context, HttpRequest& request, Responder respond) {
-  Result<CodeListQuery> query = decode_code_list_query(request.query, context.options.list_limit_max);
+  Result<CodeListQuery> query =
+      decode_code_list_query(request.query, context.options.list_limit_max);
   if (!query.ok()) return respond(failure(query.error()));
   std::vector<qr::MerchantCode> page =
       context.book.list_for_merchant(merchant_caller(request), query->after, query->limit);
@@ -111,7 +120,8 @@ void code_png(QrContext& context, HttpRequest& request, Responder respond) {
   Result<qr::PngImage> png = qr::render_png(image_text(context, request, *code), *options);
   if (!png.ok()) return respond(failure(png.error()));
   HttpResponse response{200, "image/png", std::move(png->bytes), {}};
-  response.headers.emplace_back("X-Mpay-Caption", std::string(qr::caption_outcome_name(png->caption)));
+  response.headers.emplace_back("X-Mpay-Caption",
+                                std::string(qr::caption_outcome_name(png->caption)));
   respond(std::move(response));
 }
 
@@ -128,7 +138,8 @@ void code_svg(QrContext& context, HttpRequest& request, Responder respond) {
 void deactivate_code(QrContext& context, HttpRequest& request, Responder respond) {
   std::optional<Id128> id = parse_uuid_text(request.path_params.at("id"));
   if (!id) return respond(failure(Error("invalid_id", "the id in the path must be a UUID", "id")));
-  Result<qr::MerchantCode> code = qr::deactivate_merchant_code(context, merchant_caller(request), *id);
+  Result<qr::MerchantCode> code =
+      qr::deactivate_merchant_code(context, merchant_caller(request), *id);
   if (!code.ok()) return respond(failure(code.error()));
   respond(json_response(200, code_view(context, *code)));
 }
@@ -137,16 +148,16 @@ void charge(QrContext& context, HttpRequest& request, Responder respond) {
   Result<qr::PaymentCodeCharge> decoded =
       decode_payment_code_charge(request.body, context.requests.options.metadata_keys_max);
   if (!decoded.ok()) return respond(failure(decoded.error()));
-  qr::charge_payment_code(
-      context, merchant_caller(request), *decoded,
-      [&context, respond](Result<qr::ChargeOutcome> outcome) {
-        if (!outcome.ok()) return respond(failure(outcome.error()));
-        nlohmann::json view = payment_request_json(
-            outcome->request, context.requests.book.refunds_of(outcome->request.terms.id),
-            currency_of(context));
-        view["confirmation_needed"] = outcome->confirmation_needed;
-        respond(json_response(outcome->confirmation_needed ? 202 : 201, view));
-      });
+  qr::charge_payment_code(context, merchant_caller(request), *decoded,
+                          [&context, respond](Result<qr::ChargeOutcome> outcome) {
+                            if (!outcome.ok()) return respond(failure(outcome.error()));
+                            nlohmann::json view = payment_request_json(
+                                outcome->request,
+                                context.requests.book.refunds_of(outcome->request.terms.id),
+                                currency_of(context));
+                            view["confirmation_needed"] = outcome->confirmation_needed;
+                            respond(json_response(outcome->confirmation_needed ? 202 : 201, view));
+                          });
 }
 
 // --- user -------------------------------------------------------------------------------------
@@ -164,7 +175,8 @@ void scan(QrContext& context, HttpRequest& request, Responder respond) {
 nlohmann::json limit_view(const QrContext& context, const wallet::UserId& user) {
   return {{"amount", format_amount(qr::payment_code_limit(context, user), currency_of(context))},
           {"currency", currency_of(context).code},
-          {"platform_max", format_amount(context.options.payment_code_limit_minor, currency_of(context))}};
+          {"platform_max",
+           format_amount(context.options.payment_code_limit_minor, currency_of(context))}};
 }
 
 void get_limit(QrContext& context, HttpRequest& request, Responder respond) {
@@ -229,8 +241,10 @@ void landing_page(QrContext& context, HttpRequest& request, Responder respond) {
   if (!code || !merchant) {
     return respond(HttpResponse{404, "text/html; charset=utf-8", code_missing_page(), {}});
   }
-  respond(HttpResponse{200, "text/html; charset=utf-8",
-                       code_landing_page(context, *code, *merchant, now_of(context)), {}});
+  respond(HttpResponse{200,
+                       "text/html; charset=utf-8",
+                       code_landing_page(context, *code, *merchant, now_of(context)),
+                       {}});
 }
 
 }  // namespace

@@ -6,9 +6,9 @@
 // carry a literal suffix ("{id}.png" matches "abc.png" with id = "abc", never ".png" alone). When
 // several patterns match a path, the one whose first differing segment is more literal wins
 // (literal, then parameter with suffix, then bare parameter), so "/v1/accounts/search" beats
-// "/v1/accounts/{id}" and "/v1/codes/{id}.png" beats "/v1/codes/{id}". Matching is per method: a path that matches a
-// pattern only under other methods is "method not allowed", one that matches nothing is "not
-// found".
+// "/v1/accounts/{id}" and "/v1/codes/{id}.png" beats "/v1/codes/{id}". Matching is per method: a
+// path that matches a pattern only under other methods is "method not allowed", one that matches
+// nothing is "not found".
 //
 // Threads: add() and wrap_handlers() before handing the router to a server; afterwards the
 // router is read-only and match()/routes() may be called from any thread. Route addresses stay

@@ -5,7 +5,8 @@
 namespace mpay::server {
 
 Result<std::unique_ptr<QrService>> QrService::open(const QrServiceOptions& options,
-                                                   WalletService& wallet, RequestService& requests) {
+                                                   WalletService& wallet,
+                                                   RequestService& requests) {
   std::unique_ptr<QrService> service(new QrService());
   service->options_ = options;
   wallet::WalletContext& wallet_context = wallet.context();
@@ -25,14 +26,14 @@ Result<std::unique_ptr<QrService>> QrService::open(const QrServiceOptions& optio
       });
   if (!loaded.ok()) return loaded.error();
   Result<std::unique_ptr<qr::PaymentCodeDevices>> devices = qr::PaymentCodeDevices::open(
-      *service->device_repository_, wallet_context.sealer, wallet_context.random, wallet_context.ids,
-      options.payment_codes);
+      *service->device_repository_, wallet_context.sealer, wallet_context.random,
+      wallet_context.ids, options.payment_codes);
   if (!devices.ok()) return devices.error();
   service->devices_ = std::move(*devices);
   service->verifier_ = std::make_unique<qr::PaymentCodeVerifier>(*service->devices_);
-  service->context_ = std::make_unique<qr::QrContext>(qr::QrContext{
-      requests.context(), *service->repository_, *service->book_, *service->devices_,
-      *service->verifier_, service->options_.qr, service->public_url_});
+  service->context_ = std::make_unique<qr::QrContext>(
+      qr::QrContext{requests.context(), *service->repository_, *service->book_, *service->devices_,
+                    *service->verifier_, service->options_.qr, service->public_url_});
   spdlog::info("qr: {} merchant codes loaded", codes);
   return service;
 }

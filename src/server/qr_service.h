@@ -24,8 +24,8 @@ struct QrServiceOptions {
 class QrService {
  public:
   // Loads every code, limit and device.
-  static Result<std::unique_ptr<QrService>> open(const QrServiceOptions& options, WalletService& wallet,
-                                                 RequestService& requests);
+  static Result<std::unique_ptr<QrService>> open(const QrServiceOptions& options,
+                                                 WalletService& wallet, RequestService& requests);
 
   qr::QrContext& context() { return *context_; }
   // Where phones reach mpayd (the URL form of codes); set once the port is known.

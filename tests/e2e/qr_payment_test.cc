@@ -25,8 +25,8 @@ namespace {
 
 using boost::beast::http::verb;
 using nlohmann::json;
-using notify::webhooks::testing::ReceiverReply;
 using notify::webhooks::testing::ReceivedRequest;
+using notify::webhooks::testing::ReceiverReply;
 using notify::webhooks::testing::WebhookReceiver;
 using testing::error_code_of;
 using testing::HttpReply;
@@ -56,14 +56,16 @@ class QrPaymentTest : public testing::WalletServerTest {
     EXPECT_EQ(created.status, 201u) << created.body;
     json answer = json::parse(created.body);
     return Merchant{answer["merchant"]["merchant_id"],
-                    std::make_unique<MerchantClient>(port(), answer["api_key"]["key_id"], answer["api_key"]["secret"]),
+                    std::make_unique<MerchantClient>(port(), answer["api_key"]["key_id"],
+                                                     answer["api_key"]["secret"]),
                     answer["api_key"]["key_id"], answer["api_key"]["secret"]};
   }
   static HttpReply send(Merchant& merchant, const std::string& method, const std::string& target,
                         const json& body = nullptr) {
     SignedCall call;
     call.method = method;
-    return merchant.client->send(call.with_target(target).with_body(body.is_null() ? "" : body.dump()));
+    return merchant.client->send(
+        call.with_target(target).with_body(body.is_null() ? "" : body.dump()));
   }
   json create_code(Merchant& merchant, const json& body) {
     HttpReply created = send(merchant, "POST", "/v1/qr/merchant-codes", body);
@@ -98,14 +100,18 @@ class QrPaymentTest : public testing::WalletServerTest {
     return payment_code_at(device, testing::unix_now_s());
   }
   json provision(testing::WalletApp& app, const std::string& label = "my phone") {
-    HttpReply provisioned = app.post("/v1/me/payment-code/devices", {{"pin", kTestPin}, {"label", label}});
+    HttpReply provisioned =
+        app.post("/v1/me/payment-code/devices", {{"pin", kTestPin}, {"label", label}});
     EXPECT_EQ(provisioned.status, 201u) << provisioned.body;
     return json::parse(provisioned.body);
   }
   HttpReply charge(Merchant& merchant, const std::string& code, const std::string& amount,
                    const std::string& reference) {
     return send(merchant, "POST", "/v1/payment-codes/charge",
-                {{"code", code}, {"amount", amount}, {"currency", "CNY"}, {"merchant_reference", reference}});
+                {{"code", code},
+                 {"amount", amount},
+                 {"currency", "CNY"},
+                 {"merchant_reference", reference}});
   }
 
   static std::string available(testing::WalletApp& app) { return app.wallet()["available"]; }
@@ -127,13 +133,16 @@ TEST_F(QrPaymentTest, AStaticCodeScannedFromItsImageIsPaidAndTheWebhookFires) {
   auto alice = app(61);
   alice->open_funded(61, "100.00");
 
-  json code = create_code(merchant, {{"type", "static"}, {"terminal_label", "TILL-1"}, {"description", "Noodles"},
-                                     {"alternate_language", {{"language", "ZH"}, {"name", "面馆"}, {"city", "上海"}}}});
+  json code = create_code(
+      merchant, {{"type", "static"},
+                 {"terminal_label", "TILL-1"},
+                 {"description", "Noodles"},
+                 {"alternate_language", {{"language", "ZH"}, {"name", "面馆"}, {"city", "上海"}}}});
   EXPECT_EQ(code["type"], "static");
   EXPECT_EQ(code["status"], "active");
   EXPECT_TRUE(code["amount"].is_null());
   std::string payload = code["payload"];
-  EXPECT_EQ(payload.rfind("000201010211", 0), 0u) << payload;  // format 01, static (11)
+  EXPECT_EQ(payload.rfind("000201010211", 0), 0u) << payload;        // format 01, static (11)
   EXPECT_NE(payload.find("5303156"), std::string::npos) << payload;  // CNY
   EXPECT_NE(payload.find("5802CN"), std::string::npos) << payload;
   EXPECT_NE(payload.find("面馆"), std::string::npos) << payload;
@@ -169,7 +178,8 @@ TEST_F(QrPaymentTest, AStaticCodeScannedFromItsImageIsPaidAndTheWebhookFires) {
   EXPECT_EQ(request["amount"], "12.50");
   EXPECT_EQ(available(*alice), "100.00");
   std::string id = request["id"];
-  HttpReply paid = alice->post("/v1/me/payment-requests/" + id + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  HttpReply paid = alice->post("/v1/me/payment-requests/" + id + "/confirm",
+                               {{"pin", kTestPin}, {"funding_source", "wallet"}});
   ASSERT_EQ(paid.status, 200u) << paid.body;
   EXPECT_EQ(json::parse(paid.body)["status"], "succeeded");
   EXPECT_EQ(available(*alice), "87.50");
@@ -188,12 +198,14 @@ TEST_F(QrPaymentTest, AStaticCodeScannedFromItsImageIsPaidAndTheWebhookFires) {
       }
     }
     return false;
-  })) << receiver.received().size() << " webhook requests received";
+  })) << receiver.received().size()
+      << " webhook requests received";
 
   // A static code serves every customer; deactivated, it serves no one.
   HttpReply again = alice->post("/v1/me/qr/scan", {{"payload", payload}, {"amount", "3.00"}});
   EXPECT_EQ(again.status, 200u) << again.body;
-  HttpReply off = send(merchant, "POST", "/v1/qr/merchant-codes/" + code["id"].get<std::string>() + "/deactivate");
+  HttpReply off = send(merchant, "POST",
+                       "/v1/qr/merchant-codes/" + code["id"].get<std::string>() + "/deactivate");
   ASSERT_EQ(off.status, 200u) << off.body;
   EXPECT_EQ(json::parse(off.body)["status"], "deactivated");
   HttpReply refused = alice->post("/v1/me/qr/scan", {{"payload", payload}, {"amount", "3.00"}});
@@ -208,12 +220,15 @@ TEST_F(QrPaymentTest, ADynamicCodeIsPaidOnceByItsFirstScannerAndSurvivesARestart
   auto bob = app(63);
   bob->open_funded(63, "100.00");
 
-  json code = create_code(merchant, {{"type", "dynamic"}, {"amount", "25.00"}, {"currency", "CNY"},
-                                     {"merchant_reference", "bill-7"}, {"terminal_label", "T2"},
+  json code = create_code(merchant, {{"type", "dynamic"},
+                                     {"amount", "25.00"},
+                                     {"currency", "CNY"},
+                                     {"merchant_reference", "bill-7"},
+                                     {"terminal_label", "T2"},
                                      {"expires_in_s", 600}});
   std::string payload = decoded_png(merchant, code);
   EXPECT_EQ(payload, code["payload"]);
-  EXPECT_EQ(payload.rfind("000201010212", 0), 0u) << payload;   // dynamic (12)
+  EXPECT_EQ(payload.rfind("000201010212", 0), 0u) << payload;  // dynamic (12)
   EXPECT_NE(payload.find("540525.00"), std::string::npos) << payload;
 
   // An amount sent for a dynamic code is refused: the code carries its own.
@@ -227,7 +242,10 @@ TEST_F(QrPaymentTest, ADynamicCodeIsPaidOnceByItsFirstScannerAndSurvivesARestart
   EXPECT_EQ(request["amount"], "25.00");
   std::string id = request["id"];
   // The same user scanning again gets the same request; anyone else is refused.
-  EXPECT_EQ(json::parse(alice->post("/v1/me/qr/scan", {{"payload", payload}}).body)["payment_request"]["id"], id);
+  EXPECT_EQ(
+      json::parse(
+          alice->post("/v1/me/qr/scan", {{"payload", payload}}).body)["payment_request"]["id"],
+      id);
   HttpReply taken = bob->post("/v1/me/qr/scan", {{"payload", payload}});
   EXPECT_EQ(taken.status, 409u);
   EXPECT_EQ(error_code_of(taken), "qr_code_used");
@@ -241,11 +259,13 @@ TEST_F(QrPaymentTest, ADynamicCodeIsPaidOnceByItsFirstScannerAndSurvivesARestart
   bob->log_in();
   merchant.client = std::make_unique<MerchantClient>(port(), merchant.key_id, merchant.secret);
   EXPECT_EQ(error_code_of(bob->post("/v1/me/qr/scan", {{"payload", payload}})), "qr_code_used");
-  HttpReply paid = alice->post("/v1/me/payment-requests/" + id + "/confirm", {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  HttpReply paid = alice->post("/v1/me/payment-requests/" + id + "/confirm",
+                               {{"pin", kTestPin}, {"funding_source", "wallet"}});
   ASSERT_EQ(paid.status, 200u) << paid.body;
   EXPECT_EQ(available(*alice), "75.00");
   EXPECT_EQ(available(*bob), "100.00");
-  json after = json::parse(send(merchant, "GET", "/v1/qr/merchant-codes/" + code["id"].get<std::string>()).body);
+  json after = json::parse(
+      send(merchant, "GET", "/v1/qr/merchant-codes/" + code["id"].get<std::string>()).body);
   EXPECT_EQ(after["status"], "used");
   EXPECT_EQ(after["payment_request_id"], id);
   json as_merchant = json::parse(send(merchant, "GET", "/v1/payment-requests/" + id).body);
@@ -275,7 +295,9 @@ TEST_F(QrPaymentTest, TheUrlFormOpensAPageAndScansLikeThePayload) {
   ASSERT_EQ(scanned.status, 200u) << scanned.body;
   EXPECT_EQ(json::parse(scanned.body)["payment_request"]["amount"], "8.80");
   // Another host's URL, another scheme's EMV payload, and a damaged payload are refused precisely.
-  EXPECT_EQ(error_code_of(alice->post("/v1/me/qr/scan", {{"payload", "https://evil.example/q/" + code["token"].get<std::string>()}})),
+  EXPECT_EQ(error_code_of(alice->post(
+                "/v1/me/qr/scan",
+                {{"payload", "https://evil.example/q/" + code["token"].get<std::string>()}})),
             "qr_code_foreign");
   std::string damaged = code["payload"];
   damaged[damaged.size() - 1] = damaged.back() == '0' ? '1' : '0';
@@ -292,16 +314,17 @@ TEST_F(QrPaymentTest, ATillChargesThePaymentCodeThePhoneShows) {
   EXPECT_EQ(device["secret"].get<std::string>().size(), 52u);  // 32 bytes in base32
   EXPECT_EQ(device["algorithm"]["step_s"], 15);
   // A wrong PIN provisions nothing.
-  EXPECT_EQ(error_code_of(alice->post("/v1/me/payment-code/devices", {{"pin", "000000"}})), "pin_incorrect");
+  EXPECT_EQ(error_code_of(alice->post("/v1/me/payment-code/devices", {{"pin", "000000"}})),
+            "pin_incorrect");
 
   int64_t now_s = testing::unix_now_s();
   std::string code = payment_code_at(device, now_s);
   ASSERT_EQ(code.size(), 18u);
   // The example app (Python, standard library only) computes the same code.
-  std::string from_example = run("python3 " MPAY_SOURCE_DIR "/examples/wallet/payment_code.py " +
-                                 device["secret"].get<std::string>() + " " +
-                                 device["device_number"].get<std::string>() + " --at " +
-                                 std::to_string(now_s));
+  std::string from_example =
+      run("python3 " MPAY_SOURCE_DIR "/examples/wallet/payment_code.py " +
+          device["secret"].get<std::string>() + " " + device["device_number"].get<std::string>() +
+          " --at " + std::to_string(now_s));
   while (!from_example.empty() && from_example.back() == '\n') from_example.pop_back();
   EXPECT_EQ(from_example, code);
 
@@ -338,14 +361,16 @@ TEST_F(QrPaymentTest, ATillChargesThePaymentCodeThePhoneShows) {
             "payment_code_limit_too_high");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   // A later step than the last code used (each code and every older one is single use).
-  HttpReply held = charge(merchant, payment_code_at(device, testing::unix_now_s() + 15), "50.00", "till-5");
+  HttpReply held =
+      charge(merchant, payment_code_at(device, testing::unix_now_s() + 15), "50.00", "till-5");
   ASSERT_EQ(held.status, 202u) << held.body;
   json waiting = json::parse(held.body);
   EXPECT_TRUE(waiting["confirmation_needed"].get<bool>());
   EXPECT_EQ(waiting["status"], "awaiting_confirmation");
   EXPECT_EQ(available(*alice), "1970.00");
-  HttpReply confirmed = alice->post("/v1/me/payment-requests/" + waiting["id"].get<std::string>() + "/confirm",
-                                    {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  HttpReply confirmed =
+      alice->post("/v1/me/payment-requests/" + waiting["id"].get<std::string>() + "/confirm",
+                  {{"pin", kTestPin}, {"funding_source", "wallet"}});
   ASSERT_EQ(confirmed.status, 200u) << confirmed.body;
   EXPECT_EQ(available(*alice), "1920.00");
 }
@@ -381,16 +406,21 @@ TEST_F(QrPaymentTest, GuessingLocksThePhoneAndARevokedPhoneIsRefused) {
   EXPECT_EQ(available(*alice), "100.00");
 
   // Re-provisioning (PIN) unlocks it with a new secret; revoking ends it.
-  HttpReply renewed = alice->post("/v1/me/payment-code/devices/" + device["id"].get<std::string>() + "/reprovision",
-                                  {{"pin", kTestPin}});
+  HttpReply renewed =
+      alice->post("/v1/me/payment-code/devices/" + device["id"].get<std::string>() + "/reprovision",
+                  {{"pin", kTestPin}});
   ASSERT_EQ(renewed.status, 200u) << renewed.body;
   json fresh = json::parse(renewed.body);
   EXPECT_NE(fresh["secret"], device["secret"]);
-  ASSERT_EQ(charge(merchant, payment_code_at(fresh, testing::unix_now_s() + 15), "1.00", "renewed").status, 201u);
-  HttpReply revoked = alice->post("/v1/me/payment-code/devices/" + device["id"].get<std::string>() + "/revoke", nullptr);
+  ASSERT_EQ(charge(merchant, payment_code_at(fresh, testing::unix_now_s() + 15), "1.00", "renewed")
+                .status,
+            201u);
+  HttpReply revoked = alice->post(
+      "/v1/me/payment-code/devices/" + device["id"].get<std::string>() + "/revoke", nullptr);
   ASSERT_EQ(revoked.status, 200u) << revoked.body;
   EXPECT_EQ(json::parse(revoked.body)["status"], "revoked");
-  EXPECT_EQ(error_code_of(charge(merchant, payment_code_at(fresh, testing::unix_now_s() + 30), "1.00", "revoked")),
+  EXPECT_EQ(error_code_of(charge(merchant, payment_code_at(fresh, testing::unix_now_s() + 30),
+                                 "1.00", "revoked")),
             "payment_code_device_revoked");
   EXPECT_EQ(available(*alice), "99.00");
 }

@@ -53,7 +53,8 @@ Result<std::string> build_code_payload(const QrOptions& options,
 
   MerchantPresentedPayload payload;
   bool dynamic = code.kind == CodeKind::dynamic_code;
-  payload.point_of_initiation = dynamic ? InitiationMethod::dynamic_code : InitiationMethod::static_code;
+  payload.point_of_initiation =
+      dynamic ? InitiationMethod::dynamic_code : InitiationMethod::static_code;
   payload.merchant_accounts.push_back(std::move(*account));
   payload.merchant_category_code = merchant.mcc;
   payload.transaction_currency = *currency;
@@ -63,7 +64,8 @@ Result<std::string> build_code_payload(const QrOptions& options,
     payload.transaction_amount = std::move(*amount);
   }
   payload.country_code = merchant.country;
-  payload.merchant_name = ascii_field(merchant.display_name, kMerchantNameCharactersMax, "Merchant");
+  payload.merchant_name =
+      ascii_field(merchant.display_name, kMerchantNameCharactersMax, "Merchant");
   payload.merchant_city = ascii_field(merchant.city, kMerchantCityCharactersMax, "City");
   AdditionalData additional;
   bool any_additional = false;
@@ -89,14 +91,16 @@ Result<std::string> build_code_payload(const QrOptions& options,
 Result<ScannedText> read_scanned_text(const QrContext& context, std::string_view text) {
   if (text.empty()) return Error("qr_payload_empty", "the scanned text is empty", "payload");
   if (text.size() > context.options.scanned_text_chars_max) {
-    return Error("qr_payload_too_long",
-                 fmt::format("a scanned text is at most {} bytes", context.options.scanned_text_chars_max),
-                 "payload");
+    return Error(
+        "qr_payload_too_long",
+        fmt::format("a scanned text is at most {} bytes", context.options.scanned_text_chars_max),
+        "payload");
   }
   if (text.starts_with("http://") || text.starts_with("https://")) {
     std::string prefix = context.public_url.get() + "/q/";
     if (!text.starts_with(prefix) || !token_characters(text.substr(prefix.size()))) {
-      return Error("qr_code_foreign", "this link is not a payment code of this platform", "payload");
+      return Error("qr_code_foreign", "this link is not a payment code of this platform",
+                   "payload");
     }
     return ScannedText{std::string(text.substr(prefix.size())), false};
   }

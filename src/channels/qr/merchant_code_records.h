@@ -31,17 +31,17 @@ struct MerchantCode {
   Id128 id;
   Id128 merchant_id;
   CodeKind kind = CodeKind::static_code;
-  std::string token;             // the code's public name: in the payload and in its URL
-  std::string payload;           // the EMV payload, fixed at creation
-  uint16_t currency = 0;         // ISO 4217 numeric
-  int64_t amount_minor = 0;      // dynamic codes; 0 for static ones
+  std::string token;               // the code's public name: in the payload and in its URL
+  std::string payload;             // the EMV payload, fixed at creation
+  uint16_t currency = 0;           // ISO 4217 numeric
+  int64_t amount_minor = 0;        // dynamic codes; 0 for static ones
   std::string merchant_reference;  // dynamic: becomes its payment request's reference
   std::string description;
-  std::string terminal_label;    // the till, EMV 62.07; may be empty
+  std::string terminal_label;        // the till, EMV 62.07; may be empty
   std::string metadata_json = "{}";  // copied into the payment requests it makes
   int64_t created_at_ns = 0;
-  int64_t expires_at_ns = 0;     // dynamic codes; 0 = never (static)
-  int64_t deactivated_at_ns = 0; // 0 while usable
+  int64_t expires_at_ns = 0;      // dynamic codes; 0 = never (static)
+  int64_t deactivated_at_ns = 0;  // 0 while usable
   // Dynamic codes, once scanned: who scanned first and the payment request made for them.
   std::optional<wallet::UserId> claimed_by;
   std::optional<Id128> request_id;

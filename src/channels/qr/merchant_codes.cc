@@ -55,7 +55,8 @@ Status check_alternate(const QrContext& context, const NewMerchantCode& request)
              !request.alternate_city.empty();
   if (!any) return ok_status();
   const std::string& language = request.alternate_language;
-  bool language_ok = language.size() == 2 && std::isalpha(static_cast<unsigned char>(language[0])) &&
+  bool language_ok = language.size() == 2 &&
+                     std::isalpha(static_cast<unsigned char>(language[0])) &&
                      std::isalpha(static_cast<unsigned char>(language[1]));
   if (!language_ok) {
     return Error("alternate_language_invalid", "an ISO 639-1 code of two letters, e.g. \"ZH\"",
@@ -72,9 +73,11 @@ Status check_alternate(const QrContext& context, const NewMerchantCode& request)
                     "alternate_city_invalid", "alternate_city");
 }
 
-bool reference_taken(const QrContext& context, const Id128& merchant, const std::string& reference) {
+bool reference_taken(const QrContext& context, const Id128& merchant,
+                     const std::string& reference) {
   // Dynamic codes are few per merchant compared with requests; a scan of the book is enough.
-  for (const MerchantCode& code : context.book.list_for_merchant(merchant, std::nullopt, SIZE_MAX)) {
+  for (const MerchantCode& code :
+       context.book.list_for_merchant(merchant, std::nullopt, SIZE_MAX)) {
     if (code.kind == CodeKind::dynamic_code && code.merchant_reference == reference) return true;
   }
   return false;
@@ -84,10 +87,14 @@ bool reference_taken(const QrContext& context, const Id128& merchant, const std:
 
 std::string_view code_status_name(CodeStatus status) {
   switch (status) {
-    case CodeStatus::active: return "active";
-    case CodeStatus::used: return "used";
-    case CodeStatus::expired: return "expired";
-    case CodeStatus::deactivated: return "deactivated";
+    case CodeStatus::active:
+      return "active";
+    case CodeStatus::used:
+      return "used";
+    case CodeStatus::expired:
+      return "expired";
+    case CodeStatus::deactivated:
+      return "deactivated";
   }
   return "active";
 }
@@ -116,7 +123,8 @@ Result<MerchantCode> create_merchant_code(QrContext& context, const Id128& merch
   code.merchant_id = merchant_id;
   code.currency = wallet.currency.numeric;
   if (dynamic) {
-    if (!request.amount) return Error("amount_required", "a dynamic code carries its amount", "amount");
+    if (!request.amount)
+      return Error("amount_required", "a dynamic code carries its amount", "amount");
     Result<int64_t> amount = wallet::parse_wallet_amount(wallet, *request.amount, request.currency);
     if (!amount.ok()) return amount.error();
     code.amount_minor = *amount;
@@ -161,13 +169,15 @@ Result<MerchantCode> create_merchant_code(QrContext& context, const Id128& merch
   }
   int64_t now = wallet.clock.now_ns();
   if (dynamic) {
-    int64_t expires_in_s = request.expires_in_s.value_or(context.options.dynamic_expires_in_s_default);
+    int64_t expires_in_s =
+        request.expires_in_s.value_or(context.options.dynamic_expires_in_s_default);
     if (expires_in_s < context.options.dynamic_expires_in_s_min ||
         expires_in_s > context.options.dynamic_expires_in_s_max) {
-      return Error("expires_in_s_out_of_range",
-                   fmt::format("expires_in_s is from {} to {}", context.options.dynamic_expires_in_s_min,
-                               context.options.dynamic_expires_in_s_max),
-                   "expires_in_s");
+      return Error(
+          "expires_in_s_out_of_range",
+          fmt::format("expires_in_s is from {} to {}", context.options.dynamic_expires_in_s_min,
+                      context.options.dynamic_expires_in_s_max),
+          "expires_in_s");
     }
     code.expires_at_ns = now + expires_in_s * 1'000'000'000;
   }

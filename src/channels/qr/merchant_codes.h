@@ -10,16 +10,16 @@
 namespace mpay::qr {
 
 struct NewMerchantCode {
-  std::string kind;                  // "static" | "dynamic"
-  std::optional<std::string> amount; // dynamic codes only: "25.00"
-  std::string currency;              // ISO 4217; the wallets' currency
-  std::string merchant_reference;    // dynamic: its payment request's reference (default qr-<token>)
+  std::string kind;                   // "static" | "dynamic"
+  std::optional<std::string> amount;  // dynamic codes only: "25.00"
+  std::string currency;               // ISO 4217; the wallets' currency
+  std::string merchant_reference;  // dynamic: its payment request's reference (default qr-<token>)
   std::string description;
-  std::string terminal_label;        // the till, printable ASCII
+  std::string terminal_label;           // the till, printable ASCII
   std::optional<int64_t> expires_in_s;  // dynamic codes only
-  std::string metadata_json = "{}";  // a flat JSON object of strings, already checked
+  std::string metadata_json = "{}";     // a flat JSON object of strings, already checked
   // The merchant's name (and city) in another language, EMV template 64, e.g. Chinese.
-  std::string alternate_language;    // ISO 639-1, two letters ("ZH")
+  std::string alternate_language;  // ISO 639-1, two letters ("ZH")
   std::string alternate_name;
   std::string alternate_city;
 };

@@ -21,9 +21,10 @@ Status check_reference(const requests::RequestOptions& options, std::string_view
   bool ok = !reference.empty() && reference.size() <= options.reference_chars_max;
   for (char c : reference) ok = ok && c > 0x20 && c < 0x7F;
   if (ok) return ok_status();
-  return Error("merchant_reference_invalid",
-               fmt::format("1 to {} printable ASCII characters, no spaces", options.reference_chars_max),
-               "merchant_reference");
+  return Error(
+      "merchant_reference_invalid",
+      fmt::format("1 to {} printable ASCII characters, no spaces", options.reference_chars_max),
+      "merchant_reference");
 }
 
 }  // namespace
@@ -49,8 +50,8 @@ Result<int64_t> set_payment_code_limit(QrContext& context, const wallet::UserId&
                              format_amount(context.options.payment_code_limit_minor, currency)),
                  "amount");
   }
-  Status stored = context.repository.set_payment_code_limit(
-      user, *minor, context.requests.wallet.clock.now_ns());
+  Status stored = context.repository.set_payment_code_limit(user, *minor,
+                                                            context.requests.wallet.clock.now_ns());
   if (!stored.ok()) return stored.error();
   context.book.set_payment_code_limit(user, *minor);
   return *minor;
@@ -61,7 +62,8 @@ void charge_payment_code(QrContext& context, const Id128& merchant_id,
   requests::RequestContext& requests = context.requests;
   // The till's own mistakes are refused before the code is looked at: a refused charge must not
   // spend the code the user is showing.
-  Result<int64_t> amount = wallet::parse_wallet_amount(requests.wallet, charge.amount, charge.currency);
+  Result<int64_t> amount =
+      wallet::parse_wallet_amount(requests.wallet, charge.amount, charge.currency);
   if (!amount.ok()) return done(amount.error());
   std::optional<requests::MerchantProfile> merchant =
       requests.merchants.find(merchant_id, requests.wallet.currency.numeric);
@@ -84,11 +86,11 @@ void charge_payment_code(QrContext& context, const Id128& merchant_id,
   request.merchant_reference = charge.merchant_reference;
   request.metadata_json = charge_metadata(charge.metadata_json);
   request.presented_payment_code = consented;
-  requests::create_payment_request(
-      requests, merchant_id, request, [consented, done](Result<requests::PaymentRequest> created) {
-        if (!created.ok()) return done(created.error());
-        done(ChargeOutcome{std::move(*created), !consented});
-      });
+  requests::create_payment_request(requests, merchant_id, request,
+                                   [consented, done](Result<requests::PaymentRequest> created) {
+                                     if (!created.ok()) return done(created.error());
+                                     done(ChargeOutcome{std::move(*created), !consented});
+                                   });
 }
 
 }  // namespace mpay::qr

@@ -1,7 +1,7 @@
 // Everything the QR commands need, passed explicitly: the payment-request context (wallet,
 // merchants, books, ledger), this channel's repository and book, the payment-code devices and
-// their verifier, and the options. Built once by mpayd's wiring (src/server/qr_service.h); the referenced objects
-// must outlive it. The commands are free functions over it, one file each.
+// their verifier, and the options. Built once by mpayd's wiring (src/server/qr_service.h); the
+// referenced objects must outlive it. The commands are free functions over it, one file each.
 #pragma once
 
 #include "channels/qr/merchant_code_book.h"

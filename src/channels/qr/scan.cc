@@ -59,11 +59,12 @@ void scan_static(QrContext& context, const wallet::UserId& user, const ScanReque
   requests::NewRequest request;
   request.payer_id = user;
   request.amount = *scan.amount;
-  request.currency = scan.currency.empty() ? std::string(context.requests.wallet.currency.code)
-                                           : scan.currency;
+  request.currency =
+      scan.currency.empty() ? std::string(context.requests.wallet.currency.code) : scan.currency;
   request.description = scan.description.empty() ? code.description : scan.description;
   // Unique per scan; the token ties it to the code in the merchant's list.
-  request.merchant_reference = "qr-" + code.token + "-" + random_suffix(context.requests.wallet.random);
+  request.merchant_reference =
+      "qr-" + code.token + "-" + random_suffix(context.requests.wallet.random);
   request.metadata_json = request_metadata(code);
   requests::create_payment_request(
       context.requests, code.merchant_id, request,
@@ -118,26 +119,27 @@ void scan_dynamic(QrContext& context, const wallet::UserId& user, const ScanRequ
   // The user has until the code expires, and at least the shortest request life to confirm.
   int64_t left_s = (code.expires_at_ns - now) / 1'000'000'000;
   request.expires_in_s = std::max(left_s, context.requests.options.expires_in_s_min);
-  requests::create_payment_request(
-      context.requests, code.merchant_id, request,
-      [&context, user, outcome = std::move(outcome), done](
-          Result<requests::PaymentRequest> created) mutable {
-        const MerchantCode& code = outcome.code;
-        if (!created.ok()) {
-          // Made before a crash, but not yet linked to the code: link it now.
-          std::optional<requests::PaymentRequest> mine;
-          if (created.error().code == "merchant_reference_taken") {
-            mine = existing_request(context, user, code);
-          }
-          if (!mine) return done(created.error());
-          created = std::move(*mine);
-        }
-        Status linked = context.repository.set_code_request(code.id, created->terms.id);
-        if (!linked.ok()) return done(linked.error());
-        context.book.set_request(code.id, created->terms.id);
-        outcome.request = std::move(*created);
-        done(std::move(outcome));
-      });
+  requests::create_payment_request(context.requests, code.merchant_id, request,
+                                   [&context, user, outcome = std::move(outcome),
+                                    done](Result<requests::PaymentRequest> created) mutable {
+                                     const MerchantCode& code = outcome.code;
+                                     if (!created.ok()) {
+                                       // Made before a crash, but not yet linked to the code: link
+                                       // it now.
+                                       std::optional<requests::PaymentRequest> mine;
+                                       if (created.error().code == "merchant_reference_taken") {
+                                         mine = existing_request(context, user, code);
+                                       }
+                                       if (!mine) return done(created.error());
+                                       created = std::move(*mine);
+                                     }
+                                     Status linked = context.repository.set_code_request(
+                                         code.id, created->terms.id);
+                                     if (!linked.ok()) return done(linked.error());
+                                     context.book.set_request(code.id, created->terms.id);
+                                     outcome.request = std::move(*created);
+                                     done(std::move(outcome));
+                                   });
 }
 
 }  // namespace
@@ -151,7 +153,8 @@ void scan_code(QrContext& context, const wallet::UserId& user, const ScanRequest
   // What the user is shown comes from the code's record; a payload that says otherwise was
   // tampered with (re-encoded with a valid CRC), and is refused rather than half believed.
   if (scanned->emv && code->payload != scan.payload) {
-    return done(Error("qr_code_altered", "this payload is not the one the merchant's code carries"));
+    return done(
+        Error("qr_code_altered", "this payload is not the one the merchant's code carries"));
   }
   std::optional<requests::MerchantProfile> merchant =
       context.requests.merchants.find(code->merchant_id, code->currency);

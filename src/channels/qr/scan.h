@@ -16,16 +16,16 @@
 namespace mpay::qr {
 
 struct ScanRequest {
-  std::string payload;               // the EMV payload or the URL form, as decoded from the image
-  std::optional<std::string> amount; // static codes: what the user entered
-  std::string currency;              // with amount; empty = the wallets' currency
-  std::string description;           // static codes: the user's note; default the code's
+  std::string payload;                // the EMV payload or the URL form, as decoded from the image
+  std::optional<std::string> amount;  // static codes: what the user entered
+  std::string currency;               // with amount; empty = the wallets' currency
+  std::string description;            // static codes: the user's note; default the code's
 };
 
 struct ScanOutcome {
   MerchantCode code;
   requests::MerchantProfile merchant;
-  bool amount_required = false;             // a static code scanned without an amount
+  bool amount_required = false;  // a static code scanned without an amount
   std::optional<requests::PaymentRequest> request;
 };
 using ScanDone = std::function<void(Result<ScanOutcome>)>;

@@ -30,10 +30,11 @@ struct NewRequest {
   bool presented_payment_code = false;
 };
 
-// Errors: payer_not_found also for an unknown payer_id; merchant_unavailable, currency_*, amount_*, description_too_long,
+// Errors: merchant_unavailable, currency_*, amount_*, description_too_long,
 // merchant_reference_invalid, merchant_reference_taken, expires_in_s_out_of_range, metadata_too_large,
 // phone_*, payer_not_found, payer_unavailable, payer_pending_limit, mandate_* (not_found, revoked,
-// mismatch, per_charge_exceeded, monthly_exceeded, capture_must_be_automatic), and those of
+// mismatch, per_charge_exceeded, monthly_exceeded, capture_must_be_automatic),
+// payment_code_capture_must_be_automatic, and those of
 // funding.h for a mandate charge; store_error.
 void create_payment_request(RequestContext& context, const MerchantId& merchant,
                             const NewRequest& request, RequestDone done);

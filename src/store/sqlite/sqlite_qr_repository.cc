@@ -25,10 +25,19 @@ Status SqliteQrRepository::insert_code(const MerchantCode& c) {
         "ON CONFLICT (token) DO NOTHING");
     if (!insert.ok()) return insert.error();
     Statement& s = **insert;
-    s.bind(1, c.id).bind(2, c.merchant_id).bind(3, qr::kind_name(c.kind)).bind(4, c.token)
-        .bind(5, c.payload).bind(6, int64_t{c.currency}).bind(7, c.amount_minor)
-        .bind(8, c.merchant_reference).bind(9, c.description).bind(10, c.terminal_label)
-        .bind(11, c.metadata_json).bind(12, c.created_at_ns).bind(13, c.expires_at_ns);
+    s.bind(1, c.id)
+        .bind(2, c.merchant_id)
+        .bind(3, qr::kind_name(c.kind))
+        .bind(4, c.token)
+        .bind(5, c.payload)
+        .bind(6, int64_t{c.currency})
+        .bind(7, c.amount_minor)
+        .bind(8, c.merchant_reference)
+        .bind(9, c.description)
+        .bind(10, c.terminal_label)
+        .bind(11, c.metadata_json)
+        .bind(12, c.created_at_ns)
+        .bind(13, c.expires_at_ns);
     return update_one(db, s, Error("already_exists", "this code token is taken"));
   });
 }
@@ -47,8 +56,7 @@ Status SqliteQrRepository::claim_code(const Id128& code_id, const wallet::UserId
 
 Status SqliteQrRepository::set_code_request(const Id128& code_id, const Id128& request_id) {
   return writer_.execute([&](SqliteDatabase& db) -> Status {
-    StatementResult update =
-        db.prepare("UPDATE qr_merchant_codes SET request_id = ? WHERE id = ?");
+    StatementResult update = db.prepare("UPDATE qr_merchant_codes SET request_id = ? WHERE id = ?");
     if (!update.ok()) return update.error();
     (*update)->bind(1, request_id).bind(2, code_id);
     return update_one(db, **update, Error("not_found", "no code has this id"));
@@ -58,7 +66,8 @@ Status SqliteQrRepository::set_code_request(const Id128& code_id, const Id128& r
 Status SqliteQrRepository::deactivate_code(const Id128& code_id, int64_t at_ns) {
   return writer_.execute([&](SqliteDatabase& db) -> Status {
     StatementResult update = db.prepare(
-        "UPDATE qr_merchant_codes SET deactivated_at_ns = ? WHERE id = ? AND deactivated_at_ns = 0");
+        "UPDATE qr_merchant_codes SET deactivated_at_ns = ? WHERE id = ? AND deactivated_at_ns = "
+        "0");
     if (!update.ok()) return update.error();
     (*update)->bind(1, at_ns).bind(2, code_id);
     return (*update)->run();
@@ -110,8 +119,9 @@ Status SqliteQrRepository::load(const std::function<void(MerchantCode)>& code,
         code(std::move(c));
       });
   if (!codes.ok()) return codes;
-  return each_row(**db, "SELECT user_id, limit_minor FROM payment_code_limits",
-                  [&](const Statement& s) { limit(wallet::UserId(s.column_id(0)), s.column_int64(1)); });
+  return each_row(
+      **db, "SELECT user_id, limit_minor FROM payment_code_limits",
+      [&](const Statement& s) { limit(wallet::UserId(s.column_id(0)), s.column_int64(1)); });
 }
 
 }  // namespace mpay::store::sqlite

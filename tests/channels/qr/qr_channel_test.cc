@@ -82,7 +82,8 @@ class QrChannelTest : public requests::testing::RequestFixture {
   Result<ScanOutcome> scan(const Payer& payer, const std::string& payload,
                            std::optional<std::string> amount = std::nullopt) {
     ScanRequest request{payload, std::move(amount), "", ""};
-    return run_command<ScanOutcome>([&](ScanDone done) { scan_code(qr(), payer.id(), request, done); });
+    return run_command<ScanOutcome>(
+        [&](ScanDone done) { scan_code(qr(), payer.id(), request, done); });
   }
 
   // The payment code a phone shows at the test clock's time (or `steps` of 15 s later).
@@ -152,7 +153,8 @@ TEST_F(QrChannelTest, TwoUsersRacingForOneDynamicCodeMakeOneRequest) {
     EXPECT_EQ(used.load(), static_cast<int>(payers.size()) - 1);
     std::optional<MerchantCode> after = qr().book.get(code.id);
     ASSERT_TRUE(after->request_id.has_value());
-    EXPECT_EQ(context().book.get(*after->request_id)->terms.merchant_reference, code.merchant_reference);
+    EXPECT_EQ(context().book.get(*after->request_id)->terms.merchant_reference,
+              code.merchant_reference);
   }
 }
 
@@ -251,7 +253,8 @@ TEST_F(QrChannelTest, AboveTheUsersLimitTheUserConfirms) {
   requests::MerchantId shop = merchant();
   Payer alice = funded_payer(7, 10'000);
   ASSERT_TRUE(set_payment_code_limit(qr(), alice.id(), "0").ok());
-  EXPECT_EQ(code_of(set_payment_code_limit(qr(), alice.id(), "1000.01")), "payment_code_limit_too_high");
+  EXPECT_EQ(code_of(set_payment_code_limit(qr(), alice.id(), "1000.01")),
+            "payment_code_limit_too_high");
   ProvisionedDevice phone = provision(alice);
   Result<ChargeOutcome> held = charge(shop, code_of_device(phone), "0.01", "r-2");
   ASSERT_TRUE(held.ok()) << code_of(held);
