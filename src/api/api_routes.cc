@@ -36,7 +36,7 @@ void add_all_routes(Router& router, const ApiServices& services) {
     add_payment_request_routes(router, *services.requests, *services.blocking);
   }
   if (services.webhooks != nullptr) add_webhook_routes(router, *services.webhooks, *services.blocking);
-  if (services.qr != nullptr) add_qr_routes(router, *services.qr, *services.blocking);
+  if (services.qr != nullptr) add_qr_routes(router, *services.qr, *services.blocking, services.metrics);
   apply_idempotency(router, services.idempotency, services.clock);
 }
 

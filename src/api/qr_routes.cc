@@ -144,29 +144,33 @@ void deactivate_code(QrContext& context, HttpRequest& request, Responder respond
   respond(json_response(200, code_view(context, *code)));
 }
 
-void charge(QrContext& context, HttpRequest& request, Responder respond) {
+void charge(QrContext& context, CounterFamily& outcomes, HttpRequest& request, Responder respond) {
   Result<qr::PaymentCodeCharge> decoded =
       decode_payment_code_charge(request.body, context.requests.options.metadata_keys_max);
   if (!decoded.ok()) return respond(failure(decoded.error()));
-  qr::charge_payment_code(context, merchant_caller(request), *decoded,
-                          [&context, respond](Result<qr::ChargeOutcome> outcome) {
-                            if (!outcome.ok()) return respond(failure(outcome.error()));
-                            nlohmann::json view = payment_request_json(
-                                outcome->request,
-                                context.requests.book.refunds_of(outcome->request.terms.id),
-                                currency_of(context));
-                            view["confirmation_needed"] = outcome->confirmation_needed;
-                            respond(json_response(outcome->confirmation_needed ? 202 : 201, view));
-                          });
+  auto answer = [&context, &outcomes, respond](Result<qr::ChargeOutcome> outcome) {
+    std::string name = !outcome.ok()                  ? outcome.error().code
+                       : outcome->confirmation_needed ? "awaiting_confirmation"
+                                                      : "ok";
+    outcomes.with({name}).increment();
+    if (!outcome.ok()) return respond(failure(outcome.error()));
+    nlohmann::json view = payment_request_json(
+        outcome->request, context.requests.book.refunds_of(outcome->request.terms.id),
+        currency_of(context));
+    view["confirmation_needed"] = outcome->confirmation_needed;
+    respond(json_response(outcome->confirmation_needed ? 202 : 201, view));
+  };
+  qr::charge_payment_code(context, merchant_caller(request), *decoded, std::move(answer));
 }
 
 // --- user -------------------------------------------------------------------------------------
 
-void scan(QrContext& context, HttpRequest& request, Responder respond) {
+void scan(QrContext& context, CounterFamily& outcomes, HttpRequest& request, Responder respond) {
   Result<qr::ScanRequest> decoded = decode_scan(request.body);
   if (!decoded.ok()) return respond(failure(decoded.error()));
   qr::scan_code(context, user_caller(request), *decoded,
-                [&context, respond](Result<qr::ScanOutcome> outcome) {
+                [&context, &outcomes, respond](Result<qr::ScanOutcome> outcome) {
+                  outcomes.with({outcome.ok() ? "ok" : outcome.error().code}).increment();
                   if (!outcome.ok()) return respond(failure(outcome.error()));
                   respond(json_response(200, scan_json(*outcome, currency_of(context))));
                 });
@@ -249,7 +253,13 @@ void landing_page(QrContext& context, HttpRequest& request, Responder respond) {
 
 }  // namespace
 
-void add_qr_routes(Router& router, QrContext& context, BlockingPool& pool) {
+void add_qr_routes(Router& router, QrContext& context, BlockingPool& pool,
+                   MetricsRegistry& metrics) {
+  CounterFamily& scans = metrics.counter_family(
+      "mpay_qr_scans_total", "Scans of merchant-presented codes by outcome", {"outcome"});
+  CounterFamily& charges =
+      metrics.counter_family("mpay_payment_code_charges_total",
+                             "Charges of consumer-presented payment codes by outcome", {"outcome"});
   auto add = [&](http::verb method, std::string pattern, std::string_view scope, auto handler) {
     size_t body_max = method == http::verb::post ? kQrBodyBytesMax : 0;
     router.add(pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
@@ -262,8 +272,14 @@ void add_qr_routes(Router& router, QrContext& context, BlockingPool& pool) {
   add(http::verb::get, "/v1/qr/merchant-codes/{id}.png", merchant, code_png);
   add(http::verb::get, "/v1/qr/merchant-codes/{id}.svg", merchant, code_svg);
   add(http::verb::post, "/v1/qr/merchant-codes/{id}/deactivate", merchant, deactivate_code);
-  add(http::verb::post, "/v1/payment-codes/charge", merchant, charge);
-  add(http::verb::post, "/v1/me/qr/scan", user, scan);
+  add(http::verb::post, "/v1/payment-codes/charge", merchant,
+      [&charges](QrContext& c, HttpRequest& request, Responder respond) {
+        charge(c, charges, request, std::move(respond));
+      });
+  add(http::verb::post, "/v1/me/qr/scan", user,
+      [&scans](QrContext& c, HttpRequest& request, Responder respond) {
+        scan(c, scans, request, std::move(respond));
+      });
   add(http::verb::post, "/v1/me/payment-code/devices", user, provision_device);
   add(http::verb::get, "/v1/me/payment-code/devices", user, list_devices);
   add(http::verb::post, "/v1/me/payment-code/devices/{id}/revoke", user, revoke_device);

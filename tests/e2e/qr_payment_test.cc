@@ -404,6 +404,13 @@ TEST_F(QrPaymentTest, GuessingLocksThePhoneAndARevokedPhoneIsRefused) {
   ASSERT_EQ(listed["items"].size(), 1u);
   EXPECT_EQ(listed["items"][0]["status"], "locked");
   EXPECT_EQ(available(*alice), "100.00");
+  // The guessing shows on /metrics, where operators alert on it.
+  std::string metrics = testing::HttpClient("127.0.0.1", port()).request(verb::get, "/metrics", "", {}).body;
+  EXPECT_NE(metrics.find("mpay_payment_code_charges_total{outcome=\"payment_code_invalid\"} 5"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("mpay_payment_code_charges_total{outcome=\"payment_code_device_locked\"} 1"),
+            std::string::npos);
 
   // Re-provisioning (PIN) unlocks it with a new secret; revoking ends it.
   HttpReply renewed =
