@@ -2,10 +2,11 @@
 """Signs one request to the mpay merchant API and sends it (Python 3 standard library only).
 
     MPAY_KEY_ID=mk_... MPAY_KEY_SECRET=msk_... ./client.py [--base-url URL] [--method GET]
-        [--body JSON] [--idempotency-key KEY] [PATH]
+        [--body JSON] [--idempotency-key KEY] [--output FILE] [PATH]
 
 Defaults: base URL $MPAY_BASE_URL or http://127.0.0.1:8080, GET, empty body, path /v1/merchant.
-Prints the response body; exits 0 for a 2xx status, 1 otherwise. See docs/merchant-api.md.
+Prints the response body (or writes it, byte for byte, to --output FILE: a QR code's PNG); exits 0
+for a 2xx status, 1 otherwise. See docs/merchant-api.md.
 """
 
 import argparse
@@ -44,7 +45,7 @@ def signed_headers(key_id: str, secret: str, method: str, path: str, body: bytes
 
 def send(base_url: str, key_id: str, secret: str, method: str, path: str, body: bytes,
          idempotency_key: str = "") -> tuple:
-    """Sends the signed request; returns (status, body text)."""
+    """Sends the signed request; returns (status, body bytes)."""
     headers = signed_headers(key_id, secret, method, path, body)
     if body or method == "POST":
         headers["Content-Type"] = "application/json"
@@ -54,9 +55,9 @@ def send(base_url: str, key_id: str, secret: str, method: str, path: str, body: 
                                      headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode("utf-8")
+            return response.status, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8")
+        return error.code, error.read()
 
 
 def main() -> int:
@@ -66,6 +67,7 @@ def main() -> int:
     parser.add_argument("--method", default="GET")
     parser.add_argument("--body", default="", help="request body (JSON), sent byte for byte")
     parser.add_argument("--idempotency-key", default="")
+    parser.add_argument("--output", default="", help="write the response body to this file instead")
     parser.add_argument("--key-id", default=os.environ.get("MPAY_KEY_ID", ""))
     parser.add_argument("--secret", default=os.environ.get("MPAY_KEY_SECRET", ""),
                         help="prefer the MPAY_KEY_SECRET environment variable (not in the process list)")
@@ -73,9 +75,13 @@ def main() -> int:
     if not options.key_id or not options.secret:
         print("set MPAY_KEY_ID and MPAY_KEY_SECRET (or --key-id, --secret)", file=sys.stderr)
         return 2
-    status, text = send(options.base_url, options.key_id, options.secret, options.method.upper(), options.path,
+    status, body = send(options.base_url, options.key_id, options.secret, options.method.upper(), options.path,
                         options.body.encode("utf-8"), options.idempotency_key)
-    print(text)
+    if options.output:
+        with open(options.output, "wb") as out:
+            out.write(body)
+    else:
+        print(body.decode("utf-8", errors="replace"))
     print(f"HTTP {status}", file=sys.stderr)
     return 0 if 200 <= status < 300 else 1
 
