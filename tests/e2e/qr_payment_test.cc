@@ -282,6 +282,16 @@ TEST_F(QrPaymentTest, TheUrlFormOpensAPageAndScansLikeThePayload) {
   std::string prefix = "http://127.0.0.1:" + std::to_string(port()) + "/q/";
   ASSERT_EQ(url.rfind(prefix, 0), 0u) << url;
   EXPECT_EQ(decoded_png(merchant, code, "?form=url"), url);
+  // The example client fetches the image as a merchant's program would.
+  std::string png_path = directory_.path() + "/example.png";
+  int fetched = 0;
+  run("MPAY_BASE_URL=http://127.0.0.1:" + std::to_string(port()) +
+          " MPAY_KEY_ID=" + merchant.key_id + " MPAY_KEY_SECRET=" + merchant.secret +
+          " python3 " MPAY_SOURCE_DIR "/examples/merchant/client.py --output " + png_path + " " +
+          code["image"]["png"].get<std::string>() + " 2>/dev/null",
+      &fetched);
+  ASSERT_EQ(fetched, 0);
+  EXPECT_EQ(run("zbarimg --nodbus --raw -q -Sbinary " + png_path), code["payload"]);
 
   testing::HttpClient browser("127.0.0.1", port());
   HttpReply page = browser.request(verb::get, url.substr(url.find("/q/")), "", {});
@@ -405,12 +415,14 @@ TEST_F(QrPaymentTest, GuessingLocksThePhoneAndARevokedPhoneIsRefused) {
   EXPECT_EQ(listed["items"][0]["status"], "locked");
   EXPECT_EQ(available(*alice), "100.00");
   // The guessing shows on /metrics, where operators alert on it.
-  std::string metrics = testing::HttpClient("127.0.0.1", port()).request(verb::get, "/metrics", "", {}).body;
+  std::string metrics =
+      testing::HttpClient("127.0.0.1", port()).request(verb::get, "/metrics", "", {}).body;
   EXPECT_NE(metrics.find("mpay_payment_code_charges_total{outcome=\"payment_code_invalid\"} 5"),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("mpay_payment_code_charges_total{outcome=\"payment_code_device_locked\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics.find("mpay_payment_code_charges_total{outcome=\"payment_code_device_locked\"} 1"),
+      std::string::npos);
 
   // Re-provisioning (PIN) unlocks it with a new secret; revoking ends it.
   HttpReply renewed =
