@@ -40,6 +40,10 @@ struct HttpRequest {
   // Who is calling, as the server's authorize callback established it (e.g. "operator"); empty
   // for public routes. Idempotency keys are scoped by it.
   std::string principal;
+  // Set by the Idempotency-Key layer when this request claimed a key: its response will be stored
+  // for replays (so a response showing a secret once must say what to store instead; see
+  // secret_response in idempotency.h). Unlike `headers`, it survives the hand-off to the pool.
+  bool idempotency_key_claimed = false;
   // The raw request headers. Valid during the handler call only: copy what must outlive it.
   const boost::beast::http::fields* headers = nullptr;
 

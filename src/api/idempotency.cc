@@ -122,6 +122,7 @@ void run_idempotent(const Handler& handler, IdempotencyStore& store, Clock& cloc
       break;
   }
   auto claim = std::make_shared<Claim>(store, request.principal, std::move(key), request.request_id);
+  request.idempotency_key_claimed = true;
   handler(request, [claim, respond = std::move(respond)](HttpResponse response) {
     finish_claim(*claim, response);
     respond(std::move(response));
@@ -129,6 +130,15 @@ void run_idempotent(const Handler& handler, IdempotencyStore& store, Clock& cloc
 }
 
 }  // namespace
+
+HttpResponse secret_response(unsigned status, const nlohmann::json& body,
+                             const nlohmann::json& replay_body, bool keyed) {
+  HttpResponse response = json_response(status, body);
+  if (keyed) {
+    response.headers.emplace_back(kIdempotentStoredBodyHeader, json_response(status, replay_body).body);
+  }
+  return response;
+}
 
 bool is_valid_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > kIdempotencyKeyCharsMax) return false;

@@ -33,6 +33,8 @@
 #include <string_view>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "api/http_message.h"
 #include "api/idempotency_store.h"
 #include "api/router.h"
@@ -47,6 +49,12 @@ inline constexpr std::string_view kIdempotentReplayedHeader = "Idempotent-Replay
 // header, which the wrapper takes off the response before sending it. Only set it when the
 // request has an Idempotency-Key (without one the response goes out unwrapped).
 inline constexpr std::string_view kIdempotentStoredBodyHeader = "Mpay-Idempotent-Stored-Body";
+
+// A JSON response that shows secrets once: when the request claimed an Idempotency-Key (`keyed`:
+// HttpRequest::idempotency_key_claimed), replays get `replay_body` (the secrets as null) instead,
+// so no secret reaches the store.
+HttpResponse secret_response(unsigned status, const nlohmann::json& body,
+                             const nlohmann::json& replay_body, bool keyed);
 inline constexpr size_t kIdempotencyKeyCharsMax = 255;
 inline constexpr int64_t kIdempotencyKeyTtlNs = 24LL * 3600 * 1'000'000'000;
 // The expirer wakes this often and deletes in chunks of this many rows, so that it never holds

@@ -27,15 +27,6 @@ Result<MerchantId> merchant_in_path(const HttpRequest& request) {
   return MerchantId(*id);
 }
 
-// A response that shows secrets once: when the request has an Idempotency-Key, replays get
-// `replay_body` (secrets as null) instead, so no secret reaches the idempotency store.
-HttpResponse secret_response(unsigned status, const nlohmann::json& body, const nlohmann::json& replay_body,
-                             bool keyed) {
-  HttpResponse response = json_response(status, body);
-  if (keyed) response.headers.emplace_back(kIdempotentStoredBodyHeader, json_response(status, replay_body).body);
-  return response;
-}
-
 void create(MerchantContext& merchants, HttpRequest& request, bool keyed, Responder respond) {
   Result<merchant::MerchantApplication> application = decode_merchant_application(request.body);
   if (!application.ok()) return respond(failure(application.error()));

@@ -1,5 +1,6 @@
 #include "api/qr_routes.h"
 
+#include "api/idempotency.h"
 #include "api/json_body.h"
 #include "api/merchant_auth.h"
 #include "api/payment_request_json.h"
@@ -195,13 +196,22 @@ void set_limit(QrContext& context, HttpRequest& request, Responder respond) {
   respond(json_response(200, limit_view(context, user_caller(request))));
 }
 
+// The secret is shown once: a replay of the same Idempotency-Key gets the device without it.
+HttpResponse device_secret_response(unsigned status, const qr::ProvisionedDevice& device,
+                                    const HttpRequest& request) {
+  nlohmann::json replay = provisioned_device_json(device);
+  replay["secret"] = nullptr;
+  return secret_response(status, provisioned_device_json(device), replay,
+                         request.idempotency_key_claimed);
+}
+
 void provision_device(QrContext& context, HttpRequest& request, Responder respond) {
   Result<DeviceProvision> decoded = decode_device_provision(request.body);
   if (!decoded.ok()) return respond(failure(decoded.error()));
   Result<qr::ProvisionedDevice> device =
       qr::provision_device(context, user_caller(request), decoded->pin, decoded->label);
   if (!device.ok()) return respond(failure(device.error()));
-  respond(json_response(201, provisioned_device_json(*device)));
+  respond(device_secret_response(201, *device, request));
 }
 
 void reprovision_device(QrContext& context, HttpRequest& request, Responder respond) {
@@ -212,7 +222,7 @@ void reprovision_device(QrContext& context, HttpRequest& request, Responder resp
   Result<qr::ProvisionedDevice> device =
       qr::reprovision_device(context, user_caller(request), *id, *pin);
   if (!device.ok()) return respond(failure(device.error()));
-  respond(json_response(200, provisioned_device_json(*device)));
+  respond(device_secret_response(200, *device, request));
 }
 
 void list_devices(QrContext& context, HttpRequest& request, Responder respond) {

@@ -323,6 +323,26 @@ TEST_F(QrPaymentTest, ATillChargesThePaymentCodeThePhoneShows) {
   json device = provision(*alice);
   EXPECT_EQ(device["secret"].get<std::string>().size(), 52u);  // 32 bytes in base32
   EXPECT_EQ(device["algorithm"]["step_s"], 15);
+  // Provisioned with an Idempotency-Key: a replay answers the same device without the secret, and
+  // the secret is nowhere in mpay.db (the idempotency store keeps the answer without it).
+  json keyed_device;
+  {
+    HttpReply first =
+        alice->post("/v1/me/payment-code/devices", {{"pin", kTestPin}, {"label", "tablet"}},
+                    {{"Idempotency-Key", "provision-tablet"}});
+    ASSERT_EQ(first.status, 201u) << first.body;
+    keyed_device = json::parse(first.body);
+    HttpReply replay =
+        alice->post("/v1/me/payment-code/devices", {{"pin", kTestPin}, {"label", "tablet"}},
+                    {{"Idempotency-Key", "provision-tablet"}});
+    ASSERT_EQ(replay.status, 201u) << replay.body;
+    EXPECT_EQ(replay.headers["Idempotent-Replayed"], "true");
+    EXPECT_EQ(json::parse(replay.body)["id"], keyed_device["id"]);
+    EXPECT_TRUE(json::parse(replay.body)["secret"].is_null());
+    std::string stored = run("cat " + data() + "/mpay.db " + data() + "/mpay.db-wal 2>/dev/null");
+    ASSERT_FALSE(stored.empty());
+    EXPECT_EQ(stored.find(keyed_device["secret"].get<std::string>()), std::string::npos);
+  }
   // A wrong PIN provisions nothing.
   EXPECT_EQ(error_code_of(alice->post("/v1/me/payment-code/devices", {{"pin", "000000"}})),
             "pin_incorrect");
