@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2u, 9000u))->capture_default_str();
   pay->add_option("--merchants", pay_options.merchants, "merchants onboarded")
       ->check(CLI::Range(1u, 100u))->capture_default_str();
-  pay->add_option("--connections", pay_options.connections, "client threads, one payment at a time each")
+  pay->add_option("--connections", pay_options.connections, "payment loops (a merchant and a user connection each), one payment at a time each")
       ->check(CLI::Range(1u, 512u))->capture_default_str();
   pay->add_option("--seconds", pay_options.seconds, "measured seconds per run")
       ->check(CLI::Range(0.5, 600.0))->capture_default_str();

@@ -3,9 +3,12 @@
 // the server) then POST /v1/me/payment-requests/{id}/confirm with the user's session and PIN,
 // paid from the wallet. It starts mpayd on a scratch directory, onboards merchants through the
 // operator API and sets up funded users through the wallet API (not timed), then keeps
-// `connections` client threads doing create-then-confirm back to back, and prints payments/s and
-// the latency of a whole payment (both requests). Unless told not to, it repeats the run against
-// mpayd --ledger-mode plain (one SQLite transaction per ledger submission). Ends with
+// `connections` payment loops (payment_load.h: asynchronous, one client thread) doing
+// create-then-confirm back to back, and prints payments/s and the latency of a whole payment (both
+// requests). The merchants' webhook URL is a local receiver that answers 200 (webhook_receiver.h),
+// so mpayd delivers each event once instead of recording failed attempts and retrying them.
+// Unless told not to, it repeats the run against mpayd --ledger-mode plain (one SQLite
+// transaction per ledger submission). Ends with
 //   RESULT request_to_pay pps=<n> p99_ms=<x> [plain_pps=<n> ratio=<r>]
 #pragma once
 
@@ -19,7 +22,7 @@ struct RequestToPayOptions {
   std::string directory;  // parent of scratch directories
   uint32_t users = 200;
   uint32_t merchants = 4;
-  uint32_t connections = 32;  // client threads, one keep-alive connection each
+  uint32_t connections = 32;  // payment loops, one merchant and one user keep-alive connection each
   double seconds = 10;
   double warmup_seconds = 1;
   bool no_plain = false;

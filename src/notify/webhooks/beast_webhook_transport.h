@@ -8,8 +8,8 @@
 // verification is a failed attempt ("certificate verify failed ..."), retried like any other.
 //
 // The whole attempt (name lookup included) is bounded by the request's timeout. Only the status
-// line and headers are read; the body is ignored. Thread-safe: each post() uses its own
-// io_context; the TLS context is shared read-only.
+// line and headers are read; the body is ignored. Thread-safe: each calling thread has its own
+// io_context, reused by its later attempts (see the .cc); the TLS context is shared read-only.
 #pragma once
 
 #include <memory>

@@ -137,11 +137,8 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     return done(Error("payment_code_capture_must_be_automatic", "payment-code charges capture at once",
                       "capture"));
   }
-  RequestListQuery pending;
-  pending.status = PaymentStatus::awaiting_confirmation;
-  pending.limit = context.options.pending_per_payer_max;
-  if (!consented && context.book.list_for_payer((*payer)->id, pending).size() >=
-                                 context.options.pending_per_payer_max) {
+  if (!consented && context.book.awaiting_confirmation_of((*payer)->id) >=
+                        context.options.pending_per_payer_max) {
     return done(Error("payer_pending_limit",
                       "this user has too many payment requests awaiting confirmation"));
   }

@@ -1,5 +1,6 @@
 #include "payments/requests/request_book.h"
 
+#include "core/check.h"
 #include "payments/requests/request_events.h"
 
 namespace mpay::requests {
@@ -18,7 +19,30 @@ Status RequestBook::add(RequestTerms terms) {
   by_merchant_[merchant].insert(id);
   by_payer_[payer].insert(id);
   active_.insert(id);
+  if (requests_.at(id).request.state.status == PaymentStatus::awaiting_confirmation) {
+    ++awaiting_by_payer_[payer];
+  }
   return ok_status();
+}
+
+void RequestBook::count_awaiting(const Id128& payer, PaymentStatus before, PaymentStatus after) {
+  const bool was = before == PaymentStatus::awaiting_confirmation;
+  const bool is = after == PaymentStatus::awaiting_confirmation;
+  if (was == is) return;
+  if (is) {
+    ++awaiting_by_payer_[payer];
+    return;
+  }
+  auto found = awaiting_by_payer_.find(payer);
+  MPAY_CHECK(found != awaiting_by_payer_.end() && found->second > 0,
+             "a payer's count of requests awaiting confirmation went below zero");
+  if (--found->second == 0) awaiting_by_payer_.erase(found);
+}
+
+size_t RequestBook::awaiting_confirmation_of(const wallet::UserId& payer) const {
+  std::lock_guard lock(mutex_);
+  auto found = awaiting_by_payer_.find(payer.value());
+  return found == awaiting_by_payer_.end() ? 0 : found->second;
 }
 
 void RequestBook::add_refund(RefundRecord refund) {
@@ -34,8 +58,11 @@ bool RequestBook::apply(const ledger::AppEventRecord& record) {
   auto found = requests_.find(record.event.subject_id);
   if (found == requests_.end()) return false;
   RequestState& state = found->second.request.state;
+  const Id128 payer = found->second.request.terms.payer_id.value();
+  const PaymentStatus before = state.status;
   if (record.event.kind == event_kinds::payment_status) {
     apply_status(state, record.event, record.timestamp);
+    count_awaiting(payer, before, state.status);
     if (is_final(state.status)) active_.erase(record.event.subject_id);
     auto status = static_cast<PaymentStatus>(record.event.status);
     if (status == PaymentStatus::succeeded || status == PaymentStatus::captured) {
@@ -47,6 +74,7 @@ bool RequestBook::apply(const ledger::AppEventRecord& record) {
     auto refund = refunds_.find(record.event.ref_id);
     if (refund == refunds_.end()) return false;
     apply_refund(state, refund->second, record.event, record.timestamp);
+    count_awaiting(payer, before, state.status);
     request_by_transfer_[record.event.ref_id] = record.event.subject_id;
     return true;
   }

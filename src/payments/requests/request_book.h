@@ -48,6 +48,9 @@ class RequestBook {
                                                 const RequestListQuery& query) const;
   std::vector<PaymentRequest> list_for_payer(const wallet::UserId& payer,
                                              const RequestListQuery& query) const;
+  // How many of the payer's requests await confirmation now. Constant time: a creation checks
+  // it, and a scan of the payer's whole history grew with every request they ever had.
+  size_t awaiting_confirmation_of(const wallet::UserId& payer) const;
   // Amount charged to a payer's phone bill by requests created in [from_ns, to_ns), less refunds.
   int64_t phone_bill_usage(const wallet::UserId& payer, int64_t from_ns, int64_t to_ns) const;
   // Requests awaiting confirmation past their expiry, and authorizations past their deadline.
@@ -70,6 +73,8 @@ class RequestBook {
     std::vector<Id128> refunds;
   };
   std::vector<PaymentRequest> list(const std::set<Id128>& ids, const RequestListQuery& query) const;
+  // Keeps awaiting_by_payer_ right across one status change of a request (before -> after).
+  void count_awaiting(const Id128& payer, PaymentStatus before, PaymentStatus after);
 
   mutable std::mutex mutex_;
   std::unordered_map<Id128, Entry, Id128Hash> requests_;
@@ -77,6 +82,7 @@ class RequestBook {
   std::map<MerchantId, std::set<Id128>> by_merchant_;
   std::map<Id128, std::set<Id128>> by_payer_;
   std::set<Id128> active_;
+  std::unordered_map<Id128, size_t, Id128Hash> awaiting_by_payer_;  // payers with at least one
   std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // awaiting confirmation or authorized: what due() looks at
 };
 

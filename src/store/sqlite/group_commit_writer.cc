@@ -9,7 +9,9 @@ namespace mpay::store::sqlite {
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqliteDatabase> db, Options options)
     : db_(std::move(db)), options_(options) {
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "store-group-commit");
+    // At most 15 characters: a longer name is refused (ERANGE) and the thread stays "mpayd" in
+    // perf and top, as this one did when it was "store-group-commit".
+    pthread_setname_np(pthread_self(), "store-commit");
     run();
   });
 }

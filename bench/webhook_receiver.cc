@@ -1,0 +1,97 @@
+#include "webhook_receiver.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <thread>
+
+namespace mpay::bench {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// One accepted connection: read a request, answer 200, until the sender closes.
+class ReceiverConnection : public std::enable_shared_from_this<ReceiverConnection> {
+ public:
+  ReceiverConnection(tcp::socket socket, std::atomic<uint64_t>& requests)
+      : socket_(std::move(socket)), requests_(requests) {}
+
+  void read() {
+    request_ = {};
+    http::async_read(socket_, buffer_, request_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return;  // closed by the sender (mpayd closes after each attempt) or broken
+      self->answer();
+    });
+  }
+
+ private:
+  void answer() {
+    requests_.fetch_add(1, std::memory_order_relaxed);
+    response_ = {};
+    response_.result(http::status::ok);
+    response_.version(request_.version());
+    response_.keep_alive(request_.keep_alive());
+    response_.prepare_payload();
+    http::async_write(socket_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || !self->response_.keep_alive()) return;
+      self->read();
+    });
+  }
+
+  tcp::socket socket_;
+  std::atomic<uint64_t>& requests_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::empty_body> response_;
+};
+
+}  // namespace
+
+struct WebhookReceiver::State {
+  asio::io_context context{1};
+  tcp::acceptor acceptor{context};
+  uint16_t port = 0;
+  std::thread thread;
+
+  void accept(std::atomic<uint64_t>& requests) {
+    acceptor.async_accept([this, &requests](beast::error_code ec, tcp::socket socket) {
+      if (ec) return;  // stopped
+      std::make_shared<ReceiverConnection>(std::move(socket), requests)->read();
+      accept(requests);
+    });
+  }
+};
+
+Result<std::unique_ptr<WebhookReceiver>> WebhookReceiver::start() {
+  std::unique_ptr<WebhookReceiver> receiver(new WebhookReceiver());
+  receiver->state_ = std::make_unique<State>();
+  State& s = *receiver->state_;
+  beast::error_code ec;
+  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error("webhook_receiver", "cannot listen on 127.0.0.1: " + ec.message());
+  s.port = s.acceptor.local_endpoint().port();
+  s.accept(receiver->requests_);
+  s.thread = std::thread([&s] { s.context.run(); });
+  return receiver;
+}
+
+WebhookReceiver::~WebhookReceiver() {
+  if (!state_) return;
+  state_->context.stop();
+  if (state_->thread.joinable()) state_->thread.join();
+}
+
+std::string WebhookReceiver::url() const {
+  return "http://127.0.0.1:" + std::to_string(state_->port) + "/webhooks";
+}
+
+}  // namespace mpay::bench

@@ -1,0 +1,74 @@
+// RequestBook's count of a payer's requests awaiting confirmation (what a creation checks against
+// pending_per_payer_max) against the list it replaced: equal after every add and status change.
+#include <gtest/gtest.h>
+
+#include "payments/requests/request_book.h"
+#include "payments/requests/request_events.h"
+
+namespace mpay::requests {
+namespace {
+
+RequestTerms terms_for(uint64_t id, const wallet::UserId& payer) {
+  RequestTerms terms;
+  terms.id = Id128{1, id};
+  terms.merchant_id = Id128{2, 1};
+  terms.payer_id = payer;
+  terms.amount_minor = 100;
+  terms.currency = 156;
+  terms.created_at_ns = static_cast<int64_t>(id);
+  terms.expires_at_ns = 1'000'000;
+  return terms;
+}
+
+ledger::AppEventRecord status_record(uint64_t event, const RequestTerms& terms, PaymentStatus status) {
+  StatusChange change;
+  change.status = status;
+  return ledger::AppEventRecord{encode_status(Id128{3, event}, terms, change), 0,
+                                static_cast<int64_t>(1000 + event)};
+}
+
+size_t listed_awaiting(const RequestBook& book, const wallet::UserId& payer) {
+  RequestListQuery query;
+  query.status = PaymentStatus::awaiting_confirmation;
+  query.limit = UINT32_MAX;
+  return book.list_for_payer(payer, query).size();
+}
+
+TEST(RequestBookTest, TheAwaitingCountFollowsAddsAndStatusChanges) {
+  RequestBook book;
+  const wallet::UserId payer(Id128{4, 1});
+  const wallet::UserId other(Id128{4, 2});
+  EXPECT_EQ(book.awaiting_confirmation_of(payer), 0u);
+
+  std::vector<RequestTerms> terms;
+  for (uint64_t i = 1; i <= 4; ++i) {
+    terms.push_back(terms_for(i, payer));
+    ASSERT_TRUE(book.add(terms.back()).ok());
+  }
+  ASSERT_TRUE(book.add(terms_for(9, other)).ok());
+  EXPECT_EQ(book.awaiting_confirmation_of(payer), 4u);
+  EXPECT_EQ(book.awaiting_confirmation_of(other), 1u);
+
+  EXPECT_TRUE(book.apply(status_record(1, terms[0], PaymentStatus::declined)));
+  EXPECT_TRUE(book.apply(status_record(2, terms[1], PaymentStatus::authorized)));
+  EXPECT_TRUE(book.apply(status_record(3, terms[1], PaymentStatus::captured)));
+  EXPECT_EQ(book.awaiting_confirmation_of(payer), 2u);
+  EXPECT_EQ(book.awaiting_confirmation_of(payer), listed_awaiting(book, payer));
+
+  EXPECT_TRUE(book.apply(status_record(4, terms[2], PaymentStatus::expired)));
+  EXPECT_TRUE(book.apply(status_record(5, terms[3], PaymentStatus::failed)));
+  EXPECT_EQ(book.awaiting_confirmation_of(payer), 0u);
+  EXPECT_EQ(listed_awaiting(book, payer), 0u);
+  EXPECT_EQ(book.awaiting_confirmation_of(other), 1u);
+}
+
+TEST(RequestBookTest, AnEventForAnUnknownRequestChangesNoCount) {
+  RequestBook book;
+  const wallet::UserId payer(Id128{4, 1});
+  RequestTerms unknown = terms_for(7, payer);
+  EXPECT_FALSE(book.apply(status_record(1, unknown, PaymentStatus::declined)));
+  EXPECT_EQ(book.awaiting_confirmation_of(payer), 0u);
+}
+
+}  // namespace
+}  // namespace mpay::requests
