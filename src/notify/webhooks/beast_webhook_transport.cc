@@ -123,9 +123,9 @@ WebhookResponse BeastWebhookTransport::post(const WebhookRequest& request) {
     return response;
   }
   auto timeout = std::chrono::nanoseconds(request.timeout_ns);
+  std::exception_ptr failure;
+  bool finished = false;
   try {
-    std::exception_ptr failure;
-    bool finished = false;
     asio::io_context& io = attempt_context();
     asio::co_spawn(io, exchange(*url, request, url->secure ? tls_.get() : nullptr, timeout, response),
                    [&](std::exception_ptr error) {
@@ -152,6 +152,8 @@ WebhookResponse BeastWebhookTransport::post(const WebhookRequest& request) {
     response.http_status = 0;
     response.error = error.what();
   }
+  // A run cut short by an exception may have left handlers that refer to this frame.
+  if (!finished) drop_attempt_context();
   return response;
 }
 
