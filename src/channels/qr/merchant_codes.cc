@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "channels/qr/code_payload.h"
+#include "core/text_length.h"
 #include "payments/wallet/p2p_transfer.h"
 
 namespace mpay::qr {
@@ -23,12 +24,6 @@ std::string new_token(RandomSource& random, uint32_t chars) {
     token.push_back(kTokenAlphabet[byte % kTokenAlphabet.size()]);
   }
   return token;
-}
-
-size_t utf8_chars(std::string_view text) {
-  size_t chars = 0;
-  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return chars;
 }
 
 bool printable_ascii(std::string_view text, bool spaces_allowed) {

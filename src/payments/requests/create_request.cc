@@ -5,18 +5,13 @@
 
 #include "core/money.h"
 #include "core/phone.h"
+#include "core/text_length.h"
 #include "payments/requests/funding.h"
 #include "payments/wallet/p2p_transfer.h"
 #include "payments/wallet/phone_identity.h"
 
 namespace mpay::requests {
 namespace {
-
-size_t utf8_chars(std::string_view text) {
-  size_t chars = 0;
-  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return chars;
-}
 
 Result<std::optional<wallet::UserRecord>> find_payer(RequestContext& context,
                                                      const NewRequest& request) {

@@ -3,18 +3,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/text_length.h"
 #include "payments/requests/fees.h"
 #include "payments/requests/merchant_actions.h"
 #include "payments/requests/request_ledger.h"
 
 namespace mpay::requests {
 namespace {
-
-size_t utf8_chars(std::string_view text) {
-  size_t chars = 0;
-  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return chars;
-}
 
 // The refund transfer's id is the refund's own id: one refund, one movement, findable from both.
 TransferId refund_transfer_id(const Id128& refund_id) { return TransferId(refund_id); }

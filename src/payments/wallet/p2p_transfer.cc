@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "core/money.h"
+#include "core/text_length.h"
 #include "ledger/result_codes.h"
 #include "payments/wallet/phone_identity.h"
 #include "payments/wallet/pin_guard.h"
@@ -14,12 +15,6 @@
 
 namespace mpay::wallet {
 namespace {
-
-size_t utf8_chars(std::string_view text) {
-  size_t chars = 0;
-  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return chars;
-}
 
 const KycLimits& limits_of(const WalletContext& context, const UserRecord& user) {
   return context.options.limits.at(static_cast<size_t>(user.kyc_level));
