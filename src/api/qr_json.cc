@@ -99,7 +99,7 @@ nlohmann::json provisioned_device_json(const qr::ProvisionedDevice& provisioned)
 }
 
 unsigned qr_error_status(const std::string& code) {
-  static const std::array<std::pair<std::string_view, unsigned>, 19> kExact = {{
+  static const std::array<std::pair<std::string_view, unsigned>, 20> kExact = {{
       {"qr_code_not_found", 404},
       {"payment_code_device_not_found", 404},
       {"qr_code_used", 409},
@@ -111,6 +111,7 @@ unsigned qr_error_status(const std::string& code) {
       {"payment_code_device_limit", 409},
       {"payment_code_device_locked", 423},
       {"payment_code_rate_limited", 429},
+      {"payment_code_device_number_exhausted", 503},
       {"payment_code_invalid", 422},
       {"payment_code_expired", 422},
       {"payment_code_malformed", 422},
