@@ -25,4 +25,10 @@ std::optional<merchant::MerchantId> merchant_of(const HttpRequest& request) {
   return merchant::MerchantId(*id);
 }
 
+merchant::MerchantId merchant_caller(const HttpRequest& request) {
+  std::optional<merchant::MerchantId> merchant = merchant_of(request);
+  MPAY_CHECK(merchant.has_value(), "a merchant route ran without a verified merchant");
+  return *merchant;
+}
+
 }  // namespace mpay::api

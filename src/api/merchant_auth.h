@@ -30,5 +30,8 @@ class MerchantAuthorizer {
 
 // The merchant a "merchant:<uuid>" principal names (set by MerchantAuthorizer).
 std::optional<merchant::MerchantId> merchant_of(const HttpRequest& request);
+// The same inside a handler of a "merchant" route, where the authorizer has run: a request without
+// a merchant there is a programmer error (MPAY_CHECK).
+merchant::MerchantId merchant_caller(const HttpRequest& request);
 
 }  // namespace mpay::api

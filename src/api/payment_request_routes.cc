@@ -27,18 +27,6 @@ HttpResponse failure(const Error& error) {
   return error_response(payment_request_error_status(error.code), error);
 }
 
-requests::MerchantId merchant_caller(const HttpRequest& request) {
-  std::optional<merchant::MerchantId> merchant = merchant_of(request);
-  MPAY_CHECK(merchant.has_value(), "a merchant route ran without a verified merchant");
-  return merchant->value();
-}
-
-wallet::UserId user_caller(const HttpRequest& request) {
-  std::optional<wallet::UserId> user = user_of(request);
-  MPAY_CHECK(user.has_value(), "a user route ran without an authenticated user");
-  return *user;
-}
-
 Result<Id128> path_id(const HttpRequest& request, const char* name = "id") {
   std::optional<Id128> id = parse_uuid_text(request.path_params.at(name));
   if (!id) return Error("invalid_id", "the id in the path must be a UUID", name);
@@ -77,7 +65,7 @@ void create(RequestContext& context, HttpRequest& request, Responder respond) {
       decode_new_payment_request(request.body, context.options.metadata_keys_max);
   if (!decoded.ok()) return respond(failure(decoded.error()));
   requests::create_payment_request(
-      context, merchant_caller(request), *decoded,
+      context, merchant_caller(request).value(), *decoded,
       [&context, respond](Result<PaymentRequest> created) {
         if (!created.ok()) return respond(failure(created.error()));
         respond(json_response(201, merchant_view(context, *created)));
@@ -88,7 +76,7 @@ void get_one(RequestContext& context, HttpRequest& request, Responder respond) {
   Result<Id128> id = path_id(request);
   if (!id.ok()) return respond(failure(id.error()));
   std::optional<PaymentRequest> found = context.book.get(*id);
-  if (!found || !(found->terms.merchant_id == merchant_caller(request))) {
+  if (!found || !(found->terms.merchant_id == merchant_caller(request).value())) {
     return respond(failure(Error("payment_request_not_found", "no payment request of yours has this id")));
   }
   respond(json_response(200, merchant_view(context, *found)));
@@ -107,7 +95,7 @@ void list_mine_as_merchant(RequestContext& context, HttpRequest& request, Respon
   Result<requests::RequestListQuery> query =
       decode_request_list_query(request.query, context.options.list_limit_max);
   if (!query.ok()) return respond(failure(query.error()));
-  std::vector<PaymentRequest> page = context.book.list_for_merchant(merchant_caller(request), *query);
+  std::vector<PaymentRequest> page = context.book.list_for_merchant(merchant_caller(request).value(), *query);
   respond(json_response(200, page_json(page, query->limit, [&](const PaymentRequest& r) {
                           return merchant_view(context, r);
                         })));
@@ -130,7 +118,7 @@ void cancel(RequestContext& context, HttpRequest& request, Responder respond) {
     if (!json.ok()) return respond(failure(json.error()));
   }
   merchant_action(context, request, respond, [&](const Id128& id, requests::RequestDone done) {
-    requests::cancel_payment_request(context, merchant_caller(request), id, std::move(done));
+    requests::cancel_payment_request(context, merchant_caller(request).value(), id, std::move(done));
   });
 }
 
@@ -144,13 +132,13 @@ void capture(RequestContext& context, HttpRequest& request, Responder respond) {
     amount = *parsed;
   }
   merchant_action(context, request, respond, [&](const Id128& id, requests::RequestDone done) {
-    requests::capture_payment_request(context, merchant_caller(request), id, amount, std::move(done));
+    requests::capture_payment_request(context, merchant_caller(request).value(), id, amount, std::move(done));
   });
 }
 
 void void_hold(RequestContext& context, HttpRequest& request, Responder respond) {
   merchant_action(context, request, respond, [&](const Id128& id, requests::RequestDone done) {
-    requests::void_payment_request(context, merchant_caller(request), id, std::move(done));
+    requests::void_payment_request(context, merchant_caller(request).value(), id, std::move(done));
   });
 }
 
@@ -162,7 +150,7 @@ void refund(RequestContext& context, HttpRequest& request, Responder respond) {
   Result<int64_t> amount = amount_of(context, body->amount);
   if (!amount.ok()) return respond(failure(amount.error()));
   requests::refund_payment_request(
-      context, merchant_caller(request), *id, requests::RefundRequest{*amount, body->reason},
+      context, merchant_caller(request).value(), *id, requests::RefundRequest{*amount, body->reason},
       [&context, respond](Result<requests::RefundRecord> refund) {
         if (!refund.ok()) return respond(failure(refund.error()));
         unsigned status = refund->status == requests::RefundStatus::pending ? 202 : 201;
@@ -174,7 +162,7 @@ void list_refunds(RequestContext& context, HttpRequest& request, Responder respo
   Result<Id128> id = path_id(request);
   if (!id.ok()) return respond(failure(id.error()));
   std::optional<PaymentRequest> found = context.book.get(*id);
-  if (!found || !(found->terms.merchant_id == merchant_caller(request))) {
+  if (!found || !(found->terms.merchant_id == merchant_caller(request).value())) {
     return respond(failure(Error("payment_request_not_found", "no payment request of yours has this id")));
   }
   nlohmann::json items = nlohmann::json::array();

@@ -25,18 +25,6 @@ HttpResponse failure(const Error& error) {
   return error_response(qr_error_status(error.code), error);
 }
 
-Id128 merchant_caller(const HttpRequest& request) {
-  std::optional<merchant::MerchantId> merchant = merchant_of(request);
-  MPAY_CHECK(merchant.has_value(), "a merchant route ran without a verified merchant");
-  return merchant->value();
-}
-
-wallet::UserId user_caller(const HttpRequest& request) {
-  std::optional<wallet::UserId> user = user_of(request);
-  MPAY_CHECK(user.has_value(), "a user route ran without an authenticated user");
-  return *user;
-}
-
 const Currency& currency_of(const QrContext& context) {
   return context.requests.wallet.currency;
 }
@@ -53,7 +41,7 @@ Result<qr::MerchantCode> own_code(const QrContext& context, const HttpRequest& r
   std::optional<Id128> id = parse_uuid_text(request.path_params.at("id"));
   if (!id) return Error("invalid_id", "the id in the path must be a UUID", "id");
   std::optional<qr::MerchantCode> code = context.book.get(*id);
-  if (!code || !(code->merchant_id == merchant_caller(request))) {
+  if (!code || !(code->merchant_id == merchant_caller(request).value())) {
     return Error("qr_code_not_found", "no code of yours has this id");
   }
   return *code;
@@ -66,7 +54,7 @@ void create_code(QrContext& context, HttpRequest& request, Responder respond) {
       decode_new_merchant_code(request.body, context.requests.options.metadata_keys_max);
   if (!decoded.ok()) return respond(failure(decoded.error()));
   Result<qr::MerchantCode> code =
-      qr::create_merchant_code(context, merchant_caller(request), *decoded);
+      qr::create_merchant_code(context, merchant_caller(request).value(), *decoded);
   if (!code.ok()) return respond(failure(code.error()));
   respond(json_response(201, code_view(context, *code)));
 }
@@ -76,7 +64,7 @@ void list_codes(QrContext& context, HttpRequest& request, Responder respond) {
       decode_code_list_query(request.query, context.options.list_limit_max);
   if (!query.ok()) return respond(failure(query.error()));
   std::vector<qr::MerchantCode> page =
-      context.book.list_for_merchant(merchant_caller(request), query->after, query->limit);
+      context.book.list_for_merchant(merchant_caller(request).value(), query->after, query->limit);
   nlohmann::json items = nlohmann::json::array();
   for (const qr::MerchantCode& code : page) items.push_back(code_view(context, code));
   nlohmann::json next = nullptr;
@@ -140,7 +128,7 @@ void deactivate_code(QrContext& context, HttpRequest& request, Responder respond
   std::optional<Id128> id = parse_uuid_text(request.path_params.at("id"));
   if (!id) return respond(failure(Error("invalid_id", "the id in the path must be a UUID", "id")));
   Result<qr::MerchantCode> code =
-      qr::deactivate_merchant_code(context, merchant_caller(request), *id);
+      qr::deactivate_merchant_code(context, merchant_caller(request).value(), *id);
   if (!code.ok()) return respond(failure(code.error()));
   respond(json_response(200, code_view(context, *code)));
 }
@@ -161,7 +149,7 @@ void charge(QrContext& context, CounterFamily& outcomes, HttpRequest& request, R
     view["confirmation_needed"] = outcome->confirmation_needed;
     respond(json_response(outcome->confirmation_needed ? 202 : 201, view));
   };
-  qr::charge_payment_code(context, merchant_caller(request), *decoded, std::move(answer));
+  qr::charge_payment_code(context, merchant_caller(request).value(), *decoded, std::move(answer));
 }
 
 // --- user -------------------------------------------------------------------------------------

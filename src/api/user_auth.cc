@@ -20,6 +20,12 @@ std::optional<wallet::UserId> user_of(const HttpRequest& request) {
   return wallet::UserId(*id);
 }
 
+wallet::UserId user_caller(const HttpRequest& request) {
+  std::optional<wallet::UserId> user = user_of(request);
+  MPAY_CHECK(user.has_value(), "a user route ran without an authenticated user");
+  return *user;
+}
+
 std::optional<Error> CallerAuthorizer::operator()(HttpRequest& request, const std::string& scope) {
   if (scope == kOperatorScope) return operators_(request, scope);
   if (scope == kMerchantScope && merchants_ != nullptr) return (*merchants_)(request);

@@ -36,5 +36,8 @@ std::optional<std::string> bearer_token(const HttpRequest& request);
 
 // The user a "user:<uuid>" principal names (set by CallerAuthorizer).
 std::optional<wallet::UserId> user_of(const HttpRequest& request);
+// The same inside a handler of a "user" route, where the authorizer has run: a request without a
+// user there is a programmer error (MPAY_CHECK).
+wallet::UserId user_caller(const HttpRequest& request);
 
 }  // namespace mpay::api

@@ -20,12 +20,6 @@ using wallet::WalletContext;
 
 HttpResponse failure(const Error& error) { return error_response(wallet_error_status(error.code), error); }
 
-wallet::UserId caller(const HttpRequest& request) {
-  std::optional<wallet::UserId> user = user_of(request);
-  MPAY_CHECK(user.has_value(), "a user route ran without an authenticated user");
-  return *user;
-}
-
 void request_otp(WalletContext& wallet, HttpRequest& request, Responder respond) {
   Result<std::string> phone = decode_otp_request(request.body);
   if (!phone.ok()) return respond(failure(phone.error()));
@@ -67,19 +61,19 @@ void reset_pin(WalletContext& wallet, HttpRequest& request, Responder respond) {
 void change_pin(WalletContext& wallet, HttpRequest& request, Responder respond) {
   Result<PinChangeRequest> decoded = decode_pin_change(request.body);
   if (!decoded.ok()) return respond(failure(decoded.error()));
-  Status changed = wallet::change_pin(wallet, caller(request), decoded->pin, decoded->new_pin);
+  Status changed = wallet::change_pin(wallet, user_caller(request), decoded->pin, decoded->new_pin);
   if (!changed.ok()) return respond(failure(changed.error()));
   respond(HttpResponse{204, "application/json", "", {}});
 }
 
 void get_me(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  Result<wallet::Profile> profile = wallet::read_profile(wallet, caller(request));
+  Result<wallet::Profile> profile = wallet::read_profile(wallet, user_caller(request));
   if (!profile.ok()) return respond(failure(profile.error()));
   respond(json_response(200, profile_json(*profile, wallet.currency)));
 }
 
 void get_wallet(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  Result<wallet::Profile> profile = wallet::read_profile(wallet, caller(request));
+  Result<wallet::Profile> profile = wallet::read_profile(wallet, user_caller(request));
   if (!profile.ok()) return respond(failure(profile.error()));
   Result<wallet::WalletBalance> balance = wallet::wallet_balance(wallet.ledger, profile->user.wallet_account_id);
   if (!balance.ok()) return respond(failure(balance.error()));
@@ -91,7 +85,7 @@ void get_wallet(WalletContext& wallet, HttpRequest& request, Responder respond) 
 void get_transactions(WalletContext& wallet, HttpRequest& request, Responder respond) {
   Result<wallet::TransactionQuery> query = decode_transaction_query(request.query);
   if (!query.ok()) return respond(failure(query.error()));
-  Result<wallet::TransactionPage> page = wallet::list_transactions(wallet, caller(request), *query);
+  Result<wallet::TransactionPage> page = wallet::list_transactions(wallet, user_caller(request), *query);
   if (!page.ok()) return respond(failure(page.error()));
   respond(json_response(200, transaction_page_json(*page, wallet.currency)));
 }
@@ -99,7 +93,7 @@ void get_transactions(WalletContext& wallet, HttpRequest& request, Responder res
 void submit_kyc(WalletContext& wallet, HttpRequest& request, Responder respond) {
   Result<wallet::KycSubmission> submission = decode_kyc(request.body);
   if (!submission.ok()) return respond(failure(submission.error()));
-  Result<wallet::UserRecord> user = wallet::submit_kyc(wallet, caller(request), *submission);
+  Result<wallet::UserRecord> user = wallet::submit_kyc(wallet, user_caller(request), *submission);
   if (!user.ok()) return respond(failure(user.error()));
   Result<wallet::Profile> profile = wallet::profile_of(wallet, *user);
   if (!profile.ok()) return respond(failure(profile.error()));
@@ -110,13 +104,13 @@ void link_bank_account(WalletContext& wallet, HttpRequest& request, Responder re
   Result<BankLinkRequest> link = decode_bank_link(request.body);
   if (!link.ok()) return respond(failure(link.error()));
   Result<wallet::BankAccountRecord> account =
-      wallet::link_bank_account(wallet, caller(request), link->bank_code, link->account_number);
+      wallet::link_bank_account(wallet, user_caller(request), link->bank_code, link->account_number);
   if (!account.ok()) return respond(failure(account.error()));
   respond(json_response(201, bank_account_json(*account)));
 }
 
 void list_bank_accounts(WalletContext& wallet, HttpRequest& request, Responder respond) {
-  Result<std::vector<wallet::BankAccountRecord>> accounts = wallet.repository.bank_accounts_of(caller(request));
+  Result<std::vector<wallet::BankAccountRecord>> accounts = wallet.repository.bank_accounts_of(user_caller(request));
   if (!accounts.ok()) return respond(failure(accounts.error()));
   nlohmann::json items = nlohmann::json::array();
   for (const wallet::BankAccountRecord& account : *accounts) items.push_back(bank_account_json(account));
@@ -128,8 +122,8 @@ void start_bank_order(WalletContext& wallet, wallet::BankOrderKind kind, HttpReq
   Result<wallet::BankOrderRequest> order = decode_bank_order(request.body, kind);
   if (!order.ok()) return respond(failure(order.error()));
   Result<wallet::BankOrderRecord> started = kind == wallet::BankOrderKind::top_up
-                                                ? wallet::start_top_up(wallet, caller(request), *order)
-                                                : wallet::start_withdrawal(wallet, caller(request), *order);
+                                                ? wallet::start_top_up(wallet, user_caller(request), *order)
+                                                : wallet::start_withdrawal(wallet, user_caller(request), *order);
   if (!started.ok()) return respond(failure(started.error()));
   respond(json_response(202, bank_order_json(*started, wallet.currency)));
 }
@@ -137,7 +131,7 @@ void start_bank_order(WalletContext& wallet, wallet::BankOrderKind kind, HttpReq
 void get_bank_order(WalletContext& wallet, wallet::BankOrderKind kind, HttpRequest& request,
                     Responder respond) {
   Result<wallet::BankOrderRecord> order =
-      wallet::find_bank_order(wallet, caller(request), kind, request.path_params.at("id"));
+      wallet::find_bank_order(wallet, user_caller(request), kind, request.path_params.at("id"));
   if (!order.ok()) return respond(failure(order.error()));
   respond(json_response(200, bank_order_json(*order, wallet.currency)));
 }
@@ -145,7 +139,7 @@ void get_bank_order(WalletContext& wallet, wallet::BankOrderKind kind, HttpReque
 void send_transfer(WalletContext& wallet, HttpRequest& request, Responder respond) {
   Result<wallet::P2pRequest> transfer = decode_transfer(request.body, wallet.options.note_chars_max);
   if (!transfer.ok()) return respond(failure(transfer.error()));
-  wallet::send_p2p(wallet, caller(request), *transfer,
+  wallet::send_p2p(wallet, user_caller(request), *transfer,
                    [&wallet, respond](Result<wallet::P2pReceipt> receipt) {
                      if (!receipt.ok()) return respond(failure(receipt.error()));
                      respond(json_response(201, p2p_receipt_json(*receipt, wallet.currency)));

@@ -8,6 +8,7 @@
 #include "channels/qr/image/font_coverage_internal.h"
 #include "channels/qr/image/gd_image_internal.h"
 #include "channels/qr/image/qr_encoder.h"
+#include "channels/qr/image/render_input_internal.h"
 
 namespace mpay::qr {
 namespace {
@@ -129,20 +130,15 @@ Result<PngImage> draw(const QrMatrix& matrix, const RenderOptions& options, cons
 }  // namespace
 
 Result<PngImage> render_png(std::string_view text, const RenderOptions& options) {
-  if (Status valid = validate_render_options(options); !valid.ok()) return valid.error();
-  std::optional<Caption> caption;
-  if (!options.caption.empty()) {
-    Result<Caption> prepared = prepare_caption(options.caption);
-    if (!prepared.ok()) return prepared.error();
-    caption = std::move(*prepared);
-  }
-  Result<QrMatrix> matrix = encode_qr(text, options.level);
-  if (!matrix.ok()) return matrix.error();
+  Result<internal::RenderInput> input = internal::prepare_render_input(text, options);
+  if (!input.ok()) return input.error();
+  const std::optional<Caption>& caption = input->caption;
+  const QrMatrix& matrix = input->matrix;
 
   CaptionOutcome outcome = CaptionOutcome::not_requested;
   std::optional<CaptionToDraw> plan;
   if (caption) plan = plan_caption(*caption, options, outcome);
-  Result<PngImage> png = draw(*matrix, options, plan ? &*plan : nullptr);
+  Result<PngImage> png = draw(matrix, options, plan ? &*plan : nullptr);
   if (!png.ok()) return png;
   if (png->caption != CaptionOutcome::omitted_drawing_failed) png->caption = outcome;
   png->caption_truncated = caption && caption->truncated;

@@ -5,6 +5,7 @@
 #include "channels/qr/image/canvas_layout_internal.h"
 #include "channels/qr/image/caption.h"
 #include "channels/qr/image/qr_encoder.h"
+#include "channels/qr/image/render_input_internal.h"
 
 namespace mpay::qr {
 namespace {
@@ -47,20 +48,15 @@ std::string dark_module_path(const QrMatrix& matrix, const internal::CanvasLayou
 }  // namespace
 
 Result<std::string> render_svg(std::string_view text, const RenderOptions& options) {
-  if (Status valid = validate_render_options(options); !valid.ok()) return valid.error();
-  std::optional<Caption> caption;
-  if (!options.caption.empty()) {
-    Result<Caption> prepared = prepare_caption(options.caption);
-    if (!prepared.ok()) return prepared.error();
-    caption = std::move(*prepared);
-  }
-  Result<QrMatrix> matrix = encode_qr(text, options.level);
-  if (!matrix.ok()) return matrix.error();
+  Result<internal::RenderInput> input = internal::prepare_render_input(text, options);
+  if (!input.ok()) return input.error();
+  const std::optional<Caption>& caption = input->caption;
+  const QrMatrix& matrix = input->matrix;
 
   int32_t font_px = internal::caption_font_px(options.module_size_px);
   int32_t caption_width_px = caption ? internal::estimate_caption_width_px(caption->code_points, font_px) : 0;
   internal::CanvasLayout layout =
-      internal::lay_out_canvas(matrix->width_modules, options, caption.has_value(), caption_width_px);
+      internal::lay_out_canvas(matrix.width_modules, options, caption.has_value(), caption_width_px);
   std::string width = std::to_string(layout.canvas_width_px);
   std::string height = std::to_string(layout.canvas_height_px);
 
@@ -68,7 +64,7 @@ Result<std::string> render_svg(std::string_view text, const RenderOptions& optio
   svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + width + "\" height=\"" + height +
          "\" viewBox=\"0 0 " + width + " " + height + "\" shape-rendering=\"crispEdges\">\n";
   svg += "<rect x=\"0\" y=\"0\" width=\"" + width + "\" height=\"" + height + "\" fill=\"#ffffff\"/>\n";
-  svg += "<path fill=\"#000000\" d=\"" + dark_module_path(*matrix, layout, options.module_size_px) + "\"/>\n";
+  svg += "<path fill=\"#000000\" d=\"" + dark_module_path(matrix, layout, options.module_size_px) + "\"/>\n";
   if (caption) {
     svg += "<text x=\"" + std::to_string(layout.caption_centre_px) + "\" y=\"" +
            std::to_string(layout.caption_baseline_px) + "\" font-family=\"sans-serif\" font-size=\"" +
