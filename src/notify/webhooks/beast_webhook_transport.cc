@@ -2,18 +2,22 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <memory>
+#include <vector>
 
 #include "notify/webhooks/webhook_url.h"
 
@@ -25,70 +29,150 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
 
 inline constexpr size_t kResponseHeaderBytesMax = 16 * 1024;
+// A longer answer is not read to its end: the attempt still counts, the connection is not kept.
+inline constexpr size_t kResponseBodyBytesMax = 64 * 1024;
+
+// One connection to a receiver, plain or TLS, kept between attempts when the receiver allows it.
+struct Connection {
+  std::string key;  // "http://host:port": which attempts may use it
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  SteadyClock::time_point idle_since;
+
+  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
+};
+
+// What one exchange on a connection found out.
+struct Exchange {
+  WebhookResponse response;
+  bool answered = false;  // a status line arrived
+  bool reusable = false;  // the answer ended where its length said, and the receiver keeps the connection
+};
 
 template <typename Stream>
 asio::awaitable<void> write_and_read(Stream& stream, const WebhookUrl& url, const WebhookRequest& request,
-                                    WebhookResponse& response) {
+                                    Exchange& exchange) {
   http::request<http::string_body> message{http::verb::post, url.target, 11};
   message.set(http::field::host, url.host_header());
-  message.set(http::field::connection, "close");
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.body() = request.body;
   message.prepare_payload();
   co_await http::async_write(stream, message, asio::use_awaitable);
 
   beast::flat_buffer buffer;
-  http::response_parser<http::empty_body> parser;
+  http::response_parser<http::string_body> parser;
   parser.header_limit(kResponseHeaderBytesMax);
+  parser.body_limit(kResponseBodyBytesMax);
   co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
-  response.http_status = parser.get().result_int();
+  exchange.response.http_status = parser.get().result_int();
+  exchange.answered = true;
+  // The status decides the attempt; the body is read only so the connection can carry the next.
+  if (!parser.keep_alive() || parser.need_eof()) co_return;
+  if (!parser.is_done()) {
+    beast::error_code ignored;
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ignored));
+    if (ignored || !parser.is_done()) co_return;
+  }
+  exchange.reusable = buffer.size() == 0;  // anything after the answer is a receiver we do not understand
 }
 
-asio::awaitable<void> exchange(const WebhookUrl& url, const WebhookRequest& request, ssl::context* tls,
-                               std::chrono::nanoseconds timeout, WebhookResponse& response) {
+asio::awaitable<void> connect(Connection& connection, const WebhookUrl& url, ssl::context* tls) {
   auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
   auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port), asio::use_awaitable);
   if (tls == nullptr) {
-    beast::tcp_stream stream(executor);
-    stream.expires_after(timeout);
-    co_await stream.async_connect(endpoints, asio::use_awaitable);
-    co_await write_and_read(stream, url, request, response);
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    co_await connection.plain->async_connect(endpoints, asio::use_awaitable);
     co_return;
   }
-  beast::ssl_stream<beast::tcp_stream> stream(executor, *tls);
-  if (SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str()) != 1) {
+  if (SSL_set_tlsext_host_name(connection.tls->native_handle(), url.host.c_str()) != 1) {
     throw beast::system_error(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
   }
-  stream.set_verify_callback(ssl::host_name_verification(url.host));
-  beast::get_lowest_layer(stream).expires_after(timeout);
-  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
-  co_await stream.async_handshake(ssl::stream_base::client, asio::use_awaitable);
-  co_await write_and_read(stream, url, request, response);
-  // No TLS close_notify exchange: the answer is in hand, and a receiver that never sends its own
-  // would cost us the rest of the timeout.
-  beast::error_code ignored;
-  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  connection.tls->set_verify_callback(ssl::host_name_verification(url.host));
+  co_await beast::get_lowest_layer(*connection.tls).async_connect(endpoints, asio::use_awaitable);
+  co_await connection.tls->async_handshake(ssl::stream_base::client, asio::use_awaitable);
 }
 
-// The calling thread's io_context, reused from attempt to attempt. Asio runs asynchronous name
-// lookups on a private thread per io_context, so a fresh io_context per attempt started and joined
-// a thread every time (about 1,300 a second under the request-to-pay benchmark). An attempt that
-// timed out may leave handlers that refer to its stack: drop_attempt_context() then discards that
-// io_context, and the thread's next attempt gets a new one.
-thread_local std::unique_ptr<asio::io_context> attempt_context_of_thread;
+asio::awaitable<void> attempt_on(Connection& connection, bool fresh, const WebhookUrl& url,
+                                 const WebhookRequest& request, ssl::context* tls, std::chrono::nanoseconds timeout,
+                                 Exchange& exchange) {
+  // One deadline for connect, handshake, write and read.
+  connection.lowest().expires_after(timeout);
+  if (fresh) co_await connect(connection, url, tls);
+  if (connection.plain) {
+    co_await write_and_read(*connection.plain, url, request, exchange);
+  } else {
+    // No TLS close_notify exchange when a connection is dropped: the answer is in hand, and a
+    // receiver that never sends its own would cost us the rest of the timeout.
+    co_await write_and_read(*connection.tls, url, request, exchange);
+  }
+}
+
+// The calling thread's io_context and its idle connections, reused from attempt to attempt.
+// Asio runs asynchronous name lookups on a private thread per io_context, so a fresh io_context
+// per attempt started and joined a thread every time. An attempt that timed out may leave handlers
+// that refer to its stack: drop_attempt_thread() then discards the io_context with every
+// connection on it, and the thread's next attempt starts anew.
+struct AttemptThread {
+  std::unique_ptr<asio::io_context> io;
+  std::vector<std::unique_ptr<Connection>> idle;  // oldest first
+};
+thread_local AttemptThread attempt_thread;
 
 asio::io_context& attempt_context() {
-  if (!attempt_context_of_thread) attempt_context_of_thread = std::make_unique<asio::io_context>(1);
-  attempt_context_of_thread->restart();  // a run that ran out of work leaves it stopped
-  return *attempt_context_of_thread;
+  if (!attempt_thread.io) attempt_thread.io = std::make_unique<asio::io_context>(1);
+  attempt_thread.io->restart();  // a run that ran out of work leaves it stopped
+  return *attempt_thread.io;
 }
 
-void drop_attempt_context() { attempt_context_of_thread.reset(); }
+void drop_attempt_thread() {
+  attempt_thread.idle.clear();  // the connections belong to the io_context: they go first
+  attempt_thread.io.reset();
+}
+
+// An idle connection the receiver has not closed: nothing to read yet. A plain connection with
+// bytes waiting is out of step and dropped; on TLS they may be a session ticket, so only the close
+// counts (a close_notify that slips through fails the write or read, and the attempt is retried).
+bool still_open(Connection& connection) {
+  char byte;
+  ssize_t n = ::recv(connection.lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
+  return n > 0 && connection.tls != nullptr;
+}
+
+std::unique_ptr<Connection> take_idle(const std::string& key) {
+  auto now = SteadyClock::now();
+  std::vector<std::unique_ptr<Connection>>& idle = attempt_thread.idle;
+  std::erase_if(idle, [&](const std::unique_ptr<Connection>& c) { return now - c->idle_since > kIdleLifetime; });
+  for (auto it = idle.rbegin(); it != idle.rend(); ++it) {
+    if ((*it)->key != key) continue;
+    std::unique_ptr<Connection> connection = std::move(*it);
+    idle.erase(std::next(it).base());
+    if (still_open(*connection)) return connection;
+    return take_idle(key);  // that one was closed by the receiver: try an older one
+  }
+  return nullptr;
+}
+
+void keep_idle(std::unique_ptr<Connection> connection) {
+  connection->lowest().expires_never();
+  connection->idle_since = SteadyClock::now();
+  std::vector<std::unique_ptr<Connection>>& idle = attempt_thread.idle;
+  if (idle.size() >= kIdleConnectionsPerThreadMax) idle.erase(idle.begin());
+  idle.push_back(std::move(connection));
+}
+
+std::string error_text(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const boost::system::system_error& error) {
+    return error.code() == beast::error::timeout ? "timeout" : error.code().message();
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+}
 
 }  // namespace
 
@@ -122,12 +206,29 @@ WebhookResponse BeastWebhookTransport::post(const WebhookRequest& request) {
     response.error = tls_error_;
     return response;
   }
+  ssl::context* tls = url->secure ? tls_.get() : nullptr;
+  std::string key = (url->secure ? "https://" : "http://") + url->host + ":" + std::to_string(url->port);
   auto timeout = std::chrono::nanoseconds(request.timeout_ns);
-  std::exception_ptr failure;
-  bool finished = false;
-  try {
+
+  // A kept connection first; if the receiver closed it before answering (it may time out idle
+  // connections at any moment), the attempt is made again on a new one.
+  std::unique_ptr<Connection> reused = take_idle(key);
+  for (bool fresh : {false, true}) {
+    if (!fresh && !reused) continue;
+    std::unique_ptr<Connection> connection = fresh ? std::make_unique<Connection>() : std::move(reused);
     asio::io_context& io = attempt_context();
-    asio::co_spawn(io, exchange(*url, request, url->secure ? tls_.get() : nullptr, timeout, response),
+    if (fresh) {
+      connection->key = key;
+      if (tls == nullptr) {
+        connection->plain = std::make_unique<beast::tcp_stream>(io);
+      } else {
+        connection->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(io, *tls);
+      }
+    }
+    Exchange exchange;
+    std::exception_ptr failure;
+    bool finished = false;
+    asio::co_spawn(io, attempt_on(*connection, fresh, *url, request, tls, timeout, exchange),
                    [&](std::exception_ptr error) {
                      failure = error;
                      finished = true;
@@ -136,24 +237,25 @@ WebhookResponse BeastWebhookTransport::post(const WebhookRequest& request) {
     // lookup too.
     io.run_for(timeout + std::chrono::milliseconds(100));
     if (!finished) {
-      // Its pending handlers refer to `failure`, `finished` and `response`: destroyed here, with
+      // Its pending handlers refer to `failure`, `finished` and `exchange`: destroyed here, with
       // the io_context, before those go out of scope.
       io.stop();
-      drop_attempt_context();
-      response.http_status = 0;
+      connection.reset();
+      drop_attempt_thread();
       response.error = "timeout";
       return response;
     }
-    if (failure) std::rethrow_exception(failure);
-  } catch (const boost::system::system_error& error) {
-    response.http_status = 0;
-    response.error = error.code() == beast::error::timeout ? "timeout" : error.code().message();
-  } catch (const std::exception& error) {
-    response.http_status = 0;
-    response.error = error.what();
+    if (failure) {
+      std::string error = error_text(failure);
+      if (!fresh && !exchange.answered && error != "timeout") continue;  // a stale connection
+      response.http_status = 0;
+      response.error = std::move(error);
+      return response;
+    }
+    if (exchange.reusable) keep_idle(std::move(connection));
+    return exchange.response;
   }
-  // A run cut short by an exception may have left handlers that refer to this frame.
-  if (!finished) drop_attempt_context();
+  response.error = "no_attempt";  // not reached: the fresh pass always returns
   return response;
 }
 

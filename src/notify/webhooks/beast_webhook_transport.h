@@ -1,17 +1,26 @@
 // WebhookTransport over HTTP/1.1 with Boost.Beast, plain (http://) or TLS (https://, OpenSSL):
-// resolve, connect, [TLS handshake], write the request, read the response head, close. One
-// connection per attempt: receivers are many and attempts to one of them are spread out, so
-// keeping connections alive buys little.
+// resolve, connect, [TLS handshake], write the request, read the response. Connections are kept
+// alive between attempts (HTTP/1.1 persistent connections): a busy merchant receives a stream of
+// events, and a new TCP (and TLS) connection per event cost more than the event itself. Each
+// calling thread keeps at most kIdleConnectionsPerThreadMax idle connections, each for at most
+// kIdleLifetime; a connection is kept only when the receiver's answer allows it (no
+// `Connection: close`, a body of known length up to 64 KiB, read to its end). A kept connection
+// the receiver has closed is noticed before use, or, if the close races the request, the attempt
+// is made once more on a new connection before any answer was read (so a receiver may, rarely,
+// see an event twice: deliveries are at least once anyway).
 //
 // TLS verifies the receiver's certificate chain (the system's trust store, or `ca_file` when
 // given, e.g. a test CA) and that it names the URL's host; SNI carries the host name. A failed
 // verification is a failed attempt ("certificate verify failed ..."), retried like any other.
 //
-// The whole attempt (name lookup included) is bounded by the request's timeout. Only the status
-// line and headers are read; the body is ignored. Thread-safe: each calling thread has its own
-// io_context, reused by its later attempts (see the .cc); the TLS context is shared read-only.
+// The whole attempt (name lookup included) is bounded by the request's timeout. The status decides
+// the attempt; the body is read (and dropped) only to keep the connection. Thread-safe: each
+// calling thread has its own io_context and idle connections, reused by its later attempts (see
+// the .cc); the TLS context is shared read-only.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -22,6 +31,10 @@ class context;
 }
 
 namespace mpay::notify::webhooks {
+
+inline constexpr size_t kIdleConnectionsPerThreadMax = 16;
+// Shorter than common servers' idle timeouts (nginx 75 s), so most kept connections are still open.
+inline constexpr std::chrono::seconds kIdleLifetime{30};
 
 class BeastWebhookTransport final : public WebhookTransport {
  public:
