@@ -71,5 +71,34 @@ TEST(GroupCommitWriter, ConcurrentWritersShareTransactionsAndFailuresStayAlone) 
   EXPECT_EQ(count_rows(path), kThreads * kPerThread * 9 / 10);
 }
 
+// What PRAGMA synchronous says inside a unit: 1 = NORMAL, 2 = FULL.
+Status read_sync_level(SqliteDatabase& db, int64_t& level) {
+  auto pragma = db.prepare("PRAGMA synchronous");
+  if (!pragma.ok()) return pragma.error();
+  Result<bool> row = (*pragma)->step();
+  if (!row.ok()) return row.error();
+  level = (*pragma)->column_int64(0);
+  (*pragma)->reset();
+  return ok_status();
+}
+
+TEST(GroupCommitWriter, DurableUnitsOnANormalSyncConnectionCommitWithFullSync) {
+  testing::TempDirectory directory;
+  OpenOptions open_options;
+  open_options.synchronous_full = false;
+  auto db = SqliteDatabase::open(directory.path() + "/outbox.db", open_options);
+  ASSERT_TRUE(db.ok());
+  GroupCommitWriter::Options options;
+  options.synchronous_normal = true;
+  GroupCommitWriter writer(std::move(*db), options);
+  int64_t plain = 0, durable = 0, after = 0;
+  ASSERT_TRUE(writer.execute([&](SqliteDatabase& d) { return read_sync_level(d, plain); }).ok());
+  ASSERT_TRUE(writer.execute_durable([&](SqliteDatabase& d) { return read_sync_level(d, durable); }).ok());
+  ASSERT_TRUE(writer.execute([&](SqliteDatabase& d) { return read_sync_level(d, after); }).ok());
+  EXPECT_EQ(plain, 1);
+  EXPECT_EQ(durable, 2);
+  EXPECT_EQ(after, 1) << "the sync level stays raised after the durable unit";
+}
+
 }  // namespace
 }  // namespace mpay::store::sqlite

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -65,12 +66,17 @@ asio::awaitable<void> write_and_read(Stream& stream, const WebhookUrl& url, cons
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.header_limit(kResponseHeaderBytesMax);
-  parser.body_limit(kResponseBodyBytesMax);
+  // Beast checks a Content-Length against the body limit while reading the head: the limit is
+  // set after it, so a long answer still yields its status. (Not boost::none: Boost 1.74 compares
+  // a Content-Length with the empty optional and finds every length over the limit.)
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
   exchange.response.http_status = parser.get().result_int();
   exchange.answered = true;
   // The status decides the attempt; the body is read only so the connection can carry the next.
   if (!parser.keep_alive() || parser.need_eof()) co_return;
+  if (parser.content_length().value_or(0) > kResponseBodyBytesMax) co_return;
+  parser.body_limit(kResponseBodyBytesMax);  // a chunked body is counted as it comes
   if (!parser.is_done()) {
     beast::error_code ignored;
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ignored));

@@ -75,4 +75,13 @@ struct DueDelivery {
   WebhookEvent event;
 };
 
+// An attempt made and the delivery's state after it: still pending until next_attempt_at_ns, or
+// delivered / failed.
+struct AttemptOutcome {
+  DeliveryRecord delivery;
+  AttemptRecord attempt;
+  DeliveryStatus status_after = DeliveryStatus::pending;
+  int64_t next_attempt_at_ns = 0;
+};
+
 }  // namespace mpay::notify::webhooks

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/ids.h"
@@ -21,6 +22,7 @@ WebhookDispatcher::WebhookDispatcher(WebhookOutbox& outbox, WebhookEndpoints& en
       options_(options) {
   MPAY_CHECK(options_.concurrency >= 1 && options_.concurrency <= kConcurrencyMax,
              "webhook concurrency out of range");
+  MPAY_CHECK(options_.batch_max >= 1 && options_.batch_max <= kBatchMax, "webhook batch_max out of range");
   MPAY_CHECK(options_.attempt_timeout_ns > 0 && options_.poll_interval_ns > 0, "webhook timings must be positive");
 }
 
@@ -83,57 +85,100 @@ void WebhookDispatcher::schedule_loop() {
 // stale row of it can never be dispatched twice.
 void WebhookDispatcher::dispatch_due_locked(std::unique_lock<std::mutex>& lock) {
   (void)lock;
-  size_t free_slots = options_.concurrency - in_flight_.size();
+  size_t room = options_.concurrency * options_.batch_max;
+  size_t free_slots = room - in_flight_.size();
   if (free_slots == 0) return;
+  // Each read also returns the rows in flight (they are still heads), so while busy it waits for
+  // half the room: a few rows read per delivery rather than the whole page for each.
+  if (!in_flight_.empty() && free_slots < room / 2) return;
   // Deliveries in flight are heads and may be due again: read enough rows to step over them.
   Result<std::vector<DueDelivery>> due = outbox_.due(clock_.now_ns(), free_slots + in_flight_.size());
   if (!due.ok()) {
     spdlog::warn("webhooks: reading due deliveries failed: {}", due.error().message);
     return;
   }
+  size_t queued = 0;
   for (DueDelivery& item : *due) {
     if (free_slots == 0) break;
     if (!in_flight_.insert(item.delivery.seq).second) continue;
     queue_.push_back(std::move(item));
     --free_slots;
-    worker_cv_.notify_one();
+    ++queued;
   }
+  // A worker takes a batch, so waking one per delivery would mostly wake workers for nothing.
+  for (size_t i = 0; i < std::min(queued, options_.concurrency); ++i) worker_cv_.notify_one();
 }
 
 void WebhookDispatcher::work_loop() {
+  std::vector<DueDelivery> batch;
   while (true) {
-    DueDelivery item;
+    batch.clear();
     {
       std::unique_lock lock(mutex_);
       worker_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      item = std::move(queue_.front());
-      queue_.pop_front();
+      take_batch_locked(batch);
     }
-    attempt(item);
-    finish(item.delivery.seq);
+    run_batch(batch);
+    finish(batch);
   }
 }
 
-void WebhookDispatcher::finish(int64_t seq) {
+// The oldest queued delivery and up to batch_max - 1 more of the same merchant, in queue order.
+void WebhookDispatcher::take_batch_locked(std::vector<DueDelivery>& batch) {
+  batch.push_back(std::move(queue_.front()));
+  queue_.pop_front();
+  const Id128 merchant = batch.front().delivery.merchant_id;
+  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < options_.batch_max;) {
+    if (it->delivery.merchant_id == merchant) {
+      batch.push_back(std::move(*it));
+      it = queue_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void WebhookDispatcher::run_batch(const std::vector<DueDelivery>& batch) {
+  std::vector<AttemptOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (const DueDelivery& due : batch) {
+    std::optional<AttemptOutcome> outcome = attempt(due);
+    if (!outcome) continue;
+    outcomes.push_back(std::move(*outcome));
+    if (outcomes.back().attempt.http_status == 0) break;  // no answer: the rest are offered again
+  }
+  Status recorded = outbox_.record_attempts(outcomes);
+  if (!recorded.ok()) {
+    // Still pending in the outbox, so they will be sent again: at least once. Pause this worker
+    // so a failing store is not hammered.
+    spdlog::warn("webhooks: recording {} attempts failed: {}", outcomes.size(), recorded.error().message);
+    std::this_thread::sleep_for(std::chrono::nanoseconds(options_.poll_interval_ns));
+    return;
+  }
+  for (const AttemptOutcome& outcome : outcomes) count(outcome);
+}
+
+void WebhookDispatcher::finish(const std::vector<DueDelivery>& batch) {
   {
     std::lock_guard lock(mutex_);
-    in_flight_.erase(seq);
-    woken_ = true;  // a slot is free and the subject's next delivery may now be due
+    for (const DueDelivery& due : batch) in_flight_.erase(due.delivery.seq);
+    woken_ = true;  // room is free and the subjects' next deliveries may now be due
   }
   scheduler_cv_.notify_one();
 }
 
-void WebhookDispatcher::attempt(const DueDelivery& due) {
+std::optional<AttemptOutcome> WebhookDispatcher::attempt(const DueDelivery& due) {
   const DeliveryRecord& delivery = due.delivery;
   std::string delivery_id = to_uuid_text(delivery.id);
-  auto skip = [&](const std::string& reason) {
+  auto skip = [&](const std::string& reason) -> std::optional<AttemptOutcome> {
     Status skipped = outbox_.skip(delivery, reason, clock_.now_ns());
     if (skipped.ok()) {
       skipped_.fetch_add(1);
     } else {
       spdlog::warn("webhooks: delivery {}: recording a skip failed: {}", delivery_id, skipped.error().message);
     }
+    return std::nullopt;
   };
 
   AttemptRecord record;
@@ -179,21 +224,16 @@ void WebhookDispatcher::attempt(const DueDelivery& due) {
     status_after = next ? DeliveryStatus::pending : DeliveryStatus::failed;
     next_attempt_at_ns = next.value_or(0);
   }
-  Status recorded = outbox_.record_attempt(delivery, record, status_after, next_attempt_at_ns);
-  if (!recorded.ok()) {
-    // Still pending in the outbox, so it will be sent again: at least once. Pause this worker so
-    // a failing store is not hammered.
-    spdlog::warn("webhooks: delivery {}: recording attempt {} failed: {}", delivery_id, record.number,
-                 recorded.error().message);
-    std::this_thread::sleep_for(std::chrono::nanoseconds(options_.poll_interval_ns));
-    return;
-  }
-  switch (status_after) {
+  return AttemptOutcome{delivery, record, status_after, next_attempt_at_ns};
+}
+
+void WebhookDispatcher::count(const AttemptOutcome& outcome) {
+  switch (outcome.status_after) {
     case DeliveryStatus::delivered: delivered_.fetch_add(1); break;
     case DeliveryStatus::failed:
       failed_.fetch_add(1);
-      spdlog::warn("webhooks: delivery {} of event {} failed after {} attempts", delivery_id, delivery.event_id,
-                   record.number);
+      spdlog::warn("webhooks: delivery {} of event {} failed after {} attempts", to_uuid_text(outcome.delivery.id),
+                   outcome.delivery.event_id, outcome.attempt.number);
       break;
     default: retries_scheduled_.fetch_add(1); break;
   }

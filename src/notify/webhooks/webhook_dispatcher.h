@@ -4,8 +4,14 @@
 // Order per subject: the outbox only ever offers a subject's head (its oldest pending delivery),
 // and the dispatcher never has two attempts of one delivery in flight, so event k+1 of a subject
 // is not sent before event k is delivered, failed or skipped. Different subjects go in parallel,
-// at most `concurrency` attempts at once. Memory is bounded by `concurrency`: due deliveries are
-// read from the outbox a page at a time, only when a worker is free.
+// at most `concurrency` attempts at once.
+//
+// Batches: a worker takes up to `batch_max` due deliveries of one merchant, sends them one after
+// the other (over one kept-alive connection, see beast_webhook_transport.h) and records all their
+// attempts in one outbox write; a batch stops at the first attempt that got no answer (the rest
+// are offered again rather than waiting out the same silence). Memory is bounded by
+// concurrency x batch_max deliveries: due deliveries are read from the outbox a page at a time,
+// when at least half of that room is free (or nothing is in flight).
 //
 // At least once: an attempt is recorded after it returns; if the process dies in between, the
 // delivery is still pending and is sent again after the restart. Receivers dedupe by event id.
@@ -23,6 +29,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -38,9 +45,11 @@ namespace mpay::notify::webhooks {
 
 inline constexpr std::string_view kUserAgent = "mpay-webhooks/1";
 inline constexpr size_t kConcurrencyMax = 256;
+inline constexpr size_t kBatchMax = 256;
 
 struct DispatcherOptions {
-  size_t concurrency = 8;                          // attempts in flight at once, 1..kConcurrencyMax
+  size_t concurrency = 8;                          // workers (attempts at once), 1..kConcurrencyMax
+  size_t batch_max = 32;                           // deliveries per worker batch, 1..kBatchMax
   int64_t attempt_timeout_ns = 10'000'000'000;     // real time per attempt
   int64_t poll_interval_ns = 1'000'000'000;        // real time between looks when nothing wakes it
   int64_t retention_ns = 30 * 24 * 3600'000'000'000LL;  // finished deliveries kept this long
@@ -76,8 +85,12 @@ class WebhookDispatcher {
   void schedule_loop();
   void dispatch_due_locked(std::unique_lock<std::mutex>& lock);
   void work_loop();
-  void attempt(const DueDelivery& due);
-  void finish(int64_t seq);
+  void take_batch_locked(std::vector<DueDelivery>& batch);
+  void run_batch(const std::vector<DueDelivery>& batch);
+  // The attempt, not yet recorded; nullopt when the delivery was skipped instead (recorded).
+  std::optional<AttemptOutcome> attempt(const DueDelivery& due);
+  void count(const AttemptOutcome& outcome);
+  void finish(const std::vector<DueDelivery>& batch);
 
   WebhookOutbox& outbox_;
   WebhookEndpoints& endpoints_;
@@ -93,7 +106,7 @@ class WebhookDispatcher {
   bool stopping_ = false;
   bool started_ = false;
   std::set<int64_t> in_flight_;   // delivery seqs queued or being attempted
-  std::deque<DueDelivery> queue_;  // at most `concurrency`
+  std::deque<DueDelivery> queue_;  // at most concurrency x batch_max
   int64_t last_prune_at_ns_ = 0;
   std::thread scheduler_;
   std::vector<std::thread> workers_;

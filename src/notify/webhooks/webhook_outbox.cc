@@ -77,7 +77,11 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
   if (ec) return Error("store_error", "cannot create data directory " + data_directory + ": " + ec.message());
   std::string path = (fs::path(data_directory) / kWebhookDatabaseFile).string();
   store::sqlite::OpenOptions writer_options;
-  writer_options.synchronous_full = true;  // an enqueued event must survive a crash
+  // Commits survive the process being killed; after a power loss the last ones may be gone, which
+  // loses no event (producers republish the last day's from the ledger journal, and enqueue ignores
+  // known ids) and no delivery (one whose "delivered" was lost is sent again: at least once).
+  // Replays, which nothing else would redo, are written with execute_durable().
+  writer_options.synchronous_full = false;
   writer_options.cache_kib = 4 * 1024;
   Result<std::unique_ptr<SqliteDatabase>> writer_db = SqliteDatabase::open(path, writer_options);
   if (!writer_db.ok()) return writer_db.error();
@@ -88,7 +92,9 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
   reader_options.cache_kib = 4 * 1024;
   Result<std::unique_ptr<SqliteDatabase>> reader = SqliteDatabase::open(path, reader_options);
   if (!reader.ok()) return reader.error();
-  auto writer = std::make_unique<GroupCommitWriter>(std::move(*writer_db), GroupCommitWriter::Options{});
+  GroupCommitWriter::Options group_options;
+  group_options.synchronous_normal = true;
+  auto writer = std::make_unique<GroupCommitWriter>(std::move(*writer_db), group_options);
   return std::unique_ptr<WebhookOutbox>(new WebhookOutbox(std::move(writer), std::move(*reader), clock, ids));
 }
 
@@ -126,7 +132,7 @@ Result<DeliveryRecord> WebhookOutbox::replay(const Id128& merchant_id, const Id1
   const DeliveryRecord& source = **original;
   Id128 id = ids_.next();
   int64_t now_ns = clock_.now_ns();
-  Status stored = writer_->execute([&](SqliteDatabase& db) {
+  Status stored = writer_->execute_durable([&](SqliteDatabase& db) {
     return insert_delivery(db, id, source.event_id, source.merchant_id, source.subject_id, source.type, now_ns,
                            source.id);
   });
@@ -149,43 +155,57 @@ Status WebhookOutbox::finish_and_promote(SqliteDatabase& db, const DeliveryRecor
 
 Status WebhookOutbox::record_attempt(const DeliveryRecord& delivery, const AttemptRecord& attempt,
                                      DeliveryStatus status_after, int64_t next_attempt_at_ns) {
-  bool finished = status_after != DeliveryStatus::pending;
+  return record_attempts({AttemptOutcome{delivery, attempt, status_after, next_attempt_at_ns}});
+}
+
+Status WebhookOutbox::record_outcome(SqliteDatabase& db, const AttemptOutcome& outcome) {
+  const DeliveryRecord& delivery = outcome.delivery;
+  const AttemptRecord& attempt = outcome.attempt;
+  bool finished = outcome.status_after != DeliveryStatus::pending;
   int64_t finished_at_ns = finished ? attempt.at_ns + attempt.duration_ns : 0;
   int64_t first_attempt_at_ns = delivery.first_attempt_at_ns != 0 ? delivery.first_attempt_at_ns : attempt.at_ns;
-  Status stored = writer_->execute([&](SqliteDatabase& db) -> Status {
-    Result<std::unique_ptr<Statement>> insert = db.prepare(
-        "INSERT OR REPLACE INTO webhook_attempts (delivery_seq, number, at_ns, http_status, error, duration_ns)"
-        " VALUES (?, ?, ?, ?, ?, ?)");
-    if (!insert.ok()) return insert.error();
-    Status inserted = (*insert)
-                          ->bind(1, delivery.seq)
-                          .bind(2, attempt.number)
-                          .bind(3, attempt.at_ns)
-                          .bind(4, int64_t{attempt.http_status})
-                          .bind(5, attempt.error)
-                          .bind(6, attempt.duration_ns)
-                          .run();
-    if (!inserted.ok()) return inserted;
-    Result<std::unique_ptr<Statement>> update = db.prepare(
-        "UPDATE webhook_deliveries SET status = ?, is_head = ?, attempts = ?, first_attempt_at_ns = ?,"
-        " next_attempt_at_ns = ?, last_http_status = ?, last_error = ?, finished_at_ns = ?"
-        " WHERE seq = ? AND status = 'pending'");
-    if (!update.ok()) return update.error();
-    Status updated = (*update)
-                         ->bind(1, status_name(status_after))
-                         .bind(2, int64_t{finished ? 0 : 1})
-                         .bind(3, attempt.number)
-                         .bind(4, first_attempt_at_ns)
-                         .bind(5, next_attempt_at_ns)
-                         .bind(6, int64_t{attempt.http_status})
-                         .bind(7, attempt.error)
-                         .bind(8, finished_at_ns)
-                         .bind(9, delivery.seq)
-                         .run();
-    if (!updated.ok()) return updated;
-    return finished ? finish_and_promote(db, delivery) : ok_status();
+  Result<std::unique_ptr<Statement>> insert = db.prepare(
+      "INSERT OR REPLACE INTO webhook_attempts (delivery_seq, number, at_ns, http_status, error, duration_ns)"
+      " VALUES (?, ?, ?, ?, ?, ?)");
+  if (!insert.ok()) return insert.error();
+  Status inserted = (*insert)
+                        ->bind(1, delivery.seq)
+                        .bind(2, attempt.number)
+                        .bind(3, attempt.at_ns)
+                        .bind(4, int64_t{attempt.http_status})
+                        .bind(5, attempt.error)
+                        .bind(6, attempt.duration_ns)
+                        .run();
+  if (!inserted.ok()) return inserted;
+  Result<std::unique_ptr<Statement>> update = db.prepare(
+      "UPDATE webhook_deliveries SET status = ?, is_head = ?, attempts = ?, first_attempt_at_ns = ?,"
+      " next_attempt_at_ns = ?, last_http_status = ?, last_error = ?, finished_at_ns = ?"
+      " WHERE seq = ? AND status = 'pending'");
+  if (!update.ok()) return update.error();
+  Status updated = (*update)
+                       ->bind(1, status_name(outcome.status_after))
+                       .bind(2, int64_t{finished ? 0 : 1})
+                       .bind(3, attempt.number)
+                       .bind(4, first_attempt_at_ns)
+                       .bind(5, outcome.next_attempt_at_ns)
+                       .bind(6, int64_t{attempt.http_status})
+                       .bind(7, attempt.error)
+                       .bind(8, finished_at_ns)
+                       .bind(9, delivery.seq)
+                       .run();
+  if (!updated.ok()) return updated;
+  return finished ? finish_and_promote(db, delivery) : ok_status();
+}
+
+Status WebhookOutbox::record_attempts(const std::vector<AttemptOutcome>& outcomes) {
+  if (outcomes.empty()) return ok_status();
+  return writer_->execute([&](SqliteDatabase& db) -> Status {
+    for (const AttemptOutcome& outcome : outcomes) {
+      Status recorded = record_outcome(db, outcome);
+      if (!recorded.ok()) return recorded;
+    }
+    return ok_status();
   });
-  return stored;
 }
 
 Status WebhookOutbox::skip(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns) {

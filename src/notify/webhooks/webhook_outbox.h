@@ -7,9 +7,13 @@
 // subject) are sent strictly in arrival order: only the oldest pending one (the subject's "head")
 // is ever due, and the next becomes the head when it is delivered, fails or is skipped.
 //
-// Writes go through a GroupCommitWriter (WAL, synchronous=FULL): concurrent callers share one
-// transaction and one fsync, and each call returns once its write is durable. One enqueue() call
-// is one transaction however many events it carries. Reads use their own connection.
+// Writes go through a GroupCommitWriter (WAL): concurrent callers share one transaction, and each
+// call returns once its write is committed. Commits survive the process being killed; a power
+// loss may take the last second's (synchronous=NORMAL), which loses nothing: the producers
+// republish the last day's events from the ledger journal at start (enqueue ignores known ids),
+// and a delivery whose outcome was lost is sent again (at least once). replay(), which nothing
+// would redo, is synced to disk before it returns. One enqueue() call is one transaction however
+// many events it carries. Reads use their own connection.
 //
 // Retention: prune() deletes finished deliveries (delivered, failed, skipped) older than a given
 // time, with their attempts and the events no delivery refers to any more; the dispatcher calls
@@ -73,6 +77,8 @@ class WebhookOutbox {
   // `next_attempt_at_ns`, or delivered / failed (finished at attempt.at_ns + duration).
   Status record_attempt(const DeliveryRecord& delivery, const AttemptRecord& attempt,
                         DeliveryStatus status_after, int64_t next_attempt_at_ns);
+  // The same for several deliveries (of different subjects) in one transaction: all or none.
+  Status record_attempts(const std::vector<AttemptOutcome>& outcomes);
   // Marks a pending delivery skipped without an attempt (the merchant has no URL or no secret).
   Status skip(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns);
   // Deletes finished deliveries that finished before `finished_before_ns`; returns how many.
@@ -88,6 +94,7 @@ class WebhookOutbox {
                 std::unique_ptr<store::sqlite::SqliteDatabase> reader, Clock& clock, UuidV7Generator& ids);
   Result<std::optional<DeliveryRecord>> find_delivery_locked(const Id128& merchant_id, const Id128& delivery_id);
   Status finish_and_promote(store::sqlite::SqliteDatabase& db, const DeliveryRecord& delivery);
+  Status record_outcome(store::sqlite::SqliteDatabase& db, const AttemptOutcome& outcome);
 
   std::unique_ptr<store::sqlite::GroupCommitWriter> writer_;
   std::mutex reader_mutex_;

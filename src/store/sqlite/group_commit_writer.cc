@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace mpay::store::sqlite {
@@ -25,9 +26,14 @@ GroupCommitWriter::~GroupCommitWriter() {
   thread_.join();
 }
 
-Status GroupCommitWriter::execute(Work work) {
+Status GroupCommitWriter::execute(Work work) { return enqueue_and_wait(std::move(work), false); }
+
+Status GroupCommitWriter::execute_durable(Work work) { return enqueue_and_wait(std::move(work), true); }
+
+Status GroupCommitWriter::enqueue_and_wait(Work work, bool durable) {
   auto unit = std::make_shared<Unit>();
   unit->work = std::move(work);
+  unit->durable = durable;
   std::unique_lock lock(mutex_);
   if (stopping_) return Error("store_busy", "the store is shutting down");
   if (queue_.size() >= options_.queue_max) return Error("store_busy", "too many writes waiting");
@@ -50,7 +56,12 @@ void GroupCommitWriter::run() {
         queue_.pop_front();
       }
     }
-    Status begun = db_->begin();
+    // SQLite refuses to change the sync level inside a transaction: it is raised for the whole
+    // group when a unit in it must survive a power loss.
+    bool raise_sync = options_.synchronous_normal &&
+                      std::any_of(group.begin(), group.end(), [](const auto& unit) { return unit->durable; });
+    Status begun = raise_sync ? db_->exec("PRAGMA synchronous=FULL") : ok_status();
+    if (begun.ok()) begun = db_->begin();
     if (begun.ok()) {
       for (const std::shared_ptr<Unit>& unit : group) {
         Status savepoint = db_->exec("SAVEPOINT unit");
@@ -76,6 +87,7 @@ void GroupCommitWriter::run() {
     } else {
       for (const std::shared_ptr<Unit>& unit : group) unit->status = begun;
     }
+    if (raise_sync) (void)db_->exec("PRAGMA synchronous=NORMAL");
     {
       std::lock_guard lock(mutex_);
       for (const std::shared_ptr<Unit>& unit : group) unit->done = true;

@@ -7,6 +7,12 @@
 // back alone and reports its own error, the others commit — then commits once and wakes every
 // caller. A failed COMMIT fails every unit of that transaction (nothing of it is durable).
 //
+// On a connection opened with synchronous=NORMAL (a store whose contents can be rebuilt, e.g. the
+// webhook outbox, whose events the ledger journal republishes), a commit survives the process
+// being killed but not a power loss; execute_durable() is for the writes that must survive that
+// too: the transaction that holds them runs with synchronous=FULL (set Options::synchronous_normal
+// so the writer knows to raise it and lower it again).
+//
 // Thread-safe. Units run on the writer thread, one at a time: they must be short, must not block
 // and must not call execute() themselves.
 #pragma once
@@ -31,6 +37,7 @@ class GroupCommitWriter {
   struct Options {
     size_t units_per_commit_max = 4096;
     size_t queue_max = 65536;  // callers beyond this get "store_busy"
+    bool synchronous_normal = false;  // the connection was opened with synchronous=NORMAL
   };
 
   GroupCommitWriter(std::unique_ptr<SqliteDatabase> db, Options options);
@@ -41,6 +48,7 @@ class GroupCommitWriter {
   // Runs `work` in the next group transaction and returns its status once that transaction is
   // durable (or failed). Errors: the work's own error, a store_error from COMMIT, store_busy.
   Status execute(Work work);
+  Status execute_durable(Work work);
 
   uint64_t commits() const;
   uint64_t units() const;
@@ -49,8 +57,11 @@ class GroupCommitWriter {
   struct Unit {
     Work work;
     Status status;
+    bool durable = false;
     bool done = false;
   };
+
+  Status enqueue_and_wait(Work work, bool durable);
 
   void run();
 

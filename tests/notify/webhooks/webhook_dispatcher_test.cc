@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "notify/webhooks/webhook_signature.h"
@@ -30,9 +31,10 @@ class WebhookDispatcherTest : public ::testing::Test {
     endpoints.set(kMerchant, "http://merchant.test/hooks", kSecret);
   }
 
-  void start(FakeTransport& transport, size_t concurrency = 4) {
+  void start(FakeTransport& transport, size_t concurrency = 4, size_t batch_max = 32) {
     DispatcherOptions options;
     options.concurrency = concurrency;
+    options.batch_max = batch_max;
     options.poll_interval_ns = 2'000'000;  // real time: look often, the ManualClock decides what is due
     dispatcher = std::make_unique<WebhookDispatcher>(*outbox, endpoints, transport, clock, random, options);
     outbox->set_on_new_work([this] { dispatcher->wake(); });
@@ -90,6 +92,59 @@ TEST_F(WebhookDispatcherTest, SendsSignedRequestsWithTheDocumentedHeaders) {
   EXPECT_EQ(request.timeout_ns, 10 * kSecondNs);
   // The counter moves just after the outbox records the attempt.
   EXPECT_TRUE(eventually([&] { return dispatcher->stats().delivered == 1u; }));
+}
+
+// (event id, status) of the merchant's deliveries with at least one attempt.
+std::map<std::string, DeliveryStatus> attempted(WebhookOutbox& outbox, const Id128& merchant) {
+  std::map<std::string, DeliveryStatus> seen;
+  Result<DeliveryPage> page = outbox.list(DeliveryQuery{merchant, {}, {}, 100, {}});
+  EXPECT_TRUE(page.ok());
+  for (const DeliveryRecord& delivery : page->items) {
+    if (delivery.attempts > 0) seen[delivery.event_id] = delivery.status;
+  }
+  return seen;
+}
+
+TEST_F(WebhookDispatcherTest, AWorkerSendsABatchOfOneMerchantAndRecordsItTogether) {
+  const Id128 other{0x0190f4c27a3e7c41ULL, 3};
+  endpoints.set(other, "http://other.test/hooks", kSecret);
+  // Queued before the dispatcher starts, so its one worker finds all of them due at once.
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(other, "pr_b", 1),
+                               make_event(kMerchant, "pr_c", 1), make_event(other, "pr_d", 1),
+                               make_event(kMerchant, "pr_e", 1)})
+                  .ok());
+  std::vector<size_t> recorded_before_call;
+  FakeTransport transport([&](const WebhookRequest&, int) {
+    recorded_before_call.push_back(attempted(*outbox, kMerchant).size() + attempted(*outbox, other).size());
+    return answer(200);
+  });
+  start(transport, 1);
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) + count(DeliveryStatus::delivered, other) == 5; }));
+  std::vector<std::string> order;
+  for (const auto& [event_id, succeeded] : transport.outcomes()) order.push_back(event_id);
+  // The oldest delivery's merchant first, all of its due deliveries in order, then the other's.
+  EXPECT_EQ(order, (std::vector<std::string>{"evt_pr_a_1", "evt_pr_c_1", "evt_pr_e_1", "evt_pr_b_1", "evt_pr_d_1"}));
+  // Nothing of a batch is recorded until all of it was sent; then all of it at once.
+  EXPECT_EQ(recorded_before_call, (std::vector<size_t>{0, 0, 0, 3, 3}));
+}
+
+TEST_F(WebhookDispatcherTest, ABatchStopsAtAnAttemptWithoutAnswerAndTheRestAreSentLater) {
+  std::vector<WebhookEvent> events;
+  for (const char* subject : {"pr_a", "pr_b", "pr_c", "pr_d"}) events.push_back(make_event(kMerchant, subject, 1));
+  ASSERT_TRUE(outbox->enqueue(events).ok());
+  std::map<std::string, DeliveryStatus> seen_at_third_call;
+  FakeTransport transport([&](const WebhookRequest&, int call) {
+    if (call == 1) return WebhookResponse{0, "connection refused"};
+    if (call == 2) seen_at_third_call = attempted(*outbox, kMerchant);
+    return answer(200);
+  });
+  start(transport, 1);
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 4; }, [&] { advance_an_hour(); }));
+  // The batch ended at the refused attempt: it and the delivered one before it were recorded
+  // before anything else was sent.
+  EXPECT_EQ(seen_at_third_call, (std::map<std::string, DeliveryStatus>{{"evt_pr_a_1", DeliveryStatus::delivered},
+                                                                         {"evt_pr_b_1", DeliveryStatus::pending}}));
+  EXPECT_EQ(transport.requests().size(), 5u);  // pr_b twice
 }
 
 TEST_F(WebhookDispatcherTest, KeepsOrderPerSubjectWhileSubjectsInterleave) {

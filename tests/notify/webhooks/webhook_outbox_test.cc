@@ -117,6 +117,32 @@ TEST_F(WebhookOutboxTest, OnlyTheOldestPendingDeliveryOfASubjectIsDue) {
   EXPECT_EQ((*detail)->delivery.first_attempt_at_ns, failed.at_ns);
 }
 
+TEST_F(WebhookOutboxTest, RecordAttemptsWritesSeveralOutcomesAndPromotesEachSubjectsNext) {
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2),
+                               make_event(kMerchant, "pr_b", 1), make_event(kMerchant, "pr_b", 2)})
+                  .ok());
+  DeliveryRecord a1 = due_one("evt_pr_a_1");
+  DeliveryRecord b1 = due_one("evt_pr_b_1");
+  int64_t retry_at = clock.now_ns() + 60 * kSecondNs;
+  ASSERT_TRUE(outbox
+                  ->record_attempts({AttemptOutcome{a1, {1, clock.now_ns(), 200, "", 1000}, DeliveryStatus::delivered, 0},
+                                     AttemptOutcome{b1, {1, clock.now_ns(), 503, "http_status", 1000},
+                                                    DeliveryStatus::pending, retry_at}})
+                  .ok());
+  // a's next event is its head now; b's first is still the head, waiting for its retry.
+  Result<std::vector<DueDelivery>> due = outbox->due(clock.now_ns(), 100);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].event.event_id, "evt_pr_a_2");
+  clock.advance_ns(61 * kSecondNs);
+  due_one("evt_pr_b_1");
+  Result<std::optional<DeliveryDetail>> b1_detail = outbox->find(kMerchant, b1.id);
+  ASSERT_TRUE(b1_detail.ok() && b1_detail->has_value());
+  EXPECT_EQ((*b1_detail)->delivery.attempts, 1);
+  EXPECT_EQ((*b1_detail)->delivery.last_http_status, 503u);
+  EXPECT_EQ(*outbox->pending_count(), 3);
+}
+
 TEST_F(WebhookOutboxTest, ReplayQueuesBehindTheSubjectsPendingDeliveries) {
   ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2)}).ok());
   DeliveryRecord first = due_one("evt_pr_a_1");
