@@ -124,12 +124,16 @@ void WebhookDispatcher::work_loop() {
   }
 }
 
-// The oldest queued delivery and up to batch_max - 1 more of the same merchant, in queue order.
+// The oldest queued delivery and more of the same merchant, in queue order: up to an equal share
+// of the queue per worker (at most batch_max), so that a short queue is still sent in parallel
+// (a slow receiver then gets several attempts at once, as before batches).
 void WebhookDispatcher::take_batch_locked(std::vector<DueDelivery>& batch) {
+  size_t share = std::clamp((queue_.size() + options_.concurrency - 1) / options_.concurrency, size_t{1},
+                            options_.batch_max);
   batch.push_back(std::move(queue_.front()));
   queue_.pop_front();
   const Id128 merchant = batch.front().delivery.merchant_id;
-  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < options_.batch_max;) {
+  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < share;) {
     if (it->delivery.merchant_id == merchant) {
       batch.push_back(std::move(*it));
       it = queue_.erase(it);

@@ -6,9 +6,10 @@
 // is not sent before event k is delivered, failed or skipped. Different subjects go in parallel,
 // at most `concurrency` attempts at once.
 //
-// Batches: a worker takes up to `batch_max` due deliveries of one merchant, sends them one after
-// the other (over one kept-alive connection, see beast_webhook_transport.h) and records all their
-// attempts in one outbox write; a batch stops at the first attempt that got no answer (the rest
+// Batches: a worker takes due deliveries of one merchant (its equal share of the queue, at most
+// `batch_max`, so a short queue still goes out in parallel), sends them one after the other (over
+// one kept-alive connection, see beast_webhook_transport.h) and records all their attempts in one
+// outbox write; a batch stops at the first attempt that got no answer (the rest
 // are offered again rather than waiting out the same silence). Memory is bounded by
 // concurrency x batch_max deliveries: due deliveries are read from the outbox a page at a time,
 // when at least half of that room is free (or nothing is in flight).

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "notify/webhooks/webhook_signature.h"
@@ -126,6 +129,28 @@ TEST_F(WebhookDispatcherTest, AWorkerSendsABatchOfOneMerchantAndRecordsItTogethe
   EXPECT_EQ(order, (std::vector<std::string>{"evt_pr_a_1", "evt_pr_c_1", "evt_pr_e_1", "evt_pr_b_1", "evt_pr_d_1"}));
   // Nothing of a batch is recorded until all of it was sent; then all of it at once.
   EXPECT_EQ(recorded_before_call, (std::vector<size_t>{0, 0, 0, 3, 3}));
+}
+
+TEST_F(WebhookDispatcherTest, AShortQueueOfOneMerchantIsStillSentInParallel) {
+  std::vector<WebhookEvent> events;
+  for (const char* subject : {"pr_a", "pr_b", "pr_c", "pr_d"}) events.push_back(make_event(kMerchant, subject, 1));
+  ASSERT_TRUE(outbox->enqueue(events).ok());
+  std::mutex mutex;
+  std::condition_variable all_in;
+  int active = 0;
+  int most_at_once = 0;
+  FakeTransport transport([&](const WebhookRequest&, int) {
+    std::unique_lock lock(mutex);
+    most_at_once = std::max(most_at_once, ++active);
+    all_in.notify_all();
+    // A slow receiver: each answer waits (up to 2 s) until all four attempts are in flight.
+    all_in.wait_for(lock, std::chrono::seconds(2), [&] { return most_at_once == 4; });
+    --active;
+    return answer(200);
+  });
+  start(transport, 4);
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 4; }));
+  EXPECT_EQ(most_at_once, 4) << "four workers, four due deliveries: one each, not one batch";
 }
 
 TEST_F(WebhookDispatcherTest, ABatchStopsAtAnAttemptWithoutAnswerAndTheRestAreSentLater) {
