@@ -61,6 +61,12 @@ class WebhookReceiver {
     thread_.join();
   }
 
+  // Answers up to `n` requests per connection, the last with `Connection: close` (by default one,
+  // without that header: the connection closes as a receiver's idle timeout would close it). Set
+  // before the first request.
+  void keep_alive_for(int n) { requests_per_connection_ = n; }
+  int connections() const { return connections_.load(); }
+
   uint16_t port() const { return port_; }
   std::string url(const std::string& path = "/hooks/mpay", const std::string& host = "127.0.0.1") const {
     return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port_) + path;
@@ -82,6 +88,7 @@ class WebhookReceiver {
       boost::system::error_code error;
       acceptor_.accept(socket, error);
       if (error || stopping_) continue;
+      ++connections_;
       if (!tls_) {
         answer(socket);
         continue;
@@ -95,12 +102,19 @@ class WebhookReceiver {
 
   template <typename Stream>
   void answer(Stream& stream) {
+    boost::beast::flat_buffer buffer;
+    for (int served = 1; answer_one(stream, buffer, served); ++served) {
+    }
+  }
+
+  // False when the connection is done.
+  template <typename Stream>
+  bool answer_one(Stream& stream, boost::beast::flat_buffer& buffer, int served) {
     namespace http = boost::beast::http;
     boost::system::error_code error;
-    boost::beast::flat_buffer buffer;
     http::request<http::string_body> request;
     http::read(stream, buffer, request, error);
-    if (error) return;
+    if (error) return false;
     ReceivedRequest got{std::string(request.target()), {}, request.body()};
     for (const auto& field : request) got.headers[std::string(field.name_string())] = std::string(field.value());
     int index;
@@ -110,16 +124,19 @@ class WebhookReceiver {
       received_.push_back(got);
     }
     ReceiverReply reply = policy_(got, index);
-    if (reply == ReceiverReply::drop_connection) return;  // the socket closes unanswered
+    if (reply == ReceiverReply::drop_connection) return false;  // the socket closes unanswered
     http::response<http::string_body> response{
         reply == ReceiverReply::ok ? http::status::ok : http::status::internal_server_error, 11};
     response.body() = "{}";
+    bool more = served < requests_per_connection_;
+    if (requests_per_connection_ > 1) response.keep_alive(more);
     response.prepare_payload();
     if (reply == ReceiverReply::ok) {  // before answering: the sender may look right after
       std::lock_guard lock(mutex_);
       accepted_.push_back(got);
     }
     http::write(stream, response, error);
+    return more && !error;
   }
 
   Policy policy_;
@@ -128,6 +145,8 @@ class WebhookReceiver {
   std::unique_ptr<boost::asio::ssl::context> tls_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> requests_per_connection_{1};
+  std::atomic<int> connections_{0};
   std::mutex mutex_;
   std::vector<ReceivedRequest> received_;
   std::vector<ReceivedRequest> accepted_;

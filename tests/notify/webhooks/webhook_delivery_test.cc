@@ -4,13 +4,14 @@
 
 #include <cstdlib>
 #include <map>
+#include <thread>
 
 #include "notify/webhooks/beast_webhook_transport.h"
 #include "notify/webhooks/webhook_dispatcher.h"
 #include "notify/webhooks/webhook_signature.h"
-#include "support/webhook_receiver.h"
 #include "notify/webhooks/webhook_test_support.h"
 #include "support/temp_directory.h"
+#include "support/webhook_receiver.h"
 
 namespace mpay::notify::webhooks {
 namespace {
@@ -137,9 +138,10 @@ class TlsDelivery : public ::testing::Test {
   void SetUp() override {
     certificate = directory.path() + "/cert.pem";
     key = directory.path() + "/key.pem";
-    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
-                          " -addext subjectAltName=DNS:localhost -keyout " + key + " -out " + certificate +
-                          " >/dev/null 2>&1";
+    std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
+        " -addext subjectAltName=DNS:localhost -keyout " +
+        key + " -out " + certificate + " >/dev/null 2>&1";
     if (std::system(command.c_str()) != 0) GTEST_SKIP() << "the openssl command is not available";
   }
   mpay::testing::TempDirectory directory;
@@ -154,7 +156,8 @@ TEST_F(TlsDelivery, PostsOverHttpsToAReceiverWithATrustedCertificate) {
   WebhookRequest request;
   request.url = receiver.url("/hooks/tls", "localhost");
   request.body = R"({"id":"evt_tls"})";
-  request.headers = {{"X-Mpay-Signature", signature_header_value(kSecret, 1764072000, request.body)}};
+  request.headers = {
+      {"X-Mpay-Signature", signature_header_value(kSecret, 1764072000, request.body)}};
   WebhookResponse response = transport.post(request);
   EXPECT_TRUE(response.success()) << response.error;
   EXPECT_EQ(response.http_status, 200u);
@@ -162,6 +165,32 @@ TEST_F(TlsDelivery, PostsOverHttpsToAReceiverWithATrustedCertificate) {
   EXPECT_EQ(receiver.accepted()[0].body, request.body);
   EXPECT_EQ(receiver.accepted()[0].target, "/hooks/tls");
   EXPECT_TRUE(signature_valid(receiver.accepted()[0], kSecret));
+}
+
+TEST_F(TlsDelivery, KeepsOneTlsConnectionForSeveralAttempts) {
+  WebhookReceiver receiver([](const ReceivedRequest&, int) { return ReceiverReply::ok; },
+                           WebhookReceiver::TlsFiles{certificate, key});
+  receiver.keep_alive_for(3);  // the third answer closes the connection
+  BeastWebhookTransport transport(certificate);
+  WebhookRequest request;
+  request.url = receiver.url("/hooks/tls", "localhost");
+  request.timeout_ns = 5 * kSecondNs;
+  // From a thread of its own: its kept connection closes when it ends, which lets the one-at-a-time
+  // receiver go back to accepting (and stop).
+  std::thread sender([&] {
+    for (int i = 1; i <= 4; ++i) {
+      request.body = R"({"id":"evt_tls_)" + std::to_string(i) + R"("})";
+      WebhookResponse response = transport.post(request);
+      EXPECT_TRUE(response.success()) << i << ": " << response.error;
+    }
+  });
+  sender.join();
+  ASSERT_EQ(receiver.accepted().size(), 4u);  // each once, in order
+  for (int i = 1; i <= 4; ++i) {
+    EXPECT_EQ(receiver.accepted()[i - 1].body, R"({"id":"evt_tls_)" + std::to_string(i) + R"("})");
+  }
+  EXPECT_EQ(receiver.connections(), 2)
+      << "one handshake for the first three, a new one after the close";
 }
 
 TEST_F(TlsDelivery, RefusesAnUntrustedCertificateOrOneForAnotherHost) {
@@ -175,7 +204,8 @@ TEST_F(TlsDelivery, RefusesAnUntrustedCertificateOrOneForAnotherHost) {
   WebhookResponse untrusted = system_trust.post(request);
   EXPECT_FALSE(untrusted.success());
   EXPECT_EQ(untrusted.http_status, 0u);
-  EXPECT_NE(untrusted.error.find("certificate verify failed"), std::string::npos) << untrusted.error;
+  EXPECT_NE(untrusted.error.find("certificate verify failed"), std::string::npos)
+      << untrusted.error;
   // Trusted, but the URL names 127.0.0.1 and the certificate only "localhost".
   BeastWebhookTransport test_trust(certificate);
   request.url = receiver.url("/", "127.0.0.1");
