@@ -13,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <exception>
@@ -38,7 +39,7 @@ inline constexpr size_t kResponseBodyBytesMax = 64 * 1024;
 
 // One connection to a receiver, plain or TLS, kept between attempts when the receiver allows it.
 struct Connection {
-  std::string key;  // "http://host:port": which attempts may use it
+  std::string key;  // "<transport> http://host:port": which attempts may use it
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   SteadyClock::time_point idle_since;
@@ -183,6 +184,8 @@ std::string error_text(const std::exception_ptr& failure) {
 }  // namespace
 
 BeastWebhookTransport::BeastWebhookTransport(const std::string& ca_file) {
+  static std::atomic<uint64_t> instances{0};
+  instance_ = ++instances;
   try {
     auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
     context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -213,7 +216,9 @@ WebhookResponse BeastWebhookTransport::post(const WebhookRequest& request) {
     return response;
   }
   ssl::context* tls = url->secure ? tls_.get() : nullptr;
-  std::string key = (url->secure ? "https://" : "http://") + url->host + ":" + std::to_string(url->port);
+  // Kept connections belong to their transport: another one may trust other certificates.
+  std::string key = std::to_string(instance_) + (url->secure ? " https://" : " http://") + url->host + ":" +
+                    std::to_string(url->port);
   auto timeout = std::chrono::nanoseconds(request.timeout_ns);
 
   // A kept connection first; if the receiver closed it before answering (it may time out idle

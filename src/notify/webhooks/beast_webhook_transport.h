@@ -2,8 +2,8 @@
 // resolve, connect, [TLS handshake], write the request, read the response. Connections are kept
 // alive between attempts (HTTP/1.1 persistent connections): a busy merchant receives a stream of
 // events, and a new TCP (and TLS) connection per event cost more than the event itself. Each
-// calling thread keeps at most kIdleConnectionsPerThreadMax idle connections, each for at most
-// kIdleLifetime; a connection is kept only when the receiver's answer allows it (no
+// calling thread keeps at most kIdleConnectionsPerThreadMax idle connections (a transport only
+// ever reuses its own: another may trust other certificates), each for at most kIdleLifetime; a connection is kept only when the receiver's answer allows it (no
 // `Connection: close`, a body of known length up to 64 KiB, read to its end). A kept connection
 // the receiver has closed is noticed before use, or, if the close races the request, the attempt
 // is made once more on a new connection before any answer was read (so a receiver may, rarely,
@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -47,6 +48,7 @@ class BeastWebhookTransport final : public WebhookTransport {
  private:
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::string tls_error_;
+  uint64_t instance_ = 0;  // tells this transport's kept connections from another's
 };
 
 }  // namespace mpay::notify::webhooks

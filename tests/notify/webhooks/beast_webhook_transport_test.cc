@@ -280,6 +280,20 @@ TEST(BeastWebhookTransport, SmallChunkedBodyIsReadAndTheConnectionKept) {
   EXPECT_EQ(receiver.connections(), 1);
 }
 
+// Kept connections belong to their transport: another transport (which may trust other
+// certificates) never gets one.
+TEST(BeastWebhookTransport, TwoTransportsOnOneThreadKeepTheirOwnConnections) {
+  LoopbackReceiver receiver;
+  BeastWebhookTransport first;
+  BeastWebhookTransport second;
+  for (int i = 0; i < 6; ++i) {
+    WebhookResponse response =
+        post(i % 2 == 0 ? first : second, receiver, "event-" + std::to_string(i));
+    EXPECT_TRUE(response.success()) << i << ": " << response.error;
+  }
+  EXPECT_EQ(receiver.connections(), 2);
+}
+
 TEST(BeastWebhookTransport, TwoReceiversAlternatedEachKeepTheirOwnConnection) {
   LoopbackReceiver first;
   LoopbackReceiver second;
