@@ -3,6 +3,8 @@
 // Files under the data directory:
 //   journal.db      the journal: one row per batch, the truth. WAL mode, synchronous=FULL (a commit
 //                   is durable when it returns), 64 KiB pages because each row is a large record.
+//                   Checkpointed off the commit path; the WAL is truncated past
+//                   journal_wal_bytes_max.
 //   mpay.db         the ordinary tables (users, merchants, ... as later issues add them).
 //   projections.db  the query projections; can be deleted and rebuilt from the journal.
 //   snapshots/      snapshot-<seq>.bin files, written atomically (temp file, fsync, rename); the
@@ -29,6 +31,8 @@ struct SqliteStorageOptions {
   std::string directory = "./data";
   size_t reader_connections = 4;
   bool synchronous_full = true;  // false only for tools that rebuild rebuildable things
+  // Above this size the journal's WAL is checkpointed in full and truncated (see checkpoint_loop).
+  uint64_t journal_wal_bytes_max = 64ull * 1024 * 1024;
 };
 
 class SqliteLedgerStorage final : public ledger::LedgerStorage {
@@ -95,6 +99,7 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   // database file (and syncing it) never sits in a commit's path.
   void checkpoint_loop();
   std::unique_ptr<SqliteDatabase> checkpoint_db_;
+  std::string journal_wal_path_;
   std::thread checkpointer_;
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_cv_;

@@ -1,0 +1,70 @@
+// The journal's WAL stays bounded: SQLite restarts a WAL only once a checkpoint has caught up with
+// its last frame, which never happens under steady load, so SqliteLedgerStorage truncates it when
+// it passes journal_wal_bytes_max.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/sqlite/sqlite_ledger_storage.h"
+#include "support/temp_directory.h"
+
+namespace mpay::store::sqlite {
+namespace {
+
+namespace fs = std::filesystem;
+
+uint64_t wal_size(const std::string& directory) {
+  std::error_code ec;
+  uint64_t size = fs::file_size(fs::path(directory) / "journal.db-wal", ec);
+  return ec ? 0 : size;
+}
+
+TEST(JournalWal, APastTheLimitWalIsTruncatedAndTheJournalKeepsEveryRecord) {
+  testing::TempDirectory directory;
+  SystemClock clock;
+  SqliteStorageOptions options;
+  options.directory = directory.path();
+  options.journal_wal_bytes_max = 1024 * 1024;
+  auto storage = SqliteLedgerStorage::open(options, clock);
+  ASSERT_TRUE(storage.ok()) << storage.error().message;
+
+  // 24 MiB of journal, in batches of eight 32 KiB records: three times the checkpoint interval.
+  std::vector<std::byte> bytes(32 * 1024, std::byte{0x5a});
+  uint64_t seq = 0;
+  for (int batch = 0; batch < 96; ++batch) {
+    std::vector<ledger::JournalRecordRef> records;
+    for (int i = 0; i < 8; ++i) records.push_back({++seq, bytes});
+    ASSERT_TRUE((*storage)->journal_append(records).ok());
+  }
+  // The checkpointer looks at least once a second.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (wal_size(directory.path()) > options.journal_wal_bytes_max &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_LE(wal_size(directory.path()), options.journal_wal_bytes_max);
+
+  // Nothing was lost by the truncation, also across a reopen.
+  storage->reset();
+  auto reopened = SqliteLedgerStorage::open(options, clock);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*(*reopened)->journal_last_seq(), seq);
+  uint64_t read = 0;
+  ASSERT_TRUE((*reopened)
+                  ->journal_read(1, seq,
+                                 [&](uint64_t, std::span<const std::byte> record) {
+                                   ++read;
+                                   EXPECT_EQ(record.size(), bytes.size());
+                                   return ok_status();
+                                 })
+                  .ok());
+  EXPECT_EQ(read, seq);
+}
+
+}  // namespace
+}  // namespace mpay::store::sqlite
