@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "bench_support.h"
+#include "load_connection.h"
 
 namespace mpay::bench {
 namespace {
@@ -23,8 +24,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr uint64_t kReplyBodyBytesMax = 16 * 1024 * 1024;
-constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
 
 // "<status> <error.code>" for an error answer ({"error":{"code",...}}), "<status>" otherwise.
 std::string answer_key(unsigned status, const std::string& body) {
@@ -211,13 +210,9 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
     request_ = {};
     request_.method(http::verb::post);
     request_.target("/v1/transfers");
-    request_.version(11);
-    request_.set(http::field::host, plan_.host);
     request_.set(http::field::authorization, plan_.authorization[from]);
-    request_.set(http::field::content_type, "application/json");
-    request_.keep_alive(true);
     request_.body() = plan_.body_to[to];
-    request_.prepare_payload();
+    finish_json_request(request_, plan_.host);
     parser_.emplace();
     parser_->body_limit(kReplyBodyBytesMax);
     sent_at_ = now;
@@ -256,8 +251,7 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
   }
 
   void fail(const char* step, beast::error_code ec) {
-    std::string what = std::string(step) + ": " +
-        (ec == beast::error::timeout ? std::string("no answer within timeout") : ec.message());
+    std::string what = std::string(step) + ": " + transport_failure(ec);
     ++worker_.recorded.transport_errors[what];
     close();
     if (SteadyClock::now() >= plan_.end) return;
@@ -267,12 +261,7 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
     });
   }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
-    buffer_.clear();
-  }
+  void close() { close_connection(stream_, buffer_); }
 
   const LoadPlan& plan_;
   LoadWorker& worker_;

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "bench_support.h"
+#include "load_connection.h"
 #include "wallet_users.h"
 
 namespace mpay::bench {
@@ -22,8 +23,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr uint64_t kReplyBodyBytesMax = 16 * 1024 * 1024;
-constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
 constexpr size_t kFailureBodyChars = 80;
 
 // What every loop reads; written before the first loop starts.
@@ -55,10 +54,7 @@ class Exchange {
     parser_->body_limit(kReplyBodyBytesMax);
   }
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
-    buffer_.clear();
+    close_connection(stream_, buffer_);
     open_ = false;
   }
 
@@ -132,12 +128,7 @@ class PaymentLoop : public std::enable_shared_from_this<PaymentLoop> {
   // Completes the request in `exchange` (version, host, JSON body) and sends it, connecting first
   // if needed; `next` gets the answer.
   void send(Exchange& exchange, const char* step, Step next) {
-    auto& request = exchange.request();
-    request.version(11);
-    request.set(http::field::host, plan_.host);
-    request.set(http::field::content_type, "application/json");
-    request.keep_alive(true);
-    request.prepare_payload();
+    finish_json_request(exchange.request(), plan_.host);
     exchange.reset_parser();
     exchange.stream().expires_after(plan_.timeout);  // one deadline for connecting, writing and reading
     if (exchange.open()) return write(exchange, step, next);
@@ -171,8 +162,7 @@ class PaymentLoop : public std::enable_shared_from_this<PaymentLoop> {
   }
 
   void broken(const char* step, const char* what, beast::error_code ec) {
-    ++recorded_.failures[std::string(step) + " transport " + what + ": " +
-                         (ec == beast::error::timeout ? std::string("no answer within timeout") : ec.message())];
+    ++recorded_.failures[std::string(step) + " transport " + what + ": " + transport_failure(ec)];
     close_all();
     if (SteadyClock::now() >= plan_.end) return;
     retry_timer_.expires_after(kReconnectDelay);

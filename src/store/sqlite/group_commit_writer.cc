@@ -87,6 +87,7 @@ void GroupCommitWriter::run() {
     } else {
       for (const std::shared_ptr<Unit>& unit : group) unit->status = begun;
     }
+    // If lowering it fails the connection stays at FULL: slower, never less durable.
     if (raise_sync) (void)db_->exec("PRAGMA synchronous=NORMAL");
     {
       std::lock_guard lock(mutex_);

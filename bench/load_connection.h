@@ -1,0 +1,41 @@
+// What the load generators (http_load_client.cc, payment_load.cc) share about their keep-alive
+// connections to mpayd: limits, how a request is finished and a connection ended, and how a
+// transport failure is named in the printed counts. Header-only.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace mpay::bench {
+
+inline constexpr uint64_t kReplyBodyBytesMax = 16 * 1024 * 1024;
+inline constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
+
+// HTTP/1.1, keep-alive, the Host and a JSON content type, and the body's length.
+inline void finish_json_request(boost::beast::http::request<boost::beast::http::string_body>& request,
+                                const std::string& host) {
+  namespace http = boost::beast::http;
+  request.version(11);
+  request.set(http::field::host, host);
+  request.set(http::field::content_type, "application/json");
+  request.keep_alive(true);
+  request.prepare_payload();
+}
+
+// Shuts the connection down and drops what was read but not parsed.
+inline void close_connection(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer) {
+  boost::beast::error_code ignored;
+  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  stream.close();
+  buffer.clear();
+}
+
+inline std::string transport_failure(boost::beast::error_code ec) {
+  return ec == boost::beast::error::timeout ? std::string("no answer within timeout") : ec.message();
+}
+
+}  // namespace mpay::bench
