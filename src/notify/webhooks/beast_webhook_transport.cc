@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +15,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <exception>
@@ -181,6 +182,107 @@ std::string error_text(const std::exception_ptr& failure) {
   }
 }
 
+// What attempts need of their transport.
+struct TransportSettings {
+  ssl::context* tls;  // null when TLS could not be set up
+  std::string tls_error;
+  uint64_t instance;
+};
+
+// One sequence in flight. Owned by post_sequences(), not by the coroutine: when the guard below
+// stops the io_context, the connection is closed here and the coroutine's frame is destroyed
+// with the io_context without ever running again.
+struct SequenceRun {
+  const WebhookSequence* requests = nullptr;
+  std::vector<WebhookResponse> answers;
+  std::unique_ptr<Connection> connection;  // the one the current request uses
+  SteadyClock::time_point current_started;
+  bool finished = false;
+};
+
+asio::awaitable<WebhookResponse> attempt(const TransportSettings& settings, SequenceRun& run,
+                                         const WebhookRequest& request,
+                                         asio::any_io_executor executor);
+
+asio::awaitable<void> run_sequence(const TransportSettings& settings, SequenceRun& run,
+                                   SteadyClock::time_point began) {
+  auto executor = co_await asio::this_coro::executor;
+  for (const WebhookRequest& request : *run.requests) {
+    run.current_started = SteadyClock::now();
+    if (run.current_started - began > std::chrono::nanoseconds(request.start_within_ns)) break;
+    WebhookResponse response = co_await attempt(settings, run, request, executor);
+    response.started_after_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(run.current_started - began).count();
+    response.duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() -
+                                                                                run.current_started)
+                               .count();
+    bool answered = response.http_status != 0;
+    run.answers.push_back(std::move(response));
+    if (!answered) break;  // no answer at all: the rest would wait out the same silence
+  }
+  run.finished = true;
+}
+
+asio::awaitable<WebhookResponse> attempt(const TransportSettings& settings, SequenceRun& run,
+                                         const WebhookRequest& request,
+                                         asio::any_io_executor executor) {
+  WebhookResponse response;
+  Result<WebhookUrl> url = parse_webhook_url(request.url);
+  if (!url.ok()) {
+    response.error = "url_invalid";
+    co_return response;
+  }
+  if (url->secure && settings.tls == nullptr) {
+    response.error = settings.tls_error;
+    co_return response;
+  }
+  ssl::context* tls = url->secure ? settings.tls : nullptr;
+  // Kept connections belong to their transport: another one may trust other certificates.
+  std::string key = std::to_string(settings.instance) + (url->secure ? " https://" : " http://") +
+                    url->host + ":" + std::to_string(url->port);
+  auto timeout = std::chrono::nanoseconds(request.timeout_ns);
+
+  // A kept connection first; if the receiver closed it before answering (it may time out idle
+  // connections at any moment), the attempt is made again on a new one.
+  run.connection = take_idle(key);
+  for (bool fresh : {false, true}) {
+    if (!fresh && !run.connection) continue;
+    if (fresh) {
+      run.connection = std::make_unique<Connection>();
+      run.connection->key = key;
+      if (tls == nullptr) {
+        run.connection->plain = std::make_unique<beast::tcp_stream>(executor);
+      } else {
+        run.connection->tls =
+            std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, *tls);
+      }
+    }
+    Exchange exchange;
+    std::exception_ptr failure;
+    try {
+      co_await attempt_on(*run.connection, fresh, *url, request, tls, timeout, exchange);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      run.connection.reset();
+      std::string error = error_text(failure);
+      if (!fresh && !exchange.answered && error != "timeout") continue;  // a stale connection
+      response.http_status = 0;
+      response.error = std::move(error);
+      co_return response;
+    }
+    if (exchange.reusable) {
+      keep_idle(std::move(run.connection));
+    } else {
+      run.connection.reset();
+    }
+    co_return exchange.response;
+  }
+  response.error = "no_attempt";  // not reached: the fresh pass always returns
+  co_return response;
+}
+
 }  // namespace
 
 BeastWebhookTransport::BeastWebhookTransport(const std::string& ca_file) {
@@ -188,8 +290,9 @@ BeastWebhookTransport::BeastWebhookTransport(const std::string& ca_file) {
   instance_ = ++instances;
   try {
     auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
-    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1);
     context->set_verify_mode(ssl::verify_peer);
     if (ca_file.empty()) {
       context->set_default_verify_paths();
@@ -204,70 +307,69 @@ BeastWebhookTransport::BeastWebhookTransport(const std::string& ca_file) {
 
 BeastWebhookTransport::~BeastWebhookTransport() = default;
 
-WebhookResponse BeastWebhookTransport::post(const WebhookRequest& request) {
-  WebhookResponse response;
-  Result<WebhookUrl> url = parse_webhook_url(request.url);
-  if (!url.ok()) {
-    response.error = "url_invalid";
-    return response;
-  }
-  if (url->secure && !tls_) {
-    response.error = tls_error_;
-    return response;
-  }
-  ssl::context* tls = url->secure ? tls_.get() : nullptr;
-  // Kept connections belong to their transport: another one may trust other certificates.
-  std::string key = std::to_string(instance_) + (url->secure ? " https://" : " http://") + url->host + ":" +
-                    std::to_string(url->port);
-  auto timeout = std::chrono::nanoseconds(request.timeout_ns);
-
-  // A kept connection first; if the receiver closed it before answering (it may time out idle
-  // connections at any moment), the attempt is made again on a new one.
-  std::unique_ptr<Connection> reused = take_idle(key);
-  for (bool fresh : {false, true}) {
-    if (!fresh && !reused) continue;
-    std::unique_ptr<Connection> connection = fresh ? std::make_unique<Connection>() : std::move(reused);
-    asio::io_context& io = attempt_context();
-    if (fresh) {
-      connection->key = key;
-      if (tls == nullptr) {
-        connection->plain = std::make_unique<beast::tcp_stream>(io);
-      } else {
-        connection->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(io, *tls);
-      }
+std::vector<std::vector<WebhookResponse>> BeastWebhookTransport::post_sequences(
+    const std::vector<WebhookSequence>& sequences) {
+  const SteadyClock::time_point began = SteadyClock::now();
+  std::vector<SequenceRun> runs(sequences.size());
+  const TransportSettings settings{tls_.get(), tls_error_, instance_};
+  asio::io_context& io = attempt_context();
+  // Each attempt's stream expiry bounds its connect, handshake, write and read; this bounds the
+  // name lookups too: no sequence may take longer than all its attempts timing out.
+  std::chrono::nanoseconds guard{0};
+  for (size_t i = 0; i < sequences.size(); ++i) {
+    runs[i].requests = &sequences[i];
+    runs[i].current_started = began;
+    std::chrono::nanoseconds total{0};
+    for (const WebhookRequest& request : sequences[i]) {
+      total += std::chrono::nanoseconds(request.timeout_ns) + std::chrono::milliseconds(100);
     }
-    Exchange exchange;
-    std::exception_ptr failure;
-    bool finished = false;
-    asio::co_spawn(io, attempt_on(*connection, fresh, *url, request, tls, timeout, exchange),
-                   [&](std::exception_ptr error) {
-                     failure = error;
-                     finished = true;
+    guard = std::max(guard, total);
+    // Nothing may escape into io.run_for() (the dispatcher's thread): a failure outside an
+    // attempt (out of memory) ends the sequence with an attempt that got no answer.
+    asio::co_spawn(io, run_sequence(settings, runs[i], began),
+                   [&run = runs[i]](std::exception_ptr failure) {
+                     if (failure && run.answers.size() < run.requests->size()) {
+                       WebhookResponse failed;
+                       failed.error = error_text(failure);
+                       run.answers.push_back(std::move(failed));
+                     }
+                     run.finished = true;
                    });
-    // The stream's own expiry bounds connect, handshake, write and read; this bounds the name
-    // lookup too.
-    io.run_for(timeout + std::chrono::milliseconds(100));
-    if (!finished) {
-      // Its pending handlers refer to `failure`, `finished` and `exchange`: destroyed here, with
-      // the io_context, before those go out of scope.
-      io.stop();
-      connection.reset();
-      drop_attempt_thread();
-      response.error = "timeout";
-      return response;
-    }
-    if (failure) {
-      std::string error = error_text(failure);
-      if (!fresh && !exchange.answered && error != "timeout") continue;  // a stale connection
-      response.http_status = 0;
-      response.error = std::move(error);
-      return response;
-    }
-    if (exchange.reusable) keep_idle(std::move(connection));
-    return exchange.response;
   }
-  response.error = "no_attempt";  // not reached: the fresh pass always returns
-  return response;
+  io.run_for(guard);
+  bool all_finished =
+      std::all_of(runs.begin(), runs.end(), [](const SequenceRun& run) { return run.finished; });
+  if (!all_finished) {
+    // Pending handlers refer to the runs: they go with the io_context, before the runs do.
+    io.stop();
+    for (SequenceRun& run : runs) {
+      if (run.finished) continue;
+      run.connection.reset();
+      WebhookResponse timed_out;
+      timed_out.error = "timeout";
+      timed_out.started_after_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(run.current_started - began).count();
+      timed_out.duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  SteadyClock::now() - run.current_started)
+                                  .count();
+      if (run.answers.size() < run.requests->size()) run.answers.push_back(std::move(timed_out));
+    }
+    drop_attempt_thread();
+  }
+  std::vector<std::vector<WebhookResponse>> answers;
+  answers.reserve(runs.size());
+  for (SequenceRun& run : runs) answers.push_back(std::move(run.answers));
+  return answers;
+}
+
+WebhookResponse BeastWebhookTransport::post(const WebhookRequest& request) {
+  std::vector<std::vector<WebhookResponse>> answers = post_sequences({WebhookSequence{request}});
+  if (answers.front().empty()) {
+    WebhookResponse not_started;  // a start_within_ns of 0 or less
+    not_started.error = "not_started";
+    return not_started;
+  }
+  return std::move(answers.front().front());
 }
 
 }  // namespace mpay::notify::webhooks

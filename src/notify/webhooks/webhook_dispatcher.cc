@@ -22,6 +22,9 @@ WebhookDispatcher::WebhookDispatcher(WebhookOutbox& outbox, WebhookEndpoints& en
       options_(options) {
   MPAY_CHECK(options_.concurrency >= 1 && options_.concurrency <= kConcurrencyMax,
              "webhook concurrency out of range");
+  MPAY_CHECK(options_.threads >= 1, "webhook sending threads must be at least 1");
+  options_.threads =
+      std::min(options_.threads, options_.concurrency);  // a thread has an attempt or more
   MPAY_CHECK(options_.batch_max >= 1 && options_.batch_max <= kBatchMax, "webhook batch_max out of range");
   MPAY_CHECK(options_.attempt_timeout_ns > 0 && options_.poll_interval_ns > 0, "webhook timings must be positive");
 }
@@ -34,7 +37,7 @@ void WebhookDispatcher::start() {
   started_ = true;
   last_prune_at_ns_ = 0;
   scheduler_ = std::thread([this] { schedule_loop(); });
-  for (size_t i = 0; i < options_.concurrency; ++i) workers_.emplace_back([this] { work_loop(); });
+  for (size_t i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { work_loop(); });
 }
 
 void WebhookDispatcher::stop() {
@@ -106,51 +109,67 @@ void WebhookDispatcher::dispatch_due_locked(std::unique_lock<std::mutex>& lock) 
     ++queued;
   }
   // A worker takes a batch, so waking one per delivery would mostly wake workers for nothing.
-  for (size_t i = 0; i < std::min(queued, options_.concurrency); ++i) worker_cv_.notify_one();
+  for (size_t i = 0; i < std::min(queued, options_.threads); ++i) worker_cv_.notify_one();
 }
 
 void WebhookDispatcher::work_loop() {
-  std::vector<DueDelivery> batch;
+  std::vector<std::vector<DueDelivery>> batches;
   while (true) {
-    batch.clear();
+    batches.clear();
     {
       std::unique_lock lock(mutex_);
       worker_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      take_batch_locked(batch);
+      take_batches_locked(batches);
     }
-    run_batch(batch);
-    finish(batch);
+    run_batches(batches);
+    finish(batches);
   }
 }
 
-// The oldest queued delivery and more of the same merchant, in queue order: up to an equal share
-// of the queue per worker (at most batch_max), so that a short queue is still sent in parallel
-// (a slow receiver then gets several attempts at once, as before batches).
-void WebhookDispatcher::take_batch_locked(std::vector<DueDelivery>& batch) {
+// This thread's part of the attempts at once: up to concurrency / threads batches, each the oldest
+// queued delivery and more of the same merchant, in queue order, up to an equal share of the queue
+// per batch (at most batch_max), so that a short queue still goes out in parallel (a slow receiver
+// then gets several attempts at once).
+void WebhookDispatcher::take_batches_locked(std::vector<std::vector<DueDelivery>>& batches) {
   size_t share = std::clamp((queue_.size() + options_.concurrency - 1) / options_.concurrency, size_t{1},
                             options_.batch_max);
-  batch.push_back(std::move(queue_.front()));
-  queue_.pop_front();
-  const Id128 merchant = batch.front().delivery.merchant_id;
-  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < share;) {
-    if (it->delivery.merchant_id == merchant) {
-      batch.push_back(std::move(*it));
-      it = queue_.erase(it);
-    } else {
-      ++it;
+  size_t per_thread = (options_.concurrency + options_.threads - 1) / options_.threads;
+  while (!queue_.empty() && batches.size() < per_thread) {
+    std::vector<DueDelivery>& batch = batches.emplace_back();
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    const Id128 merchant = batch.front().delivery.merchant_id;
+    for (auto it = queue_.begin(); it != queue_.end() && batch.size() < share;) {
+      if (it->delivery.merchant_id == merchant) {
+        batch.push_back(std::move(*it));
+        it = queue_.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 }
 
-void WebhookDispatcher::run_batch(const std::vector<DueDelivery>& batch) {
+void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>& batches) {
+  const int64_t round_at_ns = clock_.now_ns();
+  std::vector<WebhookSequence> sequences;
+  std::vector<std::vector<const DueDelivery*>> sent;  // the delivery of each request
   std::vector<AttemptOutcome> outcomes;
-  outcomes.reserve(batch.size());
-  for (const DueDelivery& due : batch) {
-    std::optional<AttemptOutcome> outcome = attempt(due);
-    if (!outcome) continue;
-    outcomes.push_back(std::move(*outcome));
-    if (outcomes.back().attempt.http_status == 0) break;  // no answer: the rest are offered again
+  for (const std::vector<DueDelivery>& batch : batches) {
+    WebhookSequence sequence;
+    std::vector<const DueDelivery*> members;
+    std::optional<AttemptOutcome> unsent = prepare_batch(batch, round_at_ns, sequence, members);
+    if (unsent) outcomes.push_back(std::move(*unsent));
+    if (sequence.empty()) continue;
+    sequences.push_back(std::move(sequence));
+    sent.push_back(std::move(members));
+  }
+  std::vector<std::vector<WebhookResponse>> answers = transport_.post_sequences(sequences);
+  for (size_t i = 0; i < sent.size() && i < answers.size(); ++i) {
+    for (size_t j = 0; j < answers[i].size() && j < sent[i].size(); ++j) {
+      outcomes.push_back(outcome_of(*sent[i][j], answers[i][j], round_at_ns));
+    }
   }
   Status recorded = outbox_.record_attempts(outcomes);
   if (!recorded.ok()) {
@@ -163,59 +182,77 @@ void WebhookDispatcher::run_batch(const std::vector<DueDelivery>& batch) {
   for (const AttemptOutcome& outcome : outcomes) count(outcome);
 }
 
-void WebhookDispatcher::finish(const std::vector<DueDelivery>& batch) {
+void WebhookDispatcher::finish(const std::vector<std::vector<DueDelivery>>& batches) {
   {
     std::lock_guard lock(mutex_);
-    for (const DueDelivery& due : batch) in_flight_.erase(due.delivery.seq);
+    for (const std::vector<DueDelivery>& batch : batches) {
+      for (const DueDelivery& due : batch) in_flight_.erase(due.delivery.seq);
+    }
     woken_ = true;  // room is free and the subjects' next deliveries may now be due
   }
   scheduler_cv_.notify_one();
 }
 
-std::optional<AttemptOutcome> WebhookDispatcher::attempt(const DueDelivery& due) {
-  const DeliveryRecord& delivery = due.delivery;
-  std::string delivery_id = to_uuid_text(delivery.id);
-  auto skip = [&](const std::string& reason) -> std::optional<AttemptOutcome> {
-    Status skipped = outbox_.skip(delivery, reason, clock_.now_ns());
-    if (skipped.ok()) {
-      skipped_.fetch_add(1);
-    } else {
-      spdlog::warn("webhooks: delivery {}: recording a skip failed: {}", delivery_id, skipped.error().message);
+// The requests of one merchant's batch. Deliveries that cannot be sent are skipped (recorded
+// here); if the merchant directory cannot answer, the batch stops with an attempt that got no
+// answer (returned, to be recorded with the others, and retried like any).
+std::optional<AttemptOutcome> WebhookDispatcher::prepare_batch(
+    const std::vector<DueDelivery>& batch, int64_t round_at_ns, WebhookSequence& sequence,
+    std::vector<const DueDelivery*>& members) {
+  if (batch.empty()) return std::nullopt;
+  const Id128& merchant = batch.front().delivery.merchant_id;
+  Result<std::optional<std::string>> url = endpoints_.url_of(merchant);
+  Result<std::optional<std::string>> secret = endpoints_.secret_of(merchant);
+  for (const DueDelivery& due : batch) {
+    const DeliveryRecord& delivery = due.delivery;
+    Result<std::string> body = envelope_body(due.event);
+    std::string reason;
+    if (url.ok() && !url->has_value()) reason = "the merchant has no webhook URL";
+    if (reason.empty() && secret.ok() && !secret->has_value())
+      reason = "the merchant has no webhook signing secret";
+    if (reason.empty() && !body.ok()) reason = "the event's payload is not a JSON object";
+    if (!reason.empty()) {
+      Status skipped = outbox_.skip(delivery, reason, clock_.now_ns());
+      if (skipped.ok()) {
+        skipped_.fetch_add(1);
+      } else {
+        spdlog::warn("webhooks: delivery {}: recording a skip failed: {}",
+                     to_uuid_text(delivery.id), skipped.error().message);
+      }
+      continue;
     }
-    return std::nullopt;
-  };
-
-  AttemptRecord record;
-  record.number = delivery.attempts + 1;
-  record.at_ns = clock_.now_ns();
-  auto started = std::chrono::steady_clock::now();
-  WebhookResponse response;
-  Result<std::optional<std::string>> url = endpoints_.url_of(delivery.merchant_id);
-  Result<std::optional<std::string>> secret = endpoints_.secret_of(delivery.merchant_id);
-  Result<std::string> body = envelope_body(due.event);
-  if (url.ok() && !url->has_value()) return skip("the merchant has no webhook URL");
-  if (secret.ok() && !secret->has_value()) return skip("the merchant has no webhook signing secret");
-  if (!body.ok()) return skip("the event's payload is not a JSON object");
-  if (!url.ok() || !secret.ok()) {
-    response.error = "endpoint_unavailable";  // the merchant directory could not answer: retry
-  } else {
+    if (!url.ok() || !secret.ok()) {
+      WebhookResponse unavailable;
+      unavailable.error = "endpoint_unavailable";  // the merchant directory could not answer: retry
+      return outcome_of(due, unavailable, round_at_ns);
+    }
     WebhookRequest request;
     request.url = **url;
     request.body = std::move(*body);
     request.timeout_ns = options_.attempt_timeout_ns;
-    int64_t unix_seconds = record.at_ns / 1'000'000'000;
+    int64_t unix_seconds = round_at_ns / 1'000'000'000;
     request.headers = {
         {"Content-Type", "application/json"},
-        {std::string(kSignatureHeader), signature_header_value(**secret, unix_seconds, request.body)},
+        {std::string(kSignatureHeader),
+         signature_header_value(**secret, unix_seconds, request.body)},
         {"X-Mpay-Event-Id", delivery.event_id},
         {"X-Mpay-Event-Type", delivery.type},
-        {"X-Mpay-Delivery-Id", delivery_id},
+        {"X-Mpay-Delivery-Id", to_uuid_text(delivery.id)},
         {"User-Agent", std::string(kUserAgent)},
     };
-    response = transport_.post(request);
+    sequence.push_back(std::move(request));
+    members.push_back(&due);
   }
-  record.duration_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
+  return std::nullopt;
+}
+
+AttemptOutcome WebhookDispatcher::outcome_of(const DueDelivery& due,
+                                             const WebhookResponse& response, int64_t round_at_ns) {
+  const DeliveryRecord& delivery = due.delivery;
+  AttemptRecord record;
+  record.number = delivery.attempts + 1;
+  record.at_ns = round_at_ns + response.started_after_ns;
+  record.duration_ns = response.duration_ns;
   record.http_status = response.http_status;
   record.error = response.success() || !response.error.empty() ? response.error : "http_status";
   attempts_.fetch_add(1);

@@ -6,18 +6,21 @@
 // is not sent before event k is delivered, failed or skipped. Different subjects go in parallel,
 // at most `concurrency` attempts at once.
 //
-// Batches: a worker takes due deliveries of one merchant (its equal share of the queue, at most
-// `batch_max`, so a short queue still goes out in parallel), sends them one after the other (over
-// one kept-alive connection, see beast_webhook_transport.h) and records all their attempts in one
-// outbox write; a batch stops at the first attempt that got no answer (the rest
-// are offered again rather than waiting out the same silence). Memory is bounded by
-// concurrency x batch_max deliveries: due deliveries are read from the outbox a page at a time,
-// when at least half of that room is free (or nothing is in flight).
+// Batches: a batch is due deliveries of one merchant (an equal share of the queue, at most
+// `batch_max`, so a short queue still goes out in parallel). A sending thread takes up to
+// concurrency / threads batches and hands them to the transport as sequences that run at the same
+// time (each over one kept-alive connection, one delivery after the other, see
+// beast_webhook_transport.h), then records all their attempts in one outbox write. A batch stops
+// at the first attempt that got no answer (the rest are offered again rather than waiting out the
+// same silence). Few threads with many attempts each: under load, thread wake-ups cost more than
+// the attempts. Memory is bounded by concurrency x batch_max deliveries: due deliveries are read
+// from the outbox a page at a time, when at least half of that room is free (or nothing is in
+// flight).
 //
 // At least once: an attempt is recorded after it returns; if the process dies in between, the
 // delivery is still pending and is sent again after the restart. Receivers dedupe by event id.
 //
-// Threads: one scheduler thread and `concurrency` workers, started by start() and joined by
+// Threads: one scheduler thread and `threads` sending threads, started by start() and joined by
 // stop() (which lets attempts in flight finish; what is queued stays pending in the outbox).
 // wake() may be called from any thread; the outbox calls it when work arrives. Time comes from
 // the Clock (schedule and records) and randomness from the RandomSource (jitter), so tests can
@@ -49,7 +52,8 @@ inline constexpr size_t kConcurrencyMax = 256;
 inline constexpr size_t kBatchMax = 256;
 
 struct DispatcherOptions {
-  size_t concurrency = 8;                          // workers (attempts at once), 1..kConcurrencyMax
+  size_t concurrency = 32;  // attempts at once, 1..kConcurrencyMax
+  size_t threads = 2;       // sending threads, at least 1 (at most concurrency are used)
   size_t batch_max = 32;                           // deliveries per worker batch, 1..kBatchMax
   int64_t attempt_timeout_ns = 10'000'000'000;     // real time per attempt
   int64_t poll_interval_ns = 1'000'000'000;        // real time between looks when nothing wakes it
@@ -86,12 +90,16 @@ class WebhookDispatcher {
   void schedule_loop();
   void dispatch_due_locked(std::unique_lock<std::mutex>& lock);
   void work_loop();
-  void take_batch_locked(std::vector<DueDelivery>& batch);
-  void run_batch(const std::vector<DueDelivery>& batch);
-  // The attempt, not yet recorded; nullopt when the delivery was skipped instead (recorded).
-  std::optional<AttemptOutcome> attempt(const DueDelivery& due);
+  void take_batches_locked(std::vector<std::vector<DueDelivery>>& batches);
+  void run_batches(const std::vector<std::vector<DueDelivery>>& batches);
+  std::optional<AttemptOutcome> prepare_batch(const std::vector<DueDelivery>& batch,
+                                              int64_t round_at_ns, WebhookSequence& sequence,
+                                              std::vector<const DueDelivery*>& members);
+  // The attempt, not yet recorded.
+  AttemptOutcome outcome_of(const DueDelivery& due, const WebhookResponse& response,
+                            int64_t round_at_ns);
   void count(const AttemptOutcome& outcome);
-  void finish(const std::vector<DueDelivery>& batch);
+  void finish(const std::vector<std::vector<DueDelivery>>& batches);
 
   WebhookOutbox& outbox_;
   WebhookEndpoints& endpoints_;

@@ -16,8 +16,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -162,6 +164,20 @@ bool eventually(const std::function<bool()>& condition) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return true;
+}
+
+WebhookSequence sequence_to(const LoopbackReceiver& receiver,
+                            const std::vector<std::string>& bodies,
+                            int64_t timeout_ns = kTimeoutNs) {
+  WebhookSequence sequence;
+  for (const std::string& body : bodies) {
+    WebhookRequest request;
+    request.url = receiver.url();
+    request.body = body;
+    request.timeout_ns = timeout_ns;
+    sequence.push_back(request);
+  }
+  return sequence;
 }
 
 std::vector<std::string> numbered(const std::string& prefix, int count) {
@@ -431,6 +447,82 @@ TEST(BeastWebhookTransport, OneThreadKeepsAtMost16IdleConnectionsDroppingTheOlde
     EXPECT_EQ(receivers[0]->connections(), 2);
   });
   poster.join();
+}
+
+// Sequences run at the same time: all four are in flight before any answer, so none finds the
+// connection another one would have kept, and each opens its own. (One after the other, they
+// would all have used the first one's.) On a new thread: no connection kept from earlier tests.
+TEST(BeastWebhookTransport, SequencesAreSentAtTheSameTimeEachOnItsOwnConnection) {
+  LoopbackReceiver receiver;
+  BeastWebhookTransport transport;
+  std::thread poster([&] {
+    std::vector<WebhookSequence> sequences;
+    for (const char* name : {"a", "b", "c", "d"})
+      sequences.push_back(sequence_to(receiver, numbered(name, 3)));
+    std::vector<std::vector<WebhookResponse>> answers = transport.post_sequences(sequences);
+    ASSERT_EQ(answers.size(), 4u);
+    for (const std::vector<WebhookResponse>& sequence : answers) {
+      ASSERT_EQ(sequence.size(), 3u);
+      for (const WebhookResponse& answer : sequence) EXPECT_TRUE(answer.success()) << answer.error;
+      EXPECT_LE(sequence[0].started_after_ns, sequence[1].started_after_ns);
+      EXPECT_LE(sequence[1].started_after_ns, sequence[2].started_after_ns);
+    }
+    EXPECT_EQ(receiver.connections(), 4);
+    // In order within each sequence, on one connection.
+    std::map<int, std::vector<std::string>> by_connection;
+    for (const Seen& seen : receiver.requests())
+      by_connection[seen.connection].push_back(seen.body);
+    std::set<std::vector<std::string>> sent;
+    for (const auto& [connection, bodies] : by_connection) sent.insert(bodies);
+    EXPECT_EQ(sent, (std::set<std::vector<std::string>>{numbered("a", 3), numbered("b", 3),
+                                                        numbered("c", 3), numbered("d", 3)}));
+    // Kept: the next call reuses them.
+    EXPECT_TRUE(post(transport, receiver, "again").success());
+    EXPECT_EQ(receiver.connections(), 4);
+  });
+  poster.join();
+}
+
+// A sequence stops at its first request without an answer; the others go on to their end.
+TEST(BeastWebhookTransport, ASequenceStopsAtAnUnansweredRequestAndTheOthersGoOn) {
+  LoopbackReceiver receiver([](const Seen& seen) {
+    if (seen.body == "dropped-0") return Reply{.after = Reply::After::drop_unanswered};
+    if (seen.body == "silent-0") return Reply{.after = Reply::After::never_answer};
+    return Reply{};
+  });
+  BeastWebhookTransport transport;
+  std::vector<std::vector<WebhookResponse>> answers =
+      transport.post_sequences({sequence_to(receiver, numbered("dropped-", 3)),
+                                sequence_to(receiver, numbered("silent-", 2), 300'000'000),
+                                sequence_to(receiver, numbered("fine-", 3))});
+  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_EQ(answers[0].size(), 1u);
+  EXPECT_EQ(answers[0][0].http_status, 0u);
+  EXPECT_FALSE(answers[0][0].error.empty());
+  ASSERT_EQ(answers[1].size(), 1u);
+  EXPECT_EQ(answers[1][0].error, "timeout");
+  EXPECT_GE(answers[1][0].duration_ns, 300'000'000);  // its own deadline, not a shorter one
+  ASSERT_EQ(answers[2].size(), 3u);
+  for (const WebhookResponse& answer : answers[2]) EXPECT_TRUE(answer.success());
+  std::set<std::string> seen;
+  for (const std::string& body : receiver.bodies()) seen.insert(body);
+  EXPECT_EQ(seen, (std::set<std::string>{"dropped-0", "silent-0", "fine-0", "fine-1", "fine-2"}));
+}
+
+// A request not started within its start_within_ns of the call is not sent: its sequence ends
+// there, unanswered, and the dispatcher offers it again with a fresh signature time.
+TEST(BeastWebhookTransport, ARequestPastItsStartWindowIsNotSent) {
+  LoopbackReceiver receiver([](const Seen& seen) {
+    return seen.body == "slow-0" ? Reply{.after = Reply::After::never_answer} : Reply{};
+  });
+  BeastWebhookTransport transport;
+  WebhookSequence sequence = sequence_to(receiver, {"slow-0", "late-1"}, 200'000'000);
+  for (WebhookRequest& request : sequence) request.start_within_ns = 100'000'000;
+  std::vector<std::vector<WebhookResponse>> answers = transport.post_sequences({sequence});
+  ASSERT_EQ(answers.size(), 1u);
+  ASSERT_EQ(answers[0].size(), 1u);  // "late-1" would have started after 200 ms
+  EXPECT_EQ(answers[0][0].error, "timeout");
+  EXPECT_EQ(receiver.bodies(), (std::vector<std::string>{"slow-0"}));
 }
 
 }  // namespace

@@ -150,7 +150,8 @@ TEST_F(WebhookDispatcherTest, AShortQueueOfOneMerchantIsStillSentInParallel) {
   });
   start(transport, 4);
   ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 4; }));
-  EXPECT_EQ(most_at_once, 4) << "four workers, four due deliveries: one each, not one batch";
+  EXPECT_EQ(most_at_once, 4)
+      << "four attempts at once, four due deliveries: one each, not one batch";
 }
 
 TEST_F(WebhookDispatcherTest, ABatchStopsAtAnAttemptWithoutAnswerAndTheRestAreSentLater) {

@@ -76,6 +76,23 @@ class FakeTransport final : public WebhookTransport {
     outcomes_.push_back({header_of(request, "X-Mpay-Event-Id"), response.success()});
     return response;
   }
+  // Like a transport that overlaps attempts (BeastWebhookTransport): each sequence on its own
+  // thread, one request after the other, stopping after the first without an answer.
+  std::vector<std::vector<WebhookResponse>> post_sequences(
+      const std::vector<WebhookSequence>& sequences) override {
+    std::vector<std::vector<WebhookResponse>> answers(sequences.size());
+    std::vector<std::thread> senders;
+    for (size_t i = 0; i < sequences.size(); ++i) {
+      senders.emplace_back([&, i] {
+        for (const WebhookRequest& request : sequences[i]) {
+          answers[i].push_back(post(request));
+          if (answers[i].back().http_status == 0) break;
+        }
+      });
+    }
+    for (std::thread& sender : senders) sender.join();
+    return answers;
+  }
   std::vector<WebhookRequest> requests() {
     std::lock_guard lock(mutex_);
     return requests_;
