@@ -1,5 +1,7 @@
 #include "payments/requests/request_book.h"
 
+#include <algorithm>
+
 #include "core/check.h"
 #include "payments/requests/request_events.h"
 
@@ -16,8 +18,8 @@ Status RequestBook::add(RequestTerms terms) {
   if (!requests_.emplace(id, std::move(entry)).second) {
     return Error("already_exists", "a payment request has this id");
   }
-  by_merchant_[merchant].insert(id);
-  by_payer_[payer].insert(id);
+  insert_in_order(by_merchant_[merchant], id);
+  insert_in_order(by_payer_[payer], id);
   active_.insert(id);
   if (requests_.at(id).request.state.status == PaymentStatus::awaiting_confirmation) {
     ++awaiting_by_payer_[payer];
@@ -120,10 +122,18 @@ std::optional<Id128> RequestBook::request_of_transfer(const TransferId& transfer
   return found->second;
 }
 
-std::vector<PaymentRequest> RequestBook::list(const std::set<Id128>& ids,
+void RequestBook::insert_in_order(IdList& ids, const Id128& id) {
+  if (ids.empty() || ids.back() < id) {
+    ids.push_back(id);  // the usual case: ids grow with time
+    return;
+  }
+  ids.insert(std::lower_bound(ids.begin(), ids.end(), id), id);
+}
+
+std::vector<PaymentRequest> RequestBook::list(const IdList& ids,
                                               const RequestListQuery& query) const {
   std::vector<PaymentRequest> page;
-  auto it = query.after ? ids.upper_bound(*query.after) : ids.begin();
+  auto it = query.after ? std::upper_bound(ids.begin(), ids.end(), *query.after) : ids.begin();
   for (; it != ids.end() && page.size() < query.limit; ++it) {
     const PaymentRequest& request = requests_.at(*it).request;
     if (query.status && request.state.status != *query.status) continue;

@@ -1,5 +1,5 @@
-// RequestBook's count of a payer's requests awaiting confirmation (what a creation checks against
-// pending_per_payer_max) against the list it replaced: equal after every add and status change.
+// RequestBook: the count of a payer's requests awaiting confirmation (what a creation checks
+// against pending_per_payer_max) against the list it replaced, and the order of its lists.
 #include <gtest/gtest.h>
 
 #include "payments/requests/request_book.h"
@@ -68,6 +68,29 @@ TEST(RequestBookTest, AnEventForAnUnknownRequestChangesNoCount) {
   RequestTerms unknown = terms_for(7, payer);
   EXPECT_FALSE(book.apply(status_record(1, unknown, PaymentStatus::declined)));
   EXPECT_EQ(book.awaiting_confirmation_of(payer), 0u);
+}
+
+// Lists are in id order (creation order) with `after` as the cursor, also when ids arrive out of
+// order (the per-merchant and per-payer lists are sorted vectors, appended in the usual case).
+TEST(RequestBookTest, ListsAreInIdOrderAndPageByCursorWhateverTheOrderOfAdds) {
+  RequestBook book;
+  const wallet::UserId payer(Id128{4, 1});
+  for (uint64_t id : {5, 1, 9, 3, 7, 2}) ASSERT_TRUE(book.add(terms_for(id, payer)).ok());
+  EXPECT_FALSE(book.add(terms_for(3, payer)).ok());  // the same id twice
+  auto ids_of = [](const std::vector<PaymentRequest>& page) {
+    std::vector<uint64_t> ids;
+    for (const PaymentRequest& r : page) ids.push_back(r.terms.id.low);
+    return ids;
+  };
+  RequestListQuery query;
+  query.limit = 4;
+  std::vector<PaymentRequest> first = book.list_for_merchant(Id128{2, 1}, query);
+  EXPECT_EQ(ids_of(first), (std::vector<uint64_t>{1, 2, 3, 5}));
+  query.after = first.back().terms.id;
+  EXPECT_EQ(ids_of(book.list_for_merchant(Id128{2, 1}, query)), (std::vector<uint64_t>{7, 9}));
+  query.after = Id128{1, 6};  // a cursor between ids
+  EXPECT_EQ(ids_of(book.list_for_payer(payer, query)), (std::vector<uint64_t>{7, 9}));
+  EXPECT_TRUE(book.list_for_payer(wallet::UserId(Id128{4, 2}), query).empty());
 }
 
 }  // namespace
