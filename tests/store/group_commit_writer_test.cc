@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -98,6 +99,36 @@ TEST(GroupCommitWriter, DurableUnitsOnANormalSyncConnectionCommitWithFullSync) {
   EXPECT_EQ(plain, 1);
   EXPECT_EQ(durable, 2);
   EXPECT_EQ(after, 1) << "the sync level stays raised after the durable unit";
+}
+
+// With a gather time, units from two threads that arrive apart (well within it) share one
+// transaction; without one, the first commits before the second arrives.
+TEST(GroupCommitWriter, AGatherTimeLetsUnitsArrivingApartShareOneCommit) {
+  for (int64_t gather_ns : {int64_t{0}, int64_t{1'000'000'000}}) {
+    testing::TempDirectory directory;
+    std::string path = directory.path() + "/gather.db";
+    {
+      auto db = open_db(path);
+      ASSERT_TRUE(db->exec("CREATE TABLE items (n INTEGER NOT NULL)").ok());
+    }
+    GroupCommitWriter::Options options;
+    options.gather_ns = gather_ns;
+    GroupCommitWriter writer(open_db(path), options);
+    auto insert = [&writer](int n) {
+      return writer.execute([n](SqliteDatabase& db) {
+        auto statement = db.prepare("INSERT INTO items (n) VALUES (?)");
+        if (!statement.ok()) return Status(statement.error());
+        return (*statement)->bind(1, int64_t{n}).run();
+      });
+    };
+    std::thread first([&] { EXPECT_TRUE(insert(1).ok()); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_TRUE(insert(2).ok());
+    first.join();
+    EXPECT_EQ(writer.units(), 2u);
+    EXPECT_EQ(writer.commits(), gather_ns == 0 ? 2u : 1u) << "gather_ns " << gather_ns;
+    EXPECT_EQ(count_rows(path), 2);
+  }
 }
 
 }  // namespace

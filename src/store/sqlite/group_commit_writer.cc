@@ -1,5 +1,7 @@
 #include "store/sqlite/group_commit_writer.h"
 
+#include <chrono>
+
 #include <pthread.h>
 
 #include <algorithm>
@@ -51,6 +53,11 @@ void GroupCommitWriter::run() {
       std::unique_lock lock(mutex_);
       work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is done
+      if (options_.gather_ns > 0) {
+        work_cv_.wait_for(lock, std::chrono::nanoseconds(options_.gather_ns), [this] {
+          return stopping_ || queue_.size() >= options_.units_per_commit_max;
+        });
+      }
       while (!queue_.empty() && group.size() < options_.units_per_commit_max) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();

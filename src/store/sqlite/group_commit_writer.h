@@ -38,6 +38,12 @@ class GroupCommitWriter {
     size_t units_per_commit_max = 4096;
     size_t queue_max = 65536;  // callers beyond this get "store_busy"
     bool synchronous_normal = false;  // the connection was opened with synchronous=NORMAL
+    // Real time the writer waits, once a unit arrived, for more before it commits (0: commits at
+    // once; a full group does not wait). For stores written by a few threads, whose commits are
+    // not synced: there a group stays as small as the number of writers, and every commit writes
+    // every page it touched, so waiting a little turns many small commits into a few large ones.
+    // Each caller's write takes that much longer.
+    int64_t gather_ns = 0;
   };
 
   GroupCommitWriter(std::unique_ptr<SqliteDatabase> db, Options options);
