@@ -17,6 +17,28 @@ Result<PaymentRequest> claim_as_merchant(RequestContext& context, const Merchant
   return context.book.claim(request_id, allowed, wrong_status(wrong_status_code, *existing));
 }
 
+namespace {
+
+// A wallet authorization counted its whole amount against the payer's spending limits when it was
+// confirmed (funding.cc). What a void releases, or a partial capture leaves uncaptured, is no
+// longer spent: the rebuild from the ledger after a restart (wallet/spending_history.cc) counts
+// only what was captured, and the live totals must agree with it. Released once the change is
+// durable, at the authorization's time (its day and month).
+RequestDone release_spending_after(RequestContext& context, const PaymentRequest& authorized,
+                                   int64_t released_minor, RequestDone done) {
+  if (authorized.state.funding != FundingSource::wallet || released_minor <= 0) {
+    return done;
+  }
+  return [&context, payer = authorized.terms.payer_id, released_minor,
+          at_ns = authorized.state.updated_at_ns,
+          done = std::move(done)](Result<PaymentRequest> outcome) {
+    if (outcome.ok()) context.wallet.spending.release(payer, released_minor, at_ns);
+    done(std::move(outcome));
+  };
+}
+
+}  // namespace
+
 void cancel_payment_request(RequestContext& context, const MerchantId& merchant,
                             const Id128& request_id, RequestDone done) {
   Result<PaymentRequest> claimed =
@@ -57,15 +79,19 @@ void capture_payment_request(RequestContext& context, const MerchantId& merchant
   change.amount_minor = amount;
   change.amount2 = fee;
   commit_change(context, request_id, std::move(chain),
-                {status_event(context, claimed->terms, change)}, nullptr, std::move(done));
+                {status_event(context, claimed->terms, change)}, nullptr,
+                release_spending_after(context, *claimed, claimed->state.authorized_minor - amount,
+                                       std::move(done)));
 }
 
 void void_claimed(RequestContext& context, const PaymentRequest& claimed, RequestDone done) {
   StatusChange change;
   change.status = PaymentStatus::voided;
   change.transfer_id = claimed.state.hold_id;
-  commit_change(context, claimed.terms.id, void_chain(context.wallet.ids, claimed.state.hold_id),
-                {status_event(context, claimed.terms, change)}, nullptr, std::move(done));
+  commit_change(
+      context, claimed.terms.id, void_chain(context.wallet.ids, claimed.state.hold_id),
+      {status_event(context, claimed.terms, change)}, nullptr,
+      release_spending_after(context, claimed, claimed.state.authorized_minor, std::move(done)));
 }
 
 void void_payment_request(RequestContext& context, const MerchantId& merchant,

@@ -257,5 +257,35 @@ TEST_F(RestartTest, ACapturedAuthorizationCountsOnceAgainstTheLimitsAfterARestar
   EXPECT_EQ(wallet_context().spending.spending(payer_.id(), now).today_minor, 900'00);
 }
 
+// A void gives the payer's limits back at once, and a partial capture what it did not take: the
+// live totals equal what a restart rebuilds from the ledger (only captured money counts).
+// (Before, the whole authorization stayed counted until the next restart.)
+TEST_F(RestartTest, AVoidOrAPartialCaptureGivesTheLimitsBackAsARestartWould) {
+  fund(payer_.wallet(), 500'00);  // 1,000.00; level 0 may spend 500.00 a payment, 1,000.00 a day
+  int64_t now = clock_.now_ns();
+  auto spent_today = [&] { return wallet_context().spending.spending(payer_.id(), now).today_minor; };
+  Id128 voided = create_ok(merchant_, payer_, "500.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, voided)), "ok");
+  EXPECT_EQ(spent_today(), 500'00);
+  ASSERT_EQ(code_of(void_authorization(merchant_, voided)), "ok");
+  EXPECT_EQ(spent_today(), 0);
+
+  Id128 partly = create_ok(merchant_, payer_, "500.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, partly)), "ok");
+  ASSERT_EQ(code_of(capture(merchant_, partly, 200'00)), "ok");
+  EXPECT_EQ(spent_today(), 200'00);
+  // What is left of today's 1,000.00 can be spent now, as after a restart.
+  for (const char* amount : {"500.00", "300.00"}) {
+    Id128 rest = create_ok(merchant_, payer_, amount);
+    EXPECT_EQ(code_of(confirm(payer_, rest)), "ok") << amount;
+  }
+  EXPECT_EQ(spent_today(), 1'000'00);
+
+  reopen();
+  Id128 over = create_ok(merchant_, payer_, "0.01");
+  EXPECT_EQ(code_of(confirm(payer_, over)), "limit_daily_exceeded");
+  EXPECT_EQ(spent_today(), 1'000'00);
+}
+
 }  // namespace
 }  // namespace mpay::requests::testing
