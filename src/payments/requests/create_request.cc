@@ -55,20 +55,6 @@ Status check_mandate(const MandateRecord& mandate,
   return ok_status();
 }
 
-int64_t mandate_usage(RequestContext& context, const MandateRecord& mandate, int64_t month_start) {
-  RequestListQuery query;
-  query.limit = UINT32_MAX;
-  query.created_after_ns = month_start - 1;
-  int64_t used = 0;
-  for (const PaymentRequest& r : context.book.list_for_payer(mandate.user_id, query)) {
-    if (r.terms.mandate_id != mandate.id) continue;
-    if (r.state.status == PaymentStatus::succeeded) {
-      used += r.state.captured_minor - r.state.refunded_minor;
-    }
-  }
-  return used;
-}
-
 void notify_payer(RequestContext& context, const RequestTerms& terms,
                   const MerchantProfile& merchant, const std::string& payer_e164) {
   notify::SmsMessage message;
@@ -161,7 +147,8 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     if (!mandate) return done(Error("mandate_not_found", "no mandate has this id", "mandate_id"));
     Status allowed = check_mandate(*mandate, terms);
     if (!allowed.ok()) return done(allowed.error());
-    int64_t used = mandate_usage(context, *mandate, context.wallet.spending.month_start_ns(now));
+    int64_t used =
+        context.book.mandate_usage(mandate->id, context.wallet.spending.month_start_ns(now) - 1);
     if (!context.mandates.reserve(mandate->id, terms.amount_minor, used,
                                   mandate->monthly_max_minor)) {
       return done(Error("mandate_monthly_exceeded", "more than the mandate allows this month",

@@ -20,6 +20,9 @@ Status RequestBook::add(RequestTerms terms) {
   }
   insert_in_order(by_merchant_[merchant], id);
   insert_in_order(by_payer_[payer], id);
+  if (const std::optional<Id128>& mandate = requests_.at(id).request.terms.mandate_id) {
+    insert_in_order(by_mandate_[*mandate], id);
+  }
   active_.insert(id);
   if (requests_.at(id).request.state.status == PaymentStatus::awaiting_confirmation) {
     ++awaiting_by_payer_[payer];
@@ -63,7 +66,11 @@ bool RequestBook::apply(const ledger::AppEventRecord& record) {
   const Id128 payer = found->second.request.terms.payer_id.value();
   const PaymentStatus before = state.status;
   if (record.event.kind == event_kinds::payment_status) {
+    const FundingSource funding_before = state.funding;
     apply_status(state, record.event, record.timestamp);
+    if (state.funding == FundingSource::phone_bill && funding_before != FundingSource::phone_bill) {
+      insert_in_order(phone_bill_by_payer_[payer], record.event.subject_id);
+    }
     count_awaiting(payer, before, state.status);
     if (is_final(state.status)) active_.erase(record.event.subject_id);
     auto status = static_cast<PaymentStatus>(record.event.status);
@@ -162,8 +169,8 @@ std::vector<PaymentRequest> RequestBook::list_for_payer(const wallet::UserId& pa
 int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_ns,
                                       int64_t to_ns) const {
   std::lock_guard lock(mutex_);
-  auto found = by_payer_.find(payer.value());
-  if (found == by_payer_.end()) return 0;
+  auto found = phone_bill_by_payer_.find(payer.value());
+  if (found == phone_bill_by_payer_.end()) return 0;
   int64_t used = 0;
   for (const Id128& id : found->second) {
     const Entry& entry = requests_.at(id);
@@ -180,6 +187,21 @@ int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_
         break;
       default:
         break;
+    }
+  }
+  return used;
+}
+
+int64_t RequestBook::mandate_usage(const Id128& mandate_id, int64_t after_ns) const {
+  std::lock_guard lock(mutex_);
+  auto found = by_mandate_.find(mandate_id);
+  if (found == by_mandate_.end()) return 0;
+  int64_t used = 0;
+  for (const Id128& id : found->second) {
+    const PaymentRequest& r = requests_.at(id).request;
+    if (r.terms.created_at_ns <= after_ns) continue;
+    if (r.state.status == PaymentStatus::succeeded) {
+      used += r.state.captured_minor - r.state.refunded_minor;
     }
   }
   return used;

@@ -52,7 +52,11 @@ class RequestBook {
   // it, and a scan of the payer's whole history grew with every request they ever had.
   size_t awaiting_confirmation_of(const wallet::UserId& payer) const;
   // Amount charged to a payer's phone bill by requests created in [from_ns, to_ns), less refunds.
+  // Looks only at the payer's phone-bill requests, not their whole history.
   int64_t phone_bill_usage(const wallet::UserId& payer, int64_t from_ns, int64_t to_ns) const;
+  // Amount charged under a mandate by requests created after `after_ns` that succeeded, less
+  // refunds. Looks only at the mandate's own requests.
+  int64_t mandate_usage(const Id128& mandate_id, int64_t after_ns) const;
   // Requests awaiting confirmation past their expiry, and authorizations past their deadline.
   std::vector<Id128> due(int64_t now_ns, size_t max) const;
 
@@ -86,6 +90,8 @@ class RequestBook {
   std::unordered_map<Id128, RefundRecord, Id128Hash> refunds_;
   std::unordered_map<MerchantId, IdList, Id128Hash> by_merchant_;
   std::unordered_map<Id128, IdList, Id128Hash> by_payer_;
+  std::unordered_map<Id128, IdList, Id128Hash> phone_bill_by_payer_;  // funded by the phone bill
+  std::unordered_map<Id128, IdList, Id128Hash> by_mandate_;
   std::set<Id128> active_;
   std::unordered_map<Id128, size_t, Id128Hash> awaiting_by_payer_;  // payers with at least one
   std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // awaiting confirmation or authorized: what due() looks at

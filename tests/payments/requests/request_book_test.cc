@@ -2,6 +2,8 @@
 // against pending_per_payer_max) against the list it replaced, and the order of its lists.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "payments/requests/request_book.h"
 #include "payments/requests/request_events.h"
 
@@ -91,6 +93,38 @@ TEST(RequestBookTest, ListsAreInIdOrderAndPageByCursorWhateverTheOrderOfAdds) {
   query.after = Id128{1, 6};  // a cursor between ids
   EXPECT_EQ(ids_of(book.list_for_payer(payer, query)), (std::vector<uint64_t>{7, 9}));
   EXPECT_TRUE(book.list_for_payer(wallet::UserId(Id128{4, 2}), query).empty());
+}
+
+// The phone-bill usage counts the payer's phone-bill payments only, and a mandate's usage that
+// mandate's succeeded charges created after the given time (both kept as their own lists, so
+// neither walks the payer's whole history).
+TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
+  RequestBook book;
+  const wallet::UserId payer(Id128{4, 1});
+  const Id128 mandate{5, 1};
+  auto pay = [&](uint64_t id, FundingSource funding, std::optional<Id128> under, int64_t amount) {
+    RequestTerms terms = terms_for(id, payer);
+    terms.amount_minor = amount;
+    terms.mandate_id = under;
+    EXPECT_TRUE(book.add(terms).ok());
+    StatusChange change;
+    change.status = PaymentStatus::succeeded;
+    change.funding = funding;
+    change.amount_minor = amount;
+    EXPECT_TRUE(book.apply(ledger::AppEventRecord{encode_status(Id128{3, id}, terms, change), 0,
+                                                  static_cast<int64_t>(1000 + id)}));
+  };
+  pay(10, FundingSource::wallet, std::nullopt, 100);
+  pay(20, FundingSource::phone_bill, std::nullopt, 200);
+  pay(30, FundingSource::wallet, mandate, 300);
+  pay(40, FundingSource::phone_bill, std::nullopt, 400);
+  pay(50, FundingSource::wallet, mandate, 500);
+  EXPECT_EQ(book.phone_bill_usage(payer, 0, 1'000), 600);
+  EXPECT_EQ(book.phone_bill_usage(payer, 25, 1'000), 400);  // created at 20 is before the window
+  EXPECT_EQ(book.phone_bill_usage(wallet::UserId(Id128{4, 2}), 0, 1'000), 0);
+  EXPECT_EQ(book.mandate_usage(mandate, 0), 800);
+  EXPECT_EQ(book.mandate_usage(mandate, 30), 500);  // only what was created after 30
+  EXPECT_EQ(book.mandate_usage(Id128{5, 2}, 0), 0);
 }
 
 }  // namespace
