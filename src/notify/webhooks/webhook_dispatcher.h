@@ -52,9 +52,9 @@ inline constexpr size_t kConcurrencyMax = 256;
 inline constexpr size_t kBatchMax = 256;
 
 struct DispatcherOptions {
-  size_t concurrency = 32;  // attempts at once, 1..kConcurrencyMax
-  size_t threads = 2;       // sending threads, at least 1 (at most concurrency are used)
-  size_t batch_max = 32;                           // deliveries per worker batch, 1..kBatchMax
+  size_t concurrency = 32;                         // attempts at once, 1..kConcurrencyMax
+  size_t threads = 2;                              // sending threads, >= 1 (at most concurrency used)
+  size_t batch_max = 32;                           // deliveries per batch, 1..kBatchMax
   int64_t attempt_timeout_ns = 10'000'000'000;     // real time per attempt
   int64_t poll_interval_ns = 1'000'000'000;        // real time between looks when nothing wakes it
   int64_t retention_ns = 30 * 24 * 3600'000'000'000LL;  // finished deliveries kept this long

@@ -96,7 +96,7 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
   group_options.synchronous_normal = true;
   // Its writers are few (the event feed and the sending threads), so without a wait every commit
   // held one or two of their writes: 6,000 commits in a 5 s benchmark run, each rewriting the same
-  // index pages. Waiting 5 ms made it 470 and the whole request-to-pay run about 10% faster
+  // index pages. Waiting 5 ms made it 470 and the whole request-to-pay run 13-21% faster
   // (docs/performance.md); a webhook goes out a few milliseconds later.
   group_options.gather_ns = 5'000'000;
   auto writer = std::make_unique<GroupCommitWriter>(std::move(*writer_db), group_options);

@@ -1,10 +1,9 @@
 #include "store/sqlite/group_commit_writer.h"
 
-#include <chrono>
-
 #include <pthread.h>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 namespace mpay::store::sqlite {
