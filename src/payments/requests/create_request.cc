@@ -148,7 +148,7 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     Status allowed = check_mandate(*mandate, terms);
     if (!allowed.ok()) return done(allowed.error());
     int64_t used =
-        context.book.mandate_usage(mandate->id, context.wallet.spending.month_start_ns(now) - 1);
+        context.book.mandate_usage(mandate->id, context.wallet.spending.month_start_ns(now));
     if (!context.mandates.reserve(mandate->id, terms.amount_minor, used,
                                   mandate->monthly_max_minor)) {
       return done(Error("mandate_monthly_exceeded", "more than the mandate allows this month",

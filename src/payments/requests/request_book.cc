@@ -192,14 +192,14 @@ int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_
   return used;
 }
 
-int64_t RequestBook::mandate_usage(const Id128& mandate_id, int64_t after_ns) const {
+int64_t RequestBook::mandate_usage(const Id128& mandate_id, int64_t from_ns) const {
   std::lock_guard lock(mutex_);
   auto found = by_mandate_.find(mandate_id);
   if (found == by_mandate_.end()) return 0;
   int64_t used = 0;
   for (const Id128& id : found->second) {
     const PaymentRequest& r = requests_.at(id).request;
-    if (r.terms.created_at_ns <= after_ns) continue;
+    if (r.terms.created_at_ns < from_ns) continue;
     if (r.state.status == PaymentStatus::succeeded) {
       used += r.state.captured_minor - r.state.refunded_minor;
     }

@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -54,9 +53,9 @@ class RequestBook {
   // Amount charged to a payer's phone bill by requests created in [from_ns, to_ns), less refunds.
   // Looks only at the payer's phone-bill requests, not their whole history.
   int64_t phone_bill_usage(const wallet::UserId& payer, int64_t from_ns, int64_t to_ns) const;
-  // Amount charged under a mandate by requests created after `after_ns` that succeeded, less
+  // Amount charged under a mandate by requests created from `from_ns` on that succeeded, less
   // refunds. Looks only at the mandate's own requests.
-  int64_t mandate_usage(const Id128& mandate_id, int64_t after_ns) const;
+  int64_t mandate_usage(const Id128& mandate_id, int64_t from_ns) const;
   // Requests awaiting confirmation past their expiry, and authorizations past their deadline.
   std::vector<Id128> due(int64_t now_ns, size_t max) const;
 
@@ -92,9 +91,9 @@ class RequestBook {
   std::unordered_map<Id128, IdList, Id128Hash> by_payer_;
   std::unordered_map<Id128, IdList, Id128Hash> phone_bill_by_payer_;  // funded by the phone bill
   std::unordered_map<Id128, IdList, Id128Hash> by_mandate_;
-  std::set<Id128> active_;
+  std::set<Id128> active_;  // awaiting confirmation or authorized: what due() looks at
   std::unordered_map<Id128, size_t, Id128Hash> awaiting_by_payer_;  // payers with at least one
-  std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // awaiting confirmation or authorized: what due() looks at
+  std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // payments, captures, refunds
 };
 
 }  // namespace mpay::requests

@@ -123,7 +123,7 @@ TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
   EXPECT_EQ(book.phone_bill_usage(payer, 25, 1'000), 400);  // created at 20 is before the window
   EXPECT_EQ(book.phone_bill_usage(wallet::UserId(Id128{4, 2}), 0, 1'000), 0);
   EXPECT_EQ(book.mandate_usage(mandate, 0), 800);
-  EXPECT_EQ(book.mandate_usage(mandate, 30), 500);  // only what was created after 30
+  EXPECT_EQ(book.mandate_usage(mandate, 31), 500);  // only what was created from 31 on
   EXPECT_EQ(book.mandate_usage(Id128{5, 2}, 0), 0);
 }
 
