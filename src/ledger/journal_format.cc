@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/check.h"
+
 namespace mpay::ledger {
 namespace {
 
@@ -29,6 +31,20 @@ JournalEntry make_entry(EntryType type) {
   JournalEntry entry{};  // value-initialized: every byte zero, reserved ones included
   entry.type = type;
   return entry;
+}
+
+static_assert(offsetof(JournalEntry, id) + kAppPayloadChunkBytes == offsetof(JournalEntry, currency));
+
+JournalEntry make_payload_entry(std::span<const char> chunk) {
+  MPAY_CHECK(!chunk.empty() && chunk.size() <= kAppPayloadChunkBytes, "payload chunk size");
+  JournalEntry entry = make_entry(EntryType::app_payload);
+  entry.timeout_s = static_cast<uint32_t>(chunk.size());
+  std::memcpy(reinterpret_cast<char*>(&entry) + offsetof(JournalEntry, id), chunk.data(), chunk.size());
+  return entry;
+}
+
+std::span<const char> payload_chunk(const JournalEntry& entry) {
+  return {reinterpret_cast<const char*>(&entry) + offsetof(JournalEntry, id), entry.timeout_s};
 }
 
 std::span<const std::byte> JournalBatchBuffer::seal(uint64_t seq, int64_t timestamp) {
@@ -84,8 +100,14 @@ Result<DecodedBatch> decode_batch(std::span<const std::byte> record) {
   }
   for (const JournalEntry& entry : batch.entries) {
     if (entry.type != EntryType::create_account && entry.type != EntryType::create_transfer &&
-        entry.type != EntryType::expire_pending && entry.type != EntryType::app_event) {
+        entry.type != EntryType::expire_pending && entry.type != EntryType::app_event &&
+        entry.type != EntryType::app_payload) {
       return corrupt("unknown entry type in batch " + std::to_string(batch.seq));
+    }
+    if (entry.type == EntryType::app_payload &&
+        (entry.timeout_s == 0 || entry.timeout_s > kAppPayloadChunkBytes)) {
+      return corrupt("payload entry of " + std::to_string(entry.timeout_s) + " bytes in batch " +
+                     std::to_string(batch.seq));
     }
     if (!all_zero(entry.reserved, sizeof(entry.reserved))) {
       return corrupt("reserved entry bytes set in batch " + std::to_string(batch.seq));

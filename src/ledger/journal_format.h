@@ -8,7 +8,8 @@
 //   entry:  see JournalEntry below; one per event: an account creation, a transfer (created or
 //           rejected: every outcome is journaled, so that a replay reproduces every result), the
 //           expiry of a pending transfer, or an application event (types.h AppEvent) that follows
-//           the transfers of its submission.
+//           the transfers of its submission, followed by its payload (if any) in app_payload
+//           entries.
 //
 // The writer builds entries in a JournalBatchBuffer whose first 128-byte slot holds the header, so
 // the finished record is one contiguous buffer with no copy. Pure functions, no shared state.
@@ -41,7 +42,17 @@ enum class EntryType : uint8_t {
   // amount_applied = amount2, user_data, code = kind, flags = status, currency; result 0 when
   // applied, 1 when a transfer of its submission was not created (then it means nothing).
   app_event = 4,
+  // A piece of the preceding app_event's payload, in order: timeout_s = how many bytes of this
+  // entry are payload (1 to kAppPayloadChunkBytes), which sit from offset 16 (id) up to, at most,
+  // offset 112 (currency); every other byte zero. result = its event's result; its own timestamp.
+  app_payload = 5,
 };
+
+inline constexpr size_t kAppPayloadChunkBytes = 96;
+// How many app_payload entries carry a payload of `bytes` bytes.
+constexpr size_t app_payload_entries(size_t bytes) {
+  return (bytes + kAppPayloadChunkBytes - 1) / kAppPayloadChunkBytes;
+}
 
 // Which fields of a post/void were left zero by the client and filled in from the pending transfer.
 namespace defaulted_fields {
@@ -150,5 +161,10 @@ Result<JournalHeader> decode_header(std::span<const std::byte> record);
 
 // A zeroed entry with the type set; every field a caller does not set stays zero.
 JournalEntry make_entry(EntryType type);
+
+// An app_payload entry holding `chunk` (at most kAppPayloadChunkBytes bytes).
+JournalEntry make_payload_entry(std::span<const char> chunk);
+// The payload bytes of an app_payload entry (decode_batch has checked the length).
+std::span<const char> payload_chunk(const JournalEntry& entry);
 
 }  // namespace mpay::ledger

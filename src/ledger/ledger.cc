@@ -202,6 +202,12 @@ Status Ledger::scan_app_events(const std::function<Status(const AppEventRecord&)
 }
 
 Status Ledger::submit(Submission submission) {
+  for (const AppEvent& event : submission.events) {
+    if (event.payload.size() > kAppEventPayloadBytesMax) {
+      return Error("payload_too_large", "an event's payload is at most " +
+                                            std::to_string(kAppEventPayloadBytesMax) + " bytes");
+    }
+  }
   size_t events = submission.event_count();
   if (events == 0) return Error("no_events", "a submission needs at least one event");
   if (events > options_.submission_events_max) {
@@ -382,6 +388,7 @@ void Ledger::publish(InFlightBatch& in_flight) {
     outcomes.reserve(submission.entry_count);
     for (size_t i = 0; i < submission.entry_count; ++i) {
       const JournalEntry& entry = batch.buffer.entry(submission.first_entry + i);
+      if (entry.type == EntryType::app_payload) continue;  // part of the event before it
       outcomes.push_back(EventOutcome{entry.id, entry.result, entry.timestamp});
     }
     submission.done(std::move(outcomes));

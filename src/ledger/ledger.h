@@ -112,7 +112,9 @@ class Ledger {
   Status submit_transfers(std::vector<Transfer> transfers, Completion done);
   // Transfers and application events in one submission, recorded in the same journal record: the
   // events are applied (outcome result 0) only if every transfer was created (types.h AppEvent).
-  // Outcomes: the transfers' first, then the events'. `transfers` may be empty.
+  // Outcomes: the transfers' first, then the events' (one per event, whatever its payload).
+  // `transfers` may be empty. An event's payload counts against submission_events_max as one
+  // event per 96 bytes; error "payload_too_large" beyond kAppEventPayloadBytesMax.
   Status submit_with_events(std::vector<Transfer> transfers, std::vector<AppEvent> events,
                             Completion done);
 
@@ -143,7 +145,12 @@ class Ledger {
     std::vector<AppEvent> events;
     size_t first_entry = 0;
     size_t entry_count = 0;
-    size_t event_count() const { return accounts.size() + transfers.size() + events.size(); }
+    // Journal entries it takes: one per account, transfer and event, plus the events' payloads.
+    size_t event_count() const {
+      size_t count = accounts.size() + transfers.size() + events.size();
+      for (const AppEvent& event : events) count += app_payload_entries(event.payload.size());
+      return count;
+    }
   };
   struct InFlightBatch {
     std::shared_ptr<CommittedBatch> batch;

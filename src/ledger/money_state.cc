@@ -75,7 +75,10 @@ void MoneyState::apply(uint64_t seq, const JournalEntry& entry, const AccountPos
   MPAY_CHECK(entry.timestamp > last_timestamp_, "committed entries out of order");
   last_timestamp_ = entry.timestamp;
   seq_ = seq;
-  if (entry.result != 0 || entry.type == EntryType::app_event) return;
+  if (entry.result != 0 || entry.type == EntryType::app_event ||
+      entry.type == EntryType::app_payload) {
+    return;
+  }
   if (entry.type == EntryType::create_account) {
     Account account;
     account.id = AccountId(entry.id);

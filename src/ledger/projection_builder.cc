@@ -30,6 +30,14 @@ void ProjectionBuilder::add(uint64_t seq, const JournalEntry& entry) {
     }
     return;
   }
+  if (entry.type == EntryType::app_payload) {
+    // Follows its event in the same batch, so the event is the last one taken.
+    if (entry.result == 0 && !write_.app_events.empty()) {
+      std::span<const char> chunk = payload_chunk(entry);
+      write_.app_events.back().event.payload.append(chunk.data(), chunk.size());
+    }
+    return;
+  }
   if (entry.type == EntryType::create_transfer && entry.result != 0) {
     auto result = static_cast<CreateTransferResult>(entry.result);
     // Only failures remembered against the id matter to the archive; rejections of the command's

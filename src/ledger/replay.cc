@@ -83,15 +83,24 @@ Status replay_batch(StateMachine& machine, const DecodedBatch& batch, uint64_t e
     while (true) {
       if (end >= recorded.size()) return diverged(batch.seq, end, "submission without an end");
       const JournalEntry& entry = recorded[end];
-      // A submission is all accounts, or transfers followed by application events.
-      bool fits = entry.type == type ||
-                  (type == EntryType::create_transfer && entry.type == EntryType::app_event);
+      // A submission is all accounts, or transfers followed by application events (each with
+      // its payload entries).
+      bool fits = (entry.type == type && type != EntryType::app_payload) ||
+                  (type == EntryType::create_transfer && entry.type == EntryType::app_event) ||
+                  (entry.type == EntryType::app_payload && !events.empty());
       if (!fits || (entry.type == EntryType::create_transfer && !events.empty())) {
         return diverged(batch.seq, end, "mixed submission");
       }
       if (entry.type == EntryType::create_transfer) transfers.push_back(submitted_transfer(entry));
       if (entry.type == EntryType::create_account) accounts.push_back(submitted_account(entry));
       if (entry.type == EntryType::app_event) events.push_back(submitted_app_event(entry));
+      if (entry.type == EntryType::app_payload) {
+        std::span<const char> chunk = payload_chunk(entry);
+        if (events.back().payload.size() + chunk.size() > kAppEventPayloadBytesMax) {
+          return diverged(batch.seq, end, "event payload too large");
+        }
+        events.back().payload.append(chunk.data(), chunk.size());
+      }
       ++end;
       if (entry.submission_end) break;
     }

@@ -212,8 +212,16 @@ void StateMachine::record_app_events(std::span<const AppEvent> events, size_t fi
     entry.currency = event.currency;
     entry.result = static_cast<uint16_t>(all_created ? AppEventResult::applied
                                                      : AppEventResult::transfers_not_created);
-    entry.submission_end = i + 1 == events.size() ? 1 : 0;
+    uint16_t result = entry.result;  // `entry` dangles once the buffer grows
+    std::span<const char> payload(event.payload);
+    for (size_t at = 0; at < payload.size(); at += kAppPayloadChunkBytes) {
+      JournalEntry& piece = out->append();
+      piece = make_payload_entry(payload.subspan(at, std::min(kAppPayloadChunkBytes, payload.size() - at)));
+      piece.timestamp = next_timestamp();
+      piece.result = result;
+    }
   }
+  out->entry(out->size() - 1).submission_end = 1;
 }
 
 // ---------------------------------------------------------------------------------------------

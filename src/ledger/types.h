@@ -6,7 +6,9 @@
 // These are plain values; no thread-safety concerns.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "core/ids.h"
 
@@ -83,7 +85,11 @@ struct Transfer {
 // order's status and its money can never disagree (a payment request becoming paid, a refund).
 // The ledger does not interpret it: it records it in the same journal record as the transfers of
 // the same submission, applied only if every one of those transfers was created. The application
-// keeps its own meaning for kind, status and the amounts.
+// keeps its own meaning for kind, status and the amounts, and for `payload`: opaque bytes that
+// travel with the event (e.g. the terms of a payment request as created), so that a record the
+// application would otherwise write to a second store is durable in the same journal commit.
+inline constexpr size_t kAppEventPayloadBytesMax = 16 * 1024;
+
 struct AppEvent {
   Id128 id;          // unique event id, chosen by the application
   Id128 subject_id;  // what it is about, e.g. a payment request
@@ -94,6 +100,7 @@ struct AppEvent {
   uint16_t kind = 0;
   uint16_t status = 0;
   uint16_t currency = 0;
+  std::string payload;  // at most kAppEventPayloadBytesMax; journaled in app_payload entries
 
   friend bool operator==(const AppEvent&, const AppEvent&) = default;
 };

@@ -73,6 +73,77 @@ void notify_payer(RequestContext& context, const RequestTerms& terms,
   }
 }
 
+
+// A request whose creation is being journaled, and what its continuation needs.
+struct CreatedRequest {
+  RequestTerms terms;
+  MerchantProfile merchant;
+  wallet::UserRecord payer;
+  std::string payer_e164;
+  bool consented = false;     // a mandate charge or a presented payment code: no confirmation
+  bool notify_by_sms = true;  // asked by phone number (a payer who scanned a code sees the app)
+};
+
+// Nobody will confirm a consented charge: a refused one has failed.
+void fail_charge(RequestContext& context, const RequestTerms& terms, Error error, RequestDone done) {
+  Result<PaymentRequest> again =
+      context.book.claim(terms.id, {PaymentStatus::awaiting_confirmation}, error);
+  if (!again.ok()) return done(error);
+  StatusChange change;
+  change.status = PaymentStatus::failed;
+  change.funding = FundingSource::wallet;
+  change.failure = error.code == "insufficient_funds" ? FailureReason::insufficient_funds
+                                                      : FailureReason::ledger_rejected;
+  commit_change(context, terms.id, {}, {status_event(context, terms, change)}, nullptr,
+                [done, error](Result<PaymentRequest>) { done(error); });
+}
+
+// Charged under the mandate, or the presented payment code: the payer's consent replaces the
+// confirmation.
+void charge_with_consent(RequestContext& context, const CreatedRequest& created,
+                         const std::function<void()>& unreserve, RequestDone done) {
+  Result<PaymentRequest> claimed = context.book.claim(
+      created.terms.id, {PaymentStatus::awaiting_confirmation}, Error("payment_request_busy", ""));
+  if (!claimed.ok()) {
+    unreserve();
+    return done(claimed.error());
+  }
+  pay_from_wallet(context, *claimed, created.payer, created.merchant,
+                  [&context, terms = created.terms, unreserve, done](Result<PaymentRequest> outcome) {
+                    unreserve();
+                    if (outcome.ok()) return done(std::move(outcome));
+                    fail_charge(context, terms, outcome.error(), done);
+                  });
+}
+
+// After the creation is durable (on the ledger's committer thread, which must not block): the
+// request joins the book; then the payer is told (an append to the SMS outbox), or the consented
+// charge is paid from the background worker (it may read the payer's spending from the ledger).
+void after_creation(RequestContext& context, CreatedRequest created,
+                    std::function<void()> unreserve, RequestDone done) {
+  Status added = context.book.add(created.terms);
+  if (!added.ok()) {
+    unreserve();
+    return done(added.error());
+  }
+  if (!created.consented) {
+    if (created.notify_by_sms) {
+      notify_payer(context, created.terms, created.merchant, created.payer_e164);
+    }
+    return done(*context.book.get(created.terms.id));
+  }
+  RequestTerms terms = created.terms;
+  bool posted = context.wallet.background.post(
+      [&context, created = std::move(created), unreserve, done] {
+        charge_with_consent(context, created, unreserve, done);
+      });
+  if (!posted) {
+    unreserve();
+    fail_charge(context, terms, Error("service_busy", "too many payments in progress; try again"),
+                done);
+  }
+}
+
 }  // namespace
 
 void create_payment_request(RequestContext& context, const MerchantId& merchant_id,
@@ -159,52 +230,32 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     if (mandate) context.mandates.release(mandate->id, amount);
   };
 
-  Status stored = context.repository.insert_request(terms);
-  if (!stored.ok()) {
+  if (!context.book.take_reference(merchant_id, terms.merchant_reference)) {
     unreserve();
-    if (stored.error().code == "already_exists") {
-      return done(Error("merchant_reference_taken",
-                        "you already used this merchant_reference for another payment request",
-                        "merchant_reference"));
-    }
-    return done(stored.error());
+    return done(Error("merchant_reference_taken",
+                      "you already used this merchant_reference for another payment request",
+                      "merchant_reference"));
   }
-  Status added = context.book.add(terms);
-  if (!added.ok()) {
+  CreatedRequest created{terms, *merchant, **payer, std::move(payer_e164), consented,
+                         /*notify_by_sms=*/!request.payer_id};
+  // The terms travel in the journal (request_events.h, kind 3): one durable write, the ledger's
+  // group commit, makes the request exist; the answer waits for it.
+  Status submitted = context.wallet.ledger.submit_with_events(
+      {}, {encode_created(context.wallet.ids.next(), terms)},
+      [&context, created = std::move(created), unreserve,
+       done](std::vector<ledger::EventOutcome> outcomes) mutable {
+        if (outcomes.size() != 1 || outcomes.front().result != 0) {
+          unreserve();
+          context.book.release_reference(created.terms.merchant_id, created.terms.merchant_reference);
+          return done(Error("ledger_rejected", "the ledger did not record the payment request"));
+        }
+        after_creation(context, std::move(created), unreserve, done);
+      });
+  if (!submitted.ok()) {
     unreserve();
-    return done(added.error());
+    context.book.release_reference(merchant_id, terms.merchant_reference);
+    return done(submitted.error());
   }
-  if (!consented) {
-    // A payer who scanned a code is looking at the app; one asked by phone number gets an SMS.
-    if (!request.payer_id) notify_payer(context, terms, *merchant, payer_e164);
-    return done(*context.book.get(terms.id));
-  }
-  // Charged under the mandate, or the presented payment code: the payer's consent replaces the
-  // confirmation.
-  Result<PaymentRequest> claimed = context.book.claim(
-      terms.id, {PaymentStatus::awaiting_confirmation}, Error("payment_request_busy", ""));
-  if (!claimed.ok()) {
-    unreserve();
-    return done(claimed.error());
-  }
-  pay_from_wallet(context, *claimed, **payer, *merchant,
-                  [&context, terms, unreserve, done](Result<PaymentRequest> outcome) {
-                    unreserve();
-                    if (outcome.ok()) return done(std::move(outcome));
-                    // Nobody will confirm a mandate charge: a refused one has failed.
-                    Error error = outcome.error();
-                    Result<PaymentRequest> again = context.book.claim(
-                        terms.id, {PaymentStatus::awaiting_confirmation}, error);
-                    if (!again.ok()) return done(error);
-                    StatusChange change;
-                    change.status = PaymentStatus::failed;
-                    change.funding = FundingSource::wallet;
-                    change.failure = error.code == "insufficient_funds"
-                                         ? FailureReason::insufficient_funds
-                                         : FailureReason::ledger_rejected;
-                    commit_change(context, terms.id, {}, {status_event(context, terms, change)},
-                                  nullptr, [done, error](Result<PaymentRequest>) { done(error); });
-                  });
 }
 
 }  // namespace mpay::requests

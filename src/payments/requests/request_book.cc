@@ -1,14 +1,39 @@
 #include "payments/requests/request_book.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string>
 
 #include "core/check.h"
 #include "payments/requests/request_events.h"
 
 namespace mpay::requests {
 
+namespace {
+
+std::string reference_key(const MerchantId& merchant, std::string_view reference) {
+  std::string key(16 + reference.size(), '\0');
+  std::memcpy(key.data(), &merchant.high, 8);
+  std::memcpy(key.data() + 8, &merchant.low, 8);
+  std::memcpy(key.data() + 16, reference.data(), reference.size());
+  return key;
+}
+
+}  // namespace
+
+bool RequestBook::take_reference(const MerchantId& merchant, std::string_view reference) {
+  std::lock_guard lock(mutex_);
+  return references_.insert(reference_key(merchant, reference)).second;
+}
+
+void RequestBook::release_reference(const MerchantId& merchant, std::string_view reference) {
+  std::lock_guard lock(mutex_);
+  references_.erase(reference_key(merchant, reference));
+}
+
 Status RequestBook::add(RequestTerms terms) {
   std::lock_guard lock(mutex_);
+  references_.insert(reference_key(terms.merchant_id, terms.merchant_reference));
   Id128 id = terms.id;
   MerchantId merchant = terms.merchant_id;
   Id128 payer = terms.payer_id.value();

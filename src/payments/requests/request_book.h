@@ -13,7 +13,9 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.h"
@@ -31,8 +33,13 @@ struct RequestListQuery {
 
 class RequestBook {
  public:
-  // Errors: already_exists (id).
+  // Errors: already_exists (id). Also takes the merchant's reference (see take_reference).
   Status add(RequestTerms terms);
+  // Takes a merchant's reference for a request about to be created (before its creation is
+  // durable, so that two concurrent creations cannot both have it): false when the merchant has
+  // already used it. A creation that then fails gives it back with release_reference().
+  bool take_reference(const MerchantId& merchant, std::string_view reference);
+  void release_reference(const MerchantId& merchant, std::string_view reference);
   void add_refund(RefundRecord refund);
   // A journal event (start-up replay and live). Unknown subjects are logged by the caller.
   bool apply(const ledger::AppEventRecord& record);
@@ -94,6 +101,7 @@ class RequestBook {
   std::set<Id128> active_;  // awaiting confirmation or authorized: what due() looks at
   std::unordered_map<Id128, size_t, Id128Hash> awaiting_by_payer_;  // payers with at least one
   std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // payments, captures, refunds
+  std::unordered_set<std::string> references_;  // merchant id (16 bytes) + merchant_reference
 };
 
 }  // namespace mpay::requests

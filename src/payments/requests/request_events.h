@@ -10,10 +10,15 @@
 //     amount2 = the fee booked (succeeded, captured), or the authorization's deadline (authorized).
 //   kind 2, refund:           subject = request id, ref_id = refund id, status = RefundStatus,
 //     amount = refunded, amount2 = fee returned to the merchant.
+//   kind 3, created:          subject = request id, ref_id = merchant, amount = the amount,
+//     amount2 = expiry time, user_data = creation time, status = CaptureMode, currency; payload =
+//     the rest of the terms (layout in request_events.cc). The terms are journaled with the
+//     request's creation, so one durable write (the ledger's group commit) makes a request exist.
 #pragma once
 
 #include <cstdint>
 
+#include "core/error.h"
 #include "ledger/types.h"
 #include "payments/requests/request_records.h"
 
@@ -22,6 +27,7 @@ namespace mpay::requests {
 namespace event_kinds {
 inline constexpr uint16_t payment_status = 1;
 inline constexpr uint16_t refund = 2;
+inline constexpr uint16_t created = 3;
 }  // namespace event_kinds
 
 struct StatusChange {
@@ -44,6 +50,9 @@ ledger::AppEvent encode_status(const Id128& event_id, const RequestTerms& terms,
                                const StatusChange& change);
 ledger::AppEvent encode_refund(const Id128& event_id, const RequestTerms& terms,
                                const RefundChange& change);
+ledger::AppEvent encode_created(const Id128& event_id, const RequestTerms& terms);
+// The terms a created event carries. Error "event_invalid" when it is not one.
+Result<RequestTerms> decode_created(const ledger::AppEvent& event);
 
 // Applies a status event to a request's state (timestamp: the event's ledger time).
 void apply_status(RequestState& state, const ledger::AppEvent& event, int64_t timestamp);

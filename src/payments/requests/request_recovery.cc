@@ -1,5 +1,7 @@
 #include "payments/requests/request_recovery.h"
 
+#include <unordered_map>
+
 #include <spdlog/spdlog.h>
 
 #include "payments/requests/funding.h"
@@ -14,11 +16,28 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
   Status ensured = ensure_fee_income_account(context.wallet.ledger, context.wallet.currency.numeric);
   if (!ensured.ok()) return ensured.error();
   std::vector<BankPull> pulls;
+  // Refund rows wait for their request, whose terms may come from mpay.db (older requests) or
+  // from the journal's created event (newer ones) further down.
+  std::unordered_map<Id128, std::vector<RefundRecord>, Id128Hash> refunds_by_request;
+  auto add_request = [&](RequestTerms terms) {
+    Id128 id = terms.id;
+    if (!context.book.add(std::move(terms)).ok()) return;
+    ++report.requests;
+    auto waiting = refunds_by_request.find(id);
+    if (waiting == refunds_by_request.end()) return;
+    for (RefundRecord& refund : waiting->second) context.book.add_refund(std::move(refund));
+    refunds_by_request.erase(waiting);
+  };
   Status loaded = context.repository.load(
-      [&](RequestTerms terms) {
-        if (context.book.add(std::move(terms)).ok()) ++report.requests;
+      [&](RequestTerms terms) { add_request(std::move(terms)); },
+      [&](RefundRecord refund) {
+        if (context.book.refund(refund.id)) return;
+        if (context.book.get(refund.request_id)) {
+          context.book.add_refund(std::move(refund));
+        } else {
+          refunds_by_request[refund.request_id].push_back(std::move(refund));
+        }
       },
-      [&](RefundRecord refund) { context.book.add_refund(std::move(refund)); },
       [&](MandateRecord mandate) { context.mandates.put(mandate); },
       [&](wallet::UserId user, std::string carrier) { context.carriers.put(user, std::move(carrier)); },
       [&](BankPull pull) { pulls.push_back(std::move(pull)); });
@@ -26,7 +45,14 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
 
   int64_t republish_after = context.wallet.clock.now_ns() - republish_window_ns;
   std::vector<ledger::AppEventRecord> recent;
-  Status scanned = context.wallet.ledger.scan_app_events([&](const ledger::AppEventRecord& record) {
+  Status scanned = context.wallet.ledger.scan_app_events([&](const ledger::AppEventRecord& record) -> Status {
+    if (record.event.kind == event_kinds::created) {
+      // Journaled terms (requests created before this came from mpay.db, loaded above).
+      Result<RequestTerms> terms = decode_created(record.event);
+      if (!terms.ok()) return terms.error();
+      add_request(std::move(*terms));
+      return ok_status();
+    }
     ++report.events;
     if (!context.book.apply(record)) {
       ++report.orphan_events;

@@ -14,7 +14,7 @@ namespace mpay::requests {
 struct RecoveryReport {
   size_t requests = 0;
   size_t events = 0;
-  size_t orphan_events = 0;  // events of requests mpay.db does not know (logged)
+  size_t orphan_events = 0;  // events of requests neither mpay.db nor the journal knows (logged)
   size_t bank_pulls_resumed = 0;
   size_t republished = 0;
 };

@@ -369,6 +369,11 @@ constexpr std::array kProjectionMigrations{
         currency   INTEGER NOT NULL
       );
     )sql"},
+    Migration{3, "application event payloads", R"sql(
+      -- The bytes an application event carries (ledger AppEvent::payload, e.g. a payment
+      -- request's terms); empty for events without one.
+      ALTER TABLE app_events ADD COLUMN payload BLOB NOT NULL DEFAULT x'';
+    )sql"},
 };
 
 constexpr std::array kWebhookMigrations{

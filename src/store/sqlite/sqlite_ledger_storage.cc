@@ -505,7 +505,7 @@ Status SqliteLedgerStorage::apply_projection_locked(const ledger::ProjectionWrit
   if (!write.app_events.empty()) {
     Result<std::unique_ptr<Statement>> insert = db.prepare(
         "INSERT INTO app_events (timestamp, seq, id, subject_id, ref_id, amount, amount2, "
-        "user_data, kind, status, currency) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+        "user_data, kind, status, currency, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!insert.ok()) return insert.error();
     Statement& s = **insert;
     for (const ledger::AppEventRecord& r : write.app_events) {
@@ -514,7 +514,9 @@ Status SqliteLedgerStorage::apply_projection_locked(const ledger::ProjectionWrit
                        .bind(4, e.subject_id).bind(5, e.ref_id).bind(6, e.amount)
                        .bind(7, e.amount2).bind(8, static_cast<int64_t>(e.user_data))
                        .bind(9, int64_t{e.kind}).bind(10, int64_t{e.status})
-                       .bind(11, int64_t{e.currency}).run();
+                       .bind(11, int64_t{e.currency})
+                       .bind_blob(12, std::as_bytes(std::span(e.payload.data(), e.payload.size())))
+                       .run();
       s.reset();
       if (!ran.ok()) return ran;
     }
@@ -663,7 +665,7 @@ Status SqliteLedgerStorage::projection_scan_app_events(
   ReaderLease db = borrow_reader();
   Result<std::unique_ptr<Statement>> select = db->prepare(
       "SELECT timestamp, seq, id, subject_id, ref_id, amount, amount2, user_data, kind, status, "
-      "currency FROM app_events ORDER BY timestamp");
+      "currency, payload FROM app_events ORDER BY timestamp");
   if (!select.ok()) return select.error();
   Statement& s = **select;
   while (true) {
@@ -682,6 +684,8 @@ Status SqliteLedgerStorage::projection_scan_app_events(
     record.event.kind = static_cast<uint16_t>(s.column_int64(8));
     record.event.status = static_cast<uint16_t>(s.column_int64(9));
     record.event.currency = static_cast<uint16_t>(s.column_int64(10));
+    std::span<const std::byte> payload = s.column_blob(11);
+    record.event.payload.assign(reinterpret_cast<const char*>(payload.data()), payload.size());
     Status visited = visit(record);
     if (!visited.ok()) return visited;
   }
