@@ -60,16 +60,22 @@ Result<int64_t> amount_of(RequestContext& context, const std::string& text) {
 
 // --- merchant ---------------------------------------------------------------------------------
 
-void create(RequestContext& context, HttpRequest& request, Responder respond) {
+// Runs on the I/O thread (in_place_route); the pool takes it when the payer is not cached.
+void create(RequestContext& context, BlockingPool& pool, HttpRequest& request, Responder respond) {
   Result<requests::NewRequest> decoded =
       decode_new_payment_request(request.body, context.options.metadata_keys_max);
   if (!decoded.ok()) return respond(failure(decoded.error()));
-  requests::create_payment_request(
-      context, merchant_caller(request).value(), *decoded,
-      [&context, respond](Result<PaymentRequest> created) {
-        if (!created.ok()) return respond(failure(created.error()));
-        respond(json_response(201, merchant_view(context, *created)));
-      });
+  bool in_memory = requests::can_create_in_memory(context, *decoded);
+  auto run = [&context, merchant = merchant_caller(request).value(),
+              decoded = std::move(*decoded), respond = std::move(respond)] {
+    requests::create_payment_request(
+        context, merchant, decoded, [&context, respond](Result<PaymentRequest> created) {
+          if (!created.ok()) return respond(failure(created.error()));
+          respond(json_response(201, merchant_view(context, *created)));
+        });
+  };
+  if (in_memory) return run();
+  pool.post(std::move(run));
 }
 
 void get_one(RequestContext& context, HttpRequest& request, Responder respond) {
@@ -194,21 +200,30 @@ void get_mine_as_payer(RequestContext& context, HttpRequest& request, Responder 
   respond(json_response(200, payer_view(context, *found)));
 }
 
-void confirm(RequestContext& context, HttpRequest& request, Responder respond) {
+// Runs on the I/O thread (in_place_route); the pool takes it unless it is a right PIN of a
+// cached payer paying from the wallet or the phone bill (requests::can_confirm_in_memory).
+void confirm(RequestContext& context, BlockingPool& pool, HttpRequest& request, Responder respond) {
   Result<Id128> id = path_id(request);
   if (!id.ok()) return respond(failure(id.error()));
   Result<requests::Confirmation> confirmation = decode_confirmation(request.body);
   if (!confirmation.ok()) return respond(failure(confirmation.error()));
-  bool from_bank = confirmation->funding_source == "bank";
-  requests::confirm_payment_request(
-      context, user_caller(request), *id, *confirmation,
-      [&context, respond, from_bank](Result<PaymentRequest> outcome) {
-        if (!outcome.ok()) return respond(failure(outcome.error()));
-        // A bank pull answers later: 202 while the request still awaits the bank.
-        bool waiting = from_bank && outcome->state.status ==
-                                        requests::PaymentStatus::awaiting_confirmation;
-        respond(json_response(waiting ? 202 : 200, payer_view(context, *outcome)));
-      });
+  wallet::UserId payer = user_caller(request);
+  bool in_memory = requests::can_confirm_in_memory(context, payer, *confirmation);
+  auto run = [&context, payer, id = *id, confirmation = std::move(*confirmation),
+              respond = std::move(respond)] {
+    bool from_bank = confirmation.funding_source == "bank";
+    requests::confirm_payment_request(
+        context, payer, id, confirmation,
+        [&context, respond, from_bank](Result<PaymentRequest> outcome) {
+          if (!outcome.ok()) return respond(failure(outcome.error()));
+          // A bank pull answers later: 202 while the request still awaits the bank.
+          bool waiting = from_bank && outcome->state.status ==
+                                          requests::PaymentStatus::awaiting_confirmation;
+          respond(json_response(waiting ? 202 : 200, payer_view(context, *outcome)));
+        });
+  };
+  if (in_memory) return run();
+  pool.post(std::move(run));
 }
 
 void decline(RequestContext& context, HttpRequest& request, Responder respond) {
@@ -303,7 +318,16 @@ void add_payment_request_routes(Router& router, RequestContext& context, Blockin
   const std::string_view merchant = kMerchantScope;
   const std::string_view user = kUserScope;
   const std::string_view op = kOperatorScope;
-  add(http::verb::post, "/v1/payment-requests", merchant, create);
+  // The two hot paths start on the I/O thread and go to the pool only when they must wait.
+  auto in_place = [&](std::string pattern, std::string_view scope, auto handler) {
+    router.add(in_place_route(context, http::verb::post, std::move(pattern), scope,
+                              kPaymentRequestBodyBytesMax,
+                              [&pool, handler](RequestContext& context, HttpRequest& request,
+                                               Responder respond) {
+                                handler(context, pool, request, std::move(respond));
+                              }));
+  };
+  in_place("/v1/payment-requests", merchant, create);
   add(http::verb::get, "/v1/payment-requests", merchant, list_mine_as_merchant);
   add(http::verb::get, "/v1/payment-requests/{id}", merchant, get_one);
   add(http::verb::post, "/v1/payment-requests/{id}/cancel", merchant, cancel);
@@ -313,7 +337,7 @@ void add_payment_request_routes(Router& router, RequestContext& context, Blockin
   add(http::verb::get, "/v1/payment-requests/{id}/refunds", merchant, list_refunds);
   add(http::verb::get, "/v1/me/payment-requests", user, list_mine_as_payer);
   add(http::verb::get, "/v1/me/payment-requests/{id}", user, get_mine_as_payer);
-  add(http::verb::post, "/v1/me/payment-requests/{id}/confirm", user, confirm);
+  in_place("/v1/me/payment-requests/{id}/confirm", user, confirm);
   add(http::verb::post, "/v1/me/payment-requests/{id}/decline", user, decline);
   add(http::verb::post, "/v1/me/mandates", user, create_mandate);
   add(http::verb::get, "/v1/me/mandates", user, list_mandates);

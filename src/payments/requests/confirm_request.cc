@@ -109,6 +109,18 @@ void confirm_payment_request(RequestContext& context, const wallet::UserId& paye
                "funding_source"));
 }
 
+bool can_confirm_in_memory(RequestContext& context, const wallet::UserId& payer_id,
+                           const Confirmation& confirmation) {
+  std::optional<FundingSource> funding = funding_from_name(confirmation.funding_source);
+  if (!funding || *funding == FundingSource::bank) return false;
+  std::optional<wallet::UserRecord> payer = context.wallet.users.cached(payer_id);
+  if (!payer || payer->pin_failures != 0 || payer->pin_locked_until_ns != 0) return false;
+  if (!context.wallet.spending.is_loaded(payer_id)) return false;
+  security::PinHash stored{payer->pin_key_id, payer->pin_digest};
+  return context.wallet.pins.verify(payer_id.to_string(), confirmation.pin, stored) ==
+         security::PinCheck::match;
+}
+
 void decline_payment_request(RequestContext& context, const wallet::UserId& payer,
                              const Id128& request_id, RequestDone done) {
   Result<PaymentRequest> claimed = claim_as_payer(context, payer, request_id);

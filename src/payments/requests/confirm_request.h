@@ -22,6 +22,14 @@ void confirm_payment_request(RequestContext& context, const wallet::UserId& paye
                              const Id128& request_id, const Confirmation& confirmation,
                              RequestDone done);
 
+// Whether confirm_payment_request can run without waiting on the store: a wallet or phone-bill
+// payment by a cached payer whose spending is loaded, with a right PIN under the current key and
+// no failures on record (so the PIN check writes nothing). An I/O thread may then run it in place;
+// anything else (a wrong PIN to count, a bank pull to store, a cold payer) goes to the blocking
+// pool. A race (another request's wrong PIN in between) costs one store write in place, no more.
+bool can_confirm_in_memory(RequestContext& context, const wallet::UserId& payer,
+                           const Confirmation& confirmation);
+
 // Errors: payment_request_not_found, payment_request_busy, payment_request_not_awaiting_confirmation.
 void decline_payment_request(RequestContext& context, const wallet::UserId& payer,
                              const Id128& request_id, RequestDone done);

@@ -258,4 +258,12 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
   }
 }
 
+bool can_create_in_memory(RequestContext& context, const NewRequest& request) {
+  if (request.payer_id) return context.wallet.users.cached(*request.payer_id).has_value();
+  Result<wallet::IdentifiedPhone> phone =
+      wallet::identify_phone(context.wallet, request.payer_phone, "payer_phone");
+  // A phone that does not parse is refused without the store.
+  return !phone.ok() || context.wallet.users.cached_by_phone(phone->digest).has_value();
+}
+
 }  // namespace mpay::requests

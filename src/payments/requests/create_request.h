@@ -1,5 +1,5 @@
-// A merchant asks a user to pay: the request is recorded (terms in mpay.db, durable before the
-// answer) and the payer is told by SMS; it then awaits the payer's confirmation. With a mandate
+// A merchant asks a user to pay: the request is recorded (its terms journaled by the ledger,
+// durable before the answer) and the payer is told by SMS; it then awaits the payer's confirmation. With a mandate
 // the payer created earlier, the request is charged at once from the payer's wallet instead,
 // within the mandate's caps, and answers succeeded (or the charge's error). The same happens when
 // the payer presented a payment code for it (the QR channel checked the code and its limit).
@@ -38,5 +38,10 @@ struct NewRequest {
 // funding.h for a mandate charge; store_error.
 void create_payment_request(RequestContext& context, const MerchantId& merchant,
                             const NewRequest& request, RequestDone done);
+
+// Whether create_payment_request can run without waiting on the store: the payer is in the user
+// cache (everything else it reads is in memory, and its one write is the ledger's asynchronous
+// submit). An I/O thread may then run it in place instead of handing it to the blocking pool.
+bool can_create_in_memory(RequestContext& context, const NewRequest& request);
 
 }  // namespace mpay::requests

@@ -48,6 +48,20 @@ Result<std::optional<UserRecord>> UserDirectory::by_phone(const Digest& phone_di
   return remember(repository_.find_user_by_phone(phone_digest));
 }
 
+std::optional<UserRecord> UserDirectory::cached(const UserId& id) {
+  std::shared_lock lock(mutex_);
+  auto found = by_id_.find(id.value());
+  if (found == by_id_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<UserRecord> UserDirectory::cached_by_phone(const Digest& phone_digest) {
+  std::shared_lock lock(mutex_);
+  auto found = by_phone_.find(phone_digest);
+  if (found == by_phone_.end()) return std::nullopt;
+  return by_id_.at(found->second);
+}
+
 Result<std::optional<UserRecord>> UserDirectory::by_wallet(const AccountId& account) {
   {
     std::shared_lock lock(mutex_);

@@ -30,6 +30,10 @@ class UserDirectory {
   Result<std::optional<UserRecord>> by_id(const UserId& id);
   Result<std::optional<UserRecord>> by_phone(const Digest& phone_digest);
   Result<std::optional<UserRecord>> by_wallet(const AccountId& account);
+  // The cached copy only, never the database: for callers that must not block (an I/O thread
+  // deciding whether a request can be served without the store).
+  std::optional<UserRecord> cached(const UserId& id);
+  std::optional<UserRecord> cached_by_phone(const Digest& phone_digest);
 
   // already_exists when the phone is taken.
   Status insert(const UserRecord& user);
