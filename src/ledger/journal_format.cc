@@ -109,6 +109,14 @@ Result<DecodedBatch> decode_batch(std::span<const std::byte> record) {
       return corrupt("payload entry of " + std::to_string(entry.timeout_s) + " bytes in batch " +
                      std::to_string(batch.seq));
     }
+    if (entry.type == EntryType::app_payload) {
+      // Everything past the chunk is zero, so a payload entry has one encoding only.
+      const auto* bytes = reinterpret_cast<const uint8_t*>(&entry);
+      size_t chunk_end = offsetof(JournalEntry, id) + entry.timeout_s;
+      if (!all_zero(bytes + chunk_end, kJournalEntryBytes - chunk_end)) {
+        return corrupt("bytes set past a payload chunk in batch " + std::to_string(batch.seq));
+      }
+    }
     if (!all_zero(entry.reserved, sizeof(entry.reserved))) {
       return corrupt("reserved entry bytes set in batch " + std::to_string(batch.seq));
     }

@@ -246,7 +246,7 @@ TEST(JournalFormat, ReservedEntryBytesSetAreRejectedEvenWithAValidChecksum) {
 }
 
 TEST(JournalFormat, UnknownEntryTypeIsRejectedEvenWithAValidChecksum) {
-  for (uint8_t type : {uint8_t{0}, uint8_t{5}, uint8_t{255}}) {
+  for (uint8_t type : {uint8_t{0}, uint8_t{6}, uint8_t{255}}) {
     JournalBatchBuffer buffer;
     fill_sample(&buffer);
     buffer.entry(2).type = static_cast<EntryType>(type);
@@ -255,6 +255,47 @@ TEST(JournalFormat, UnknownEntryTypeIsRejectedEvenWithAValidChecksum) {
     if (!batch.ok()) {
       EXPECT_EQ(batch.error().code, "journal_corrupt");
     }
+  }
+}
+
+TEST(JournalFormat, PayloadEntriesCarryTheirBytesThroughSealAndDecode) {
+  EXPECT_EQ(app_payload_entries(0), 0u);
+  EXPECT_EQ(app_payload_entries(1), 1u);
+  EXPECT_EQ(app_payload_entries(kAppPayloadChunkBytes), 1u);
+  EXPECT_EQ(app_payload_entries(kAppPayloadChunkBytes + 1), 2u);
+  std::string full(kAppPayloadChunkBytes, '\xAB');
+  std::string short_one = "terms";
+  JournalBatchBuffer buffer;
+  buffer.append() = make_payload_entry(full);
+  buffer.append() = make_payload_entry(short_one);
+  buffer.entry(0).timestamp = 1;
+  buffer.entry(1).timestamp = 2;
+  Result<DecodedBatch> batch = decode_batch(buffer.seal(3, 1000));
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  ASSERT_EQ(batch->entries.size(), 2u);
+  std::span<const char> first = payload_chunk(batch->entries[0]);
+  std::span<const char> second = payload_chunk(batch->entries[1]);
+  EXPECT_EQ(std::string(first.begin(), first.end()), full);
+  EXPECT_EQ(std::string(second.begin(), second.end()), short_one);
+}
+
+TEST(JournalFormat, PayloadEntriesOfABadLengthOrWithBytesPastTheirChunkAreRejected) {
+  for (uint32_t length : {0u, static_cast<uint32_t>(kAppPayloadChunkBytes + 1), 0xFFFFFFFFu}) {
+    JournalBatchBuffer buffer;
+    buffer.append() = make_payload_entry(std::string("abc"));
+    buffer.entry(0).timeout_s = length;
+    Result<DecodedBatch> batch = decode_batch(buffer.seal(1, 1000));
+    ASSERT_FALSE(batch.ok()) << "length " << length;
+    EXPECT_EQ(batch.error().code, "journal_corrupt");
+  }
+  // A byte after the chunk (in the chunk's own area, then in the fields behind it).
+  for (size_t offset : {size_t{16 + 3}, size_t{16 + kAppPayloadChunkBytes}, size_t{127}}) {
+    JournalBatchBuffer buffer;
+    buffer.append() = make_payload_entry(std::string("abc"));
+    reinterpret_cast<uint8_t*>(&buffer.entry(0))[offset] = 1;
+    Result<DecodedBatch> batch = decode_batch(buffer.seal(1, 1000));
+    ASSERT_FALSE(batch.ok()) << "byte " << offset;
+    EXPECT_EQ(batch.error().code, "journal_corrupt");
   }
 }
 

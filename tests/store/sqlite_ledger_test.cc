@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "core/currency.h"
@@ -339,6 +340,70 @@ TEST_F(SqliteLedgerTest, AppEventsAreAppliedOnlyWithAllTheirTransfersAndSurviveE
   ASSERT_EQ(rebuilt.size(), 3u);
   EXPECT_EQ(rebuilt[0].event, app_event(1, 1, 5, 300));
   EXPECT_EQ(rebuilt[2].event, app_event(5, 4, 3, 0));
+}
+
+TEST_F(SqliteLedgerTest, EventPayloadsTravelWithTheirEventsThroughReplayAndRebuild) {
+  ledger::LedgerOptions options;
+  options.snapshot_interval_batches = 1000;  // the restart replays every batch
+  open(options);
+  create_accounts_sync(*ledger_, {funding(1), wallet(2)});
+  // Sizes around the 96-byte chunk, the largest allowed, and bytes of every value.
+  std::vector<std::string> payloads = {"", "x", std::string(96, 'a'), std::string(97, 'b'),
+                                       std::string(ledger::kAppEventPayloadBytesMax, 'c')};
+  std::string every_byte;
+  for (int i = 0; i < 256; ++i) every_byte.push_back(static_cast<char>(i));
+  payloads.push_back(every_byte);
+  std::vector<ledger::AppEvent> sent;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    ledger::AppEvent event = app_event(10 + i, 10 + i, 1, 0);
+    event.payload = payloads[i];
+    sent.push_back(event);
+  }
+  // Two at once (each event's payload follows it), then the rest one by one.
+  auto first = testing::submit_with_events_sync(*ledger_, {}, {sent[0], sent[3]});
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].result, 0);
+  EXPECT_EQ(first[1].result, 0);
+  for (size_t i : {1u, 2u, 4u, 5u}) {
+    auto outcome = testing::submit_with_events_sync(*ledger_, {}, {sent[i]});
+    ASSERT_EQ(outcome.size(), 1u);
+    EXPECT_EQ(outcome[0].result, 0);
+  }
+  // A payload event riding on a refused transfer is not applied, and its payload goes nowhere.
+  ledger::AppEvent refused = app_event(30, 30, 1, 0);
+  refused.payload = std::string(200, 'r');
+  auto overdraft = testing::submit_with_events_sync(*ledger_, {transfer(1, 2, 1, 5)}, {refused});
+  ASSERT_EQ(overdraft.size(), 2u);
+  EXPECT_EQ(overdraft[1].result, 1);
+  // Too large: refused before it reaches the journal.
+  ledger::AppEvent huge = app_event(31, 31, 1, 0);
+  huge.payload = std::string(ledger::kAppEventPayloadBytesMax + 1, 'h');
+  Status too_large = ledger_->submit_with_events({}, {huge}, [](auto) {});
+  ASSERT_FALSE(too_large.ok());
+  EXPECT_EQ(too_large.error().code, "payload_too_large");
+
+  auto expect_all = [&](const char* when) {
+    SCOPED_TRACE(when);
+    std::map<Id128, std::string> seen;
+    for (const ledger::AppEventRecord& record : scan_events(*ledger_)) {
+      seen[record.event.id] = record.event.payload;
+    }
+    ASSERT_EQ(seen.size(), sent.size());
+    for (const ledger::AppEvent& event : sent) EXPECT_EQ(seen[event.id], event.payload);
+  };
+  wait_for_projection();
+  expect_all("as projected");
+  close();
+  open(options);
+  expect_all("after a replay");
+  close();
+  {
+    auto storage = store::sqlite::SqliteLedgerStorage::open({directory_.path()}, clock_);
+    ASSERT_TRUE(storage.ok());
+    ASSERT_TRUE((*storage)->projection_reset().ok());
+  }
+  open(options);
+  expect_all("after a rebuild from the journal");
 }
 
 TEST_F(SqliteLedgerTest, HistoryPagesWithACursorInBothOrders) {

@@ -2,7 +2,10 @@
 // against pending_per_payer_max) against the list it replaced, and the order of its lists.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "payments/requests/request_book.h"
 #include "payments/requests/request_events.h"
@@ -125,6 +128,30 @@ TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
   EXPECT_EQ(book.mandate_usage(mandate, 0), 800);
   EXPECT_EQ(book.mandate_usage(mandate, 31), 500);  // only what was created from 31 on
   EXPECT_EQ(book.mandate_usage(Id128{5, 2}, 0), 0);
+}
+
+// A merchant's reference is taken before the creation is durable: of creations racing with the
+// same reference exactly one gets it; a failed one gives it back; a recovered request holds its own.
+TEST(RequestBookTest, AMerchantReferenceIsTakenOnceEvenByConcurrentCreations) {
+  RequestBook book;
+  const MerchantId merchant{2, 1};
+  std::atomic<int> taken{0};
+  std::vector<std::thread> creators;
+  for (int i = 0; i < 8; ++i) {
+    creators.emplace_back([&] {
+      if (book.take_reference(merchant, "order-1")) ++taken;
+    });
+  }
+  for (std::thread& creator : creators) creator.join();
+  EXPECT_EQ(taken.load(), 1);
+  EXPECT_TRUE(book.take_reference(Id128{2, 2}, "order-1"));  // another merchant's own
+  book.release_reference(merchant, "order-1");
+  EXPECT_TRUE(book.take_reference(merchant, "order-1"));
+
+  RequestTerms recovered = terms_for(7, wallet::UserId(Id128{4, 1}));
+  recovered.merchant_reference = "order-2";
+  ASSERT_TRUE(book.add(recovered).ok());
+  EXPECT_FALSE(book.take_reference(recovered.merchant_id, "order-2"));
 }
 
 }  // namespace

@@ -78,6 +78,41 @@ TEST_F(WalletRequestTest, AWrongPinChangesNothing) {
   EXPECT_EQ(code_of(confirm(payer_, request)), "ok");
 }
 
+// The HTTP layer runs create and confirm in place on an I/O thread only when these say nothing
+// would wait on the store; everything else must be sent to the blocking pool.
+TEST_F(WalletRequestTest, TheInMemoryChecksSendAnythingThatWouldTouchTheStoreToThePool) {
+  auto can_confirm = [&](const std::string& pin, const std::string& funding = "wallet") {
+    return can_confirm_in_memory(context(), payer_.id(), Confirmation{pin, funding, std::nullopt});
+  };
+  NewRequest asked;
+  asked.payer_phone = payer_.phone;
+  EXPECT_TRUE(can_create_in_memory(context(), asked));  // cached since sign-up
+  NewRequest stranger;
+  stranger.payer_phone = "+8613900000999";  // nobody's: only the database can say so
+  EXPECT_FALSE(can_create_in_memory(context(), stranger));
+  NewRequest garbled;
+  garbled.payer_phone = "not a phone";  // refused without the store
+  EXPECT_TRUE(can_create_in_memory(context(), garbled));
+
+  EXPECT_EQ(code_of(confirm(payer_, create_ok(merchant_, payer_, "1.00"))), "ok");
+  EXPECT_TRUE(can_confirm(kPin));
+  EXPECT_TRUE(can_confirm(kPin, "phone_bill"));
+  EXPECT_FALSE(can_confirm(kPin, "bank"));           // the pull is stored before the answer
+  EXPECT_FALSE(can_confirm(kPin, "carrier pigeon"));  // the pool answers with the error
+  EXPECT_FALSE(can_confirm(kWrongPin));              // the failure is counted in the store
+  // A failure on record: even the right PIN writes (the reset), so it goes to the pool.
+  EXPECT_EQ(code_of(confirm(payer_, create_ok(merchant_, payer_, "1.00"), "wallet", kWrongPin)),
+            "pin_incorrect");
+  EXPECT_FALSE(can_confirm(kPin));
+  EXPECT_EQ(code_of(confirm(payer_, create_ok(merchant_, payer_, "1.00"))), "ok");
+  EXPECT_TRUE(can_confirm(kPin));
+
+  // After a restart nothing is cached: the first create and confirm of a payer read the store.
+  reopen();
+  EXPECT_FALSE(can_create_in_memory(context(), asked));
+  EXPECT_FALSE(can_confirm(kPin));
+}
+
 TEST_F(WalletRequestTest, TooLittleMoneyRefusesAndLeavesTheRequestAwaiting) {
   Payer poor = sign_up_payer("+8613900000006");
   fund(poor.wallet(), 39'99);
