@@ -1,5 +1,5 @@
-// Every payment request and refund in memory: terms from mpay.db, states from the journal's
-// events. The book is the read side (gets and lists answer from it, read-your-writes) and the
+// Every payment request and refund in memory: terms and states from the journal's events (terms
+// of older requests from mpay.db). The book is the read side (gets and lists answer from it, read-your-writes) and the
 // referee of concurrent actions: an action first claims the request (claim()), which fails while
 // another action on it is in flight, so a confirm racing a cancel has exactly one winner; the
 // claim is released with the outcome once the ledger has made it durable (release()).

@@ -38,7 +38,8 @@ std::optional<FundingSource> funding_from_name(std::string_view name);
 
 enum class CaptureMode : uint8_t { automatic = 0, manual = 1 };
 
-// What the merchant asked for: written once at creation (mpay.db), never changed.
+// What the merchant asked for: journaled once at creation (request_events.h, kind 3), never
+// changed.
 struct RequestTerms {
   Id128 id;
   MerchantId merchant_id;

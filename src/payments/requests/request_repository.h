@@ -1,7 +1,8 @@
 // Where payment requests keep what is not in the journal (src/store/sqlite implements it on
-// mpay.db): the terms of each request and refund as created, mandates, the carrier of each
-// subscriber, and the bank pulls that were started (so that a restart can finish them). Statuses
-// are never stored here: they live in the ledger journal (request_events.h).
+// mpay.db): the terms of each refund as created, mandates, the carrier of each subscriber, and the
+// bank pulls that were started (so that a restart can finish them). Statuses are never stored
+// here, and the terms of new requests neither: both live in the ledger journal
+// (request_events.h). Requests created before the terms moved there still have theirs here.
 //
 // Every write is durable when it returns ok. Everything is loaded once at start-up and then kept
 // in memory (request_book.h), so there are no per-request reads. Thread-safe; calls block.
@@ -28,6 +29,8 @@ class RequestRepository {
  public:
   virtual ~RequestRepository() = default;
 
+  // The way requests were stored before their terms moved into the journal; mpayd no longer
+  // calls it (kept so that tests can stand for the data of an older mpayd, which load() reads).
   virtual Status insert_request(const RequestTerms& terms) = 0;
   virtual Status insert_refund(const RefundRecord& refund) = 0;  // id, request, amount, reason, time
   virtual Status insert_mandate(const MandateRecord& mandate) = 0;

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/phone.h"
 #include "payments/requests/carrier_billing.h"
 #include "payments/requests/mandates.h"
 #include "payments/requests/request_expiry.h"
@@ -158,6 +159,46 @@ TEST_F(RestartTest, EveryRequestAndRefundComesBackFromTheJournal) {
   Id128 billed_again = create_ok(merchant_, payer_, "1.00");
   EXPECT_EQ(code_of(confirm(payer_, billed_again, "phone_bill")), "ok");  // the carrier is kept
   expect_money_conserved({payer_.wallet(), carrier_receivable_account_id("CMCC", currency())});
+}
+
+// Requests created before the terms moved into the journal have their terms in mpay.db and only
+// their statuses in the journal: they still come back, can still be paid and refunded, and keep
+// their merchant_reference.
+TEST_F(RestartTest, RequestsWhoseTermsAreInMpayDbStillComeBack) {
+  RequestTerms terms;
+  terms.id = ids_.next();
+  terms.merchant_id = merchant_;
+  terms.merchant_reference = "older-1";
+  terms.payer_id = payer_.id();
+  terms.payer_phone_masked = mask_phone(payer_.phone);
+  terms.amount_minor = 7'00;
+  terms.currency = currency();
+  terms.description = "from an older mpayd";
+  terms.created_at_ns = clock_.now_ns();
+  terms.expires_at_ns = terms.created_at_ns + 600 * kSecondNs;
+  ASSERT_TRUE(context().repository.insert_request(terms).ok());
+
+  reopen();
+  PaymentRequest loaded = get(terms.id);
+  EXPECT_EQ(loaded.state.status, PaymentStatus::awaiting_confirmation);
+  EXPECT_EQ(loaded.terms.amount_minor, 7'00);
+  EXPECT_EQ(loaded.terms.description, "from an older mpayd");
+  ASSERT_EQ(code_of(confirm(payer_, terms.id)), "ok");
+  ASSERT_EQ(code_of(refund(merchant_, terms.id, 2'00)), "ok");
+
+  reopen();
+  EXPECT_EQ(service_->recovery().orphan_events, 0u);
+  EXPECT_EQ(status(terms.id), PaymentStatus::succeeded);
+  ASSERT_EQ(context().book.refunds_of(terms.id).size(), 1u);
+  EXPECT_EQ(context().book.refunds_of(terms.id)[0].amount_minor, 2'00);
+  NewRequest again;
+  again.payer_phone = payer_.phone;
+  again.amount = "1.00";
+  again.currency = "CNY";
+  again.merchant_reference = "older-1";
+  Result<PaymentRequest> taken = run_command<PaymentRequest>(
+      [&](RequestDone done) { create_payment_request(context(), merchant_, again, done); });
+  EXPECT_EQ(code_of(taken), "merchant_reference_taken");
 }
 
 // The merchant's transfers of one journal record (seq), by transfer code.
