@@ -1,14 +1,20 @@
 // Payment requests end to end over HTTP: a merchant (signed requests) asks, a user (session) sees
 // and confirms or declines, money moves from the wallet, the phone bill or the bank; capture,
 // void, refunds; consent (a merchant has no other way to a user's money); statuses that survive a
-// restart of mpayd.
+// restart of mpayd, and a kill -9 in the middle of load.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
+#include "core/currency.h"
+#include "core/money.h"
 #include "support/merchant_client.h"
 #include "support/wallet_server_fixture.h"
 
@@ -343,6 +349,96 @@ TEST_F(PaymentRequestApiTest, StatusesComeBackFromTheJournalAfterARestart) {
   ASSERT_EQ(captured.status, 200u) << captured.body;
   EXPECT_EQ(json::parse(captured.body)["captured_amount"], "7.00");
   EXPECT_EQ(available(*alice), "39.00");  // 50 - 5 + 1 - 7
+}
+
+// mpayd is killed (SIGKILL) while merchants create requests and payers confirm them from several
+// connections. After the restart every acknowledged creation is there with its terms, every
+// acknowledged confirmation is paid, and each payer's wallet lost exactly what their paid requests
+// say: nothing was lost, paid twice or invented.
+TEST_F(PaymentRequestApiTest, AcknowledgedRequestsAndPaymentsSurviveAKill9UnderLoad) {
+  constexpr int kPayers = 3;
+  Merchant merchant = onboard();
+  std::vector<std::unique_ptr<testing::WalletApp>> payers;
+  for (int i = 0; i < kPayers; ++i) {
+    payers.push_back(app(70 + i));
+    payers.back()->open_funded(70 + i, "100.00");
+  }
+  struct Created {
+    std::string reference;
+    std::string amount;
+    int payer = 0;
+  };
+  std::mutex mutex;
+  std::map<std::string, Created> created;  // by request id
+  std::set<std::string> confirmed;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> loops;
+  for (int i = 0; i < kPayers; ++i) {
+    loops.emplace_back([&, i] {
+      MerchantClient client(port(), merchant.key_id, merchant.secret);
+      testing::WalletApp payer(port(), data(), payers[i]->phone());
+      payer.set_token(payers[i]->token());
+      for (int n = 0; !stop; ++n) {
+        try {
+          std::string reference = "crash-" + std::to_string(i) + "-" + std::to_string(n);
+          std::string amount = "0.0" + std::to_string(1 + n % 9);
+          json body = {{"payer_phone", payers[i]->phone()}, {"amount", amount}, {"currency", "CNY"},
+                       {"merchant_reference", reference}};
+          SignedCall signed_call = call("POST", "/v1/payment-requests", body.dump());
+          signed_call.nonce = reference;  // unique across the loops sharing the key
+          HttpReply asked = client.send(signed_call);
+          if (asked.status != 201) continue;
+          std::string id = json::parse(asked.body)["id"];
+          {
+            std::lock_guard lock(mutex);
+            created[id] = Created{reference, amount, i};
+          }
+          HttpReply paid = payer.post("/v1/me/payment-requests/" + id + "/confirm",
+                                      {{"pin", kTestPin}, {"funding_source", "wallet"}});
+          if (paid.status == 200) {
+            std::lock_guard lock(mutex);
+            confirmed.insert(id);
+          }
+        } catch (const std::exception&) {
+          return;  // the server died under us
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  server_->kill_now();
+  stop = true;
+  for (std::thread& loop : loops) loop.join();
+  ASSERT_GT(confirmed.size(), 10u);
+
+  start();
+  merchant.client = std::make_unique<MerchantClient>(port(), merchant.key_id, merchant.secret);
+  std::vector<int64_t> paid_by(kPayers, 0);
+  for (const auto& [id, terms] : created) {
+    HttpReply found = merchant_get(merchant, "/v1/payment-requests/" + id);
+    ASSERT_EQ(found.status, 200u) << "acknowledged request lost: " << id;
+    json request = json::parse(found.body);
+    EXPECT_EQ(request["merchant_reference"], terms.reference);
+    EXPECT_EQ(request["amount"], terms.amount);
+    if (confirmed.contains(id)) {
+      EXPECT_EQ(request["status"], "succeeded") << id;
+    }
+    // A confirmation in flight at the kill may or may not have been made durable.
+    EXPECT_TRUE(request["status"] == "succeeded" || request["status"] == "awaiting_confirmation")
+        << request["status"];
+    if (request["status"] == "succeeded") {
+      paid_by[terms.payer] += *parse_amount(terms.amount, *currency_by_code("CNY"));
+    }
+  }
+  for (int i = 0; i < kPayers; ++i) {
+    auto payer = app(70 + i);
+    payer->log_in();
+    json wallet = payer->wallet();
+    EXPECT_EQ(wallet["pending"], "0.00");
+    EXPECT_EQ(*parse_amount(wallet["available"].get<std::string>(), *currency_by_code("CNY")),
+              100'00 - paid_by[i])
+        << "payer " << i << ": the wallet and the paid requests disagree";
+  }
 }
 
 }  // namespace
