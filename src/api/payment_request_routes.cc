@@ -66,8 +66,8 @@ void create(RequestContext& context, BlockingPool& pool, HttpRequest& request, R
       decode_new_payment_request(request.body, context.options.metadata_keys_max);
   if (!decoded.ok()) return respond(failure(decoded.error()));
   bool in_memory = requests::can_create_in_memory(context, *decoded);
-  auto run = [&context, merchant = merchant_caller(request).value(),
-              decoded = std::move(*decoded), respond = std::move(respond)] {
+  auto run = [&context, merchant = merchant_caller(request).value(), decoded = std::move(*decoded),
+              respond = std::move(respond)] {
     requests::create_payment_request(
         context, merchant, decoded, [&context, respond](Result<PaymentRequest> created) {
           if (!created.ok()) return respond(failure(created.error()));
@@ -217,8 +217,8 @@ void confirm(RequestContext& context, BlockingPool& pool, HttpRequest& request, 
         [&context, respond, from_bank](Result<PaymentRequest> outcome) {
           if (!outcome.ok()) return respond(failure(outcome.error()));
           // A bank pull answers later: 202 while the request still awaits the bank.
-          bool waiting = from_bank && outcome->state.status ==
-                                          requests::PaymentStatus::awaiting_confirmation;
+          bool waiting =
+              from_bank && outcome->state.status == requests::PaymentStatus::awaiting_confirmation;
           respond(json_response(waiting ? 202 : 200, payer_view(context, *outcome)));
         });
   };
@@ -320,12 +320,11 @@ void add_payment_request_routes(Router& router, RequestContext& context, Blockin
   const std::string_view op = kOperatorScope;
   // The two hot paths start on the I/O thread and go to the pool only when they must wait.
   auto in_place = [&](std::string pattern, std::string_view scope, auto handler) {
-    router.add(in_place_route(context, http::verb::post, std::move(pattern), scope,
-                              kPaymentRequestBodyBytesMax,
-                              [&pool, handler](RequestContext& context, HttpRequest& request,
-                                               Responder respond) {
-                                handler(context, pool, request, std::move(respond));
-                              }));
+    router.add(in_place_route(
+        context, http::verb::post, std::move(pattern), scope, kPaymentRequestBodyBytesMax,
+        [&pool, handler](RequestContext& context, HttpRequest& request, Responder respond) {
+          handler(context, pool, request, std::move(respond));
+        }));
   };
   in_place("/v1/payment-requests", merchant, create);
   add(http::verb::get, "/v1/payment-requests", merchant, list_mine_as_merchant);

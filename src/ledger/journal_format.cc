@@ -33,13 +33,15 @@ JournalEntry make_entry(EntryType type) {
   return entry;
 }
 
-static_assert(offsetof(JournalEntry, id) + kAppPayloadChunkBytes == offsetof(JournalEntry, currency));
+static_assert(offsetof(JournalEntry, id) + kAppPayloadChunkBytes ==
+              offsetof(JournalEntry, currency));
 
 JournalEntry make_payload_entry(std::span<const char> chunk) {
   MPAY_CHECK(!chunk.empty() && chunk.size() <= kAppPayloadChunkBytes, "payload chunk size");
   JournalEntry entry = make_entry(EntryType::app_payload);
   entry.timeout_s = static_cast<uint32_t>(chunk.size());
-  std::memcpy(reinterpret_cast<char*>(&entry) + offsetof(JournalEntry, id), chunk.data(), chunk.size());
+  std::memcpy(reinterpret_cast<char*>(&entry) + offsetof(JournalEntry, id), chunk.data(),
+              chunk.size());
   return entry;
 }
 

@@ -216,7 +216,8 @@ void StateMachine::record_app_events(std::span<const AppEvent> events, size_t fi
     std::span<const char> payload(event.payload);
     for (size_t at = 0; at < payload.size(); at += kAppPayloadChunkBytes) {
       JournalEntry& piece = out->append();
-      piece = make_payload_entry(payload.subspan(at, std::min(kAppPayloadChunkBytes, payload.size() - at)));
+      piece = make_payload_entry(
+          payload.subspan(at, std::min(kAppPayloadChunkBytes, payload.size() - at)));
       piece.timestamp = next_timestamp();
       piece.result = result;
     }

@@ -80,8 +80,8 @@ class StateMachine {
   Status create_transfers(std::span<const Transfer> transfers, JournalBatchBuffer* out);
 
   // Appends one app_event entry per event after the submission's transfers, which begin at entry
-  // `first_transfer_entry` of `out` (none: == out->size()). Each event is applied (result 0) only if
-  // every one of those transfers was created; `exists` does not count, so a retried submission
+  // `first_transfer_entry` of `out` (none: == out->size()). Each event is applied (result 0) only
+  // if every one of those transfers was created; `exists` does not count, so a retried submission
   // never applies its events twice. An event's payload follows it in app_payload entries. The
   // last entry of the last event, not the last transfer, ends the submission.
   void record_app_events(std::span<const AppEvent> events, size_t first_transfer_entry,

@@ -382,7 +382,9 @@ TEST_F(PaymentRequestApiTest, AcknowledgedRequestsAndPaymentsSurviveAKill9UnderL
         try {
           std::string reference = "crash-" + std::to_string(i) + "-" + std::to_string(n);
           std::string amount = "0.0" + std::to_string(1 + n % 9);
-          json body = {{"payer_phone", payers[i]->phone()}, {"amount", amount}, {"currency", "CNY"},
+          json body = {{"payer_phone", payers[i]->phone()},
+                       {"amount", amount},
+                       {"currency", "CNY"},
                        {"merchant_reference", reference}};
           SignedCall signed_call = call("POST", "/v1/payment-requests", body.dump());
           signed_call.nonce = reference;  // unique across the loops sharing the key

@@ -73,7 +73,6 @@ void notify_payer(RequestContext& context, const RequestTerms& terms,
   }
 }
 
-
 // A request whose creation is being journaled, and what its continuation needs.
 struct CreatedRequest {
   RequestTerms terms;
@@ -85,7 +84,8 @@ struct CreatedRequest {
 };
 
 // Nobody will confirm a consented charge: a refused one has failed.
-void fail_charge(RequestContext& context, const RequestTerms& terms, Error error, RequestDone done) {
+void fail_charge(RequestContext& context, const RequestTerms& terms, Error error,
+                 RequestDone done) {
   Result<PaymentRequest> again =
       context.book.claim(terms.id, {PaymentStatus::awaiting_confirmation}, error);
   if (!again.ok()) return done(error);
@@ -108,12 +108,13 @@ void charge_with_consent(RequestContext& context, const CreatedRequest& created,
     unreserve();
     return done(claimed.error());
   }
-  pay_from_wallet(context, *claimed, created.payer, created.merchant,
-                  [&context, terms = created.terms, unreserve, done](Result<PaymentRequest> outcome) {
-                    unreserve();
-                    if (outcome.ok()) return done(std::move(outcome));
-                    fail_charge(context, terms, outcome.error(), done);
-                  });
+  pay_from_wallet(
+      context, *claimed, created.payer, created.merchant,
+      [&context, terms = created.terms, unreserve, done](Result<PaymentRequest> outcome) {
+        unreserve();
+        if (outcome.ok()) return done(std::move(outcome));
+        fail_charge(context, terms, outcome.error(), done);
+      });
 }
 
 // After the creation is durable (on the ledger's committer thread, which must not block): the
@@ -133,8 +134,8 @@ void after_creation(RequestContext& context, CreatedRequest created,
     return done(*context.book.get(created.terms.id));
   }
   RequestTerms terms = created.terms;
-  bool posted = context.wallet.background.post(
-      [&context, created = std::move(created), unreserve, done] {
+  bool posted =
+      context.wallet.background.post([&context, created = std::move(created), unreserve, done] {
         charge_with_consent(context, created, unreserve, done);
       });
   if (!posted) {
@@ -236,7 +237,11 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
                       "you already used this merchant_reference for another payment request",
                       "merchant_reference"));
   }
-  CreatedRequest created{terms, *merchant, **payer, std::move(payer_e164), consented,
+  CreatedRequest created{terms,
+                         *merchant,
+                         **payer,
+                         std::move(payer_e164),
+                         consented,
                          /*notify_by_sms=*/!request.payer_id};
   // The terms travel in the journal (request_events.h, kind 3): one durable write, the ledger's
   // group commit, makes the request exist; the answer waits for it.
@@ -246,7 +251,8 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
        done](std::vector<ledger::EventOutcome> outcomes) mutable {
         if (outcomes.size() != 1 || outcomes.front().result != 0) {
           unreserve();
-          context.book.release_reference(created.terms.merchant_id, created.terms.merchant_reference);
+          context.book.release_reference(created.terms.merchant_id,
+                                         created.terms.merchant_reference);
           return done(Error("ledger_rejected", "the ledger did not record the payment request"));
         }
         after_creation(context, std::move(created), unreserve, done);

@@ -1,8 +1,9 @@
 // A merchant asks a user to pay: the request is recorded (its terms journaled by the ledger,
-// durable before the answer) and the payer is told by SMS; it then awaits the payer's confirmation. With a mandate
-// the payer created earlier, the request is charged at once from the payer's wallet instead,
-// within the mandate's caps, and answers succeeded (or the charge's error). The same happens when
-// the payer presented a payment code for it (the QR channel checked the code and its limit).
+// durable before the answer) and the payer is told by SMS; it then awaits the payer's confirmation.
+// With a mandate the payer created earlier, the request is charged at once from the payer's wallet
+// instead, within the mandate's caps, and answers succeeded (or the charge's error). The same
+// happens when the payer presented a payment code for it (the QR channel checked the code and its
+// limit).
 #pragma once
 
 #include <optional>

@@ -1,8 +1,9 @@
 // Every payment request and refund in memory: terms and states from the journal's events (terms
-// of older requests from mpay.db). The book is the read side (gets and lists answer from it, read-your-writes) and the
-// referee of concurrent actions: an action first claims the request (claim()), which fails while
-// another action on it is in flight, so a confirm racing a cancel has exactly one winner; the
-// claim is released with the outcome once the ledger has made it durable (release()).
+// of older requests from mpay.db). The book is the read side (gets and lists answer from it,
+// read-your-writes) and the referee of concurrent actions: an action first claims the request
+// (claim()), which fails while another action on it is in flight, so a confirm racing a cancel has
+// exactly one winner; the claim is released with the outcome once the ledger has made it durable
+// (release()).
 //
 // Memory: about half a kilobyte per request; see docs/payment-requests.md for the bound and the
 // planned archive of old final requests. Thread-safe.

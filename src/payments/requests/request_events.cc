@@ -128,8 +128,8 @@ ledger::AppEvent encode_created(const Id128& event_id, const RequestTerms& terms
 }
 
 Result<RequestTerms> decode_created(const ledger::AppEvent& event) {
-  Error invalid("event_invalid", "journal event " + to_uuid_text(event.id) +
-                                     " is not a payment request's creation");
+  Error invalid("event_invalid",
+                "journal event " + to_uuid_text(event.id) + " is not a payment request's creation");
   if (event.kind != event_kinds::created) return invalid;
   RequestTerms terms;
   terms.id = event.subject_id;

@@ -39,30 +39,33 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
         }
       },
       [&](MandateRecord mandate) { context.mandates.put(mandate); },
-      [&](wallet::UserId user, std::string carrier) { context.carriers.put(user, std::move(carrier)); },
+      [&](wallet::UserId user, std::string carrier) {
+        context.carriers.put(user, std::move(carrier));
+      },
       [&](BankPull pull) { pulls.push_back(std::move(pull)); });
   if (!loaded.ok()) return loaded.error();
 
   int64_t republish_after = context.wallet.clock.now_ns() - republish_window_ns;
   std::vector<ledger::AppEventRecord> recent;
-  Status scanned = context.wallet.ledger.scan_app_events([&](const ledger::AppEventRecord& record) -> Status {
-    if (record.event.kind == event_kinds::created) {
-      // Journaled terms (requests created before this came from mpay.db, loaded above).
-      Result<RequestTerms> terms = decode_created(record.event);
-      if (!terms.ok()) return terms.error();
-      add_request(std::move(*terms));
-      return ok_status();
-    }
-    ++report.events;
-    if (!context.book.apply(record)) {
-      ++report.orphan_events;
-      spdlog::warn("payment requests: journal event {} names an unknown request {}",
-                   to_uuid_text(record.event.id), to_uuid_text(record.event.subject_id));
-      return ok_status();
-    }
-    if (record.timestamp > republish_after) recent.push_back(record);
-    return ok_status();
-  });
+  Status scanned =
+      context.wallet.ledger.scan_app_events([&](const ledger::AppEventRecord& record) -> Status {
+        if (record.event.kind == event_kinds::created) {
+          // Journaled terms (requests created before this came from mpay.db, loaded above).
+          Result<RequestTerms> terms = decode_created(record.event);
+          if (!terms.ok()) return terms.error();
+          add_request(std::move(*terms));
+          return ok_status();
+        }
+        ++report.events;
+        if (!context.book.apply(record)) {
+          ++report.orphan_events;
+          spdlog::warn("payment requests: journal event {} names an unknown request {}",
+                       to_uuid_text(record.event.id), to_uuid_text(record.event.subject_id));
+          return ok_status();
+        }
+        if (record.timestamp > republish_after) recent.push_back(record);
+        return ok_status();
+      });
   if (!scanned.ok()) return scanned.error();
 
   if (context.on_change) {

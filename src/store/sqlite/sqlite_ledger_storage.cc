@@ -510,10 +510,16 @@ Status SqliteLedgerStorage::apply_projection_locked(const ledger::ProjectionWrit
     Statement& s = **insert;
     for (const ledger::AppEventRecord& r : write.app_events) {
       const ledger::AppEvent& e = r.event;
-      Status ran = s.bind(1, r.timestamp).bind(2, static_cast<int64_t>(r.seq)).bind(3, e.id)
-                       .bind(4, e.subject_id).bind(5, e.ref_id).bind(6, e.amount)
-                       .bind(7, e.amount2).bind(8, static_cast<int64_t>(e.user_data))
-                       .bind(9, int64_t{e.kind}).bind(10, int64_t{e.status})
+      Status ran = s.bind(1, r.timestamp)
+                       .bind(2, static_cast<int64_t>(r.seq))
+                       .bind(3, e.id)
+                       .bind(4, e.subject_id)
+                       .bind(5, e.ref_id)
+                       .bind(6, e.amount)
+                       .bind(7, e.amount2)
+                       .bind(8, static_cast<int64_t>(e.user_data))
+                       .bind(9, int64_t{e.kind})
+                       .bind(10, int64_t{e.status})
                        .bind(11, int64_t{e.currency})
                        .bind_blob(12, std::as_bytes(std::span(e.payload.data(), e.payload.size())))
                        .run();

@@ -131,7 +131,8 @@ TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
 }
 
 // A merchant's reference is taken before the creation is durable: of creations racing with the
-// same reference exactly one gets it; a failed one gives it back; a recovered request holds its own.
+// same reference exactly one gets it; a failed one gives it back; a recovered request holds its
+// own.
 TEST(RequestBookTest, AMerchantReferenceIsTakenOnceEvenByConcurrentCreations) {
   RequestBook book;
   const MerchantId merchant{2, 1};

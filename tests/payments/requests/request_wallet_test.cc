@@ -97,9 +97,9 @@ TEST_F(WalletRequestTest, TheInMemoryChecksSendAnythingThatWouldTouchTheStoreToT
   EXPECT_EQ(code_of(confirm(payer_, create_ok(merchant_, payer_, "1.00"))), "ok");
   EXPECT_TRUE(can_confirm(kPin));
   EXPECT_TRUE(can_confirm(kPin, "phone_bill"));
-  EXPECT_FALSE(can_confirm(kPin, "bank"));           // the pull is stored before the answer
+  EXPECT_FALSE(can_confirm(kPin, "bank"));            // the pull is stored before the answer
   EXPECT_FALSE(can_confirm(kPin, "carrier pigeon"));  // the pool answers with the error
-  EXPECT_FALSE(can_confirm(kWrongPin));              // the failure is counted in the store
+  EXPECT_FALSE(can_confirm(kWrongPin));               // the failure is counted in the store
   // A failure on record: even the right PIN writes (the reset), so it goes to the pool.
   EXPECT_EQ(code_of(confirm(payer_, create_ok(merchant_, payer_, "1.00"), "wallet", kWrongPin)),
             "pin_incorrect");
