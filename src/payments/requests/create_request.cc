@@ -128,6 +128,7 @@ void after_creation(RequestContext& context, CreatedRequest created,
     return done(added.error());
   }
   if (!created.consented) {
+    unreserve();  // the request now counts as awaiting confirmation itself
     if (created.notify_by_sms) {
       notify_payer(context, created.terms, created.merchant, created.payer_e164);
     }
@@ -190,11 +191,6 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     return done(Error("payment_code_capture_must_be_automatic", "payment-code charges capture at once",
                       "capture"));
   }
-  if (!consented && context.book.awaiting_confirmation_of((*payer)->id) >=
-                        context.options.pending_per_payer_max) {
-    return done(Error("payer_pending_limit",
-                      "this user has too many payment requests awaiting confirmation"));
-  }
 
   int64_t now = context.wallet.clock.now_ns();
   RequestTerms terms;
@@ -227,8 +223,18 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
                         "amount"));
     }
   }
-  auto unreserve = [&context, mandate, amount = terms.amount_minor] {
+  // A request to confirm holds one of the payer's places under pending_per_payer_max from here
+  // until it is in the book (or failed), so that concurrent creations cannot pass the limit.
+  if (!consented &&
+      !context.book.begin_creation(terms.payer_id, context.options.pending_per_payer_max)) {
+    return done(Error("payer_pending_limit",
+                      "this user has too many payment requests awaiting confirmation"));
+  }
+  // Gives back what this creation holds: the mandate's reservation, or the payer's place.
+  auto unreserve = [&context, mandate, consented, payer_id = terms.payer_id,
+                    amount = terms.amount_minor] {
     if (mandate) context.mandates.release(mandate->id, amount);
+    if (!consented) context.book.end_creation(payer_id);
   };
 
   if (!context.book.take_reference(merchant_id, terms.merchant_reference)) {

@@ -75,6 +75,27 @@ size_t RequestBook::awaiting_confirmation_of(const wallet::UserId& payer) const 
   return found == awaiting_by_payer_.end() ? 0 : found->second;
 }
 
+bool RequestBook::begin_creation(const wallet::UserId& payer, size_t max) {
+  std::lock_guard lock(mutex_);
+  auto awaiting = awaiting_by_payer_.find(payer.value());
+  size_t held = awaiting == awaiting_by_payer_.end() ? 0 : awaiting->second;
+  size_t& creating = creating_by_payer_[payer.value()];
+  if (held + creating >= max) {
+    if (creating == 0) creating_by_payer_.erase(payer.value());
+    return false;
+  }
+  ++creating;
+  return true;
+}
+
+void RequestBook::end_creation(const wallet::UserId& payer) {
+  std::lock_guard lock(mutex_);
+  auto found = creating_by_payer_.find(payer.value());
+  MPAY_CHECK(found != creating_by_payer_.end() && found->second > 0,
+             "a creation ended that had not begun");
+  if (--found->second == 0) creating_by_payer_.erase(found);
+}
+
 void RequestBook::add_refund(RefundRecord refund) {
   std::lock_guard lock(mutex_);
   auto request = requests_.find(refund.request_id);

@@ -58,6 +58,12 @@ class RequestBook {
   // How many of the payer's requests await confirmation now. Constant time: a creation checks
   // it, and a scan of the payer's whole history grew with every request they ever had.
   size_t awaiting_confirmation_of(const wallet::UserId& payer) const;
+  // Holds one of the payer's places under `max` for a creation whose journal write is in flight,
+  // so that concurrent creations cannot pass the limit together: false when the payer's requests
+  // awaiting confirmation and creations in flight already reach `max`. end_creation() gives the
+  // place back (after add() when the creation succeeded).
+  bool begin_creation(const wallet::UserId& payer, size_t max);
+  void end_creation(const wallet::UserId& payer);
   // Amount charged to a payer's phone bill by requests created in [from_ns, to_ns), less refunds.
   // Looks only at the payer's phone-bill requests, not their whole history.
   int64_t phone_bill_usage(const wallet::UserId& payer, int64_t from_ns, int64_t to_ns) const;
@@ -101,6 +107,7 @@ class RequestBook {
   std::unordered_map<Id128, IdList, Id128Hash> by_mandate_;
   std::set<Id128> active_;  // awaiting confirmation or authorized: what due() looks at
   std::unordered_map<Id128, size_t, Id128Hash> awaiting_by_payer_;  // payers with at least one
+  std::unordered_map<Id128, size_t, Id128Hash> creating_by_payer_;  // begin_creation() in flight
   std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // payments, captures, refunds
   std::unordered_set<std::string> references_;  // merchant id (16 bytes) + merchant_reference
 };

@@ -155,5 +155,32 @@ TEST(RequestBookTest, AMerchantReferenceIsTakenOnceEvenByConcurrentCreations) {
   EXPECT_FALSE(book.take_reference(recovered.merchant_id, "order-2"));
 }
 
+// A creation in flight holds a place under the payer's limit until it is in the book, so racing
+// creations cannot pass the limit together; a place given back can be taken again.
+TEST(RequestBookTest, CreationsInFlightCountAgainstThePayersLimit) {
+  RequestBook book;
+  const wallet::UserId payer(Id128{4, 1});
+  ASSERT_TRUE(book.add(terms_for(1, payer)).ok());  // one awaiting already
+  std::atomic<int> begun{0};
+  std::vector<std::thread> creators;
+  for (int i = 0; i < 8; ++i) {
+    creators.emplace_back([&] {
+      if (book.begin_creation(payer, 3)) ++begun;
+    });
+  }
+  for (std::thread& creator : creators) creator.join();
+  EXPECT_EQ(begun.load(), 2);
+  EXPECT_EQ(book.awaiting_confirmation_of(payer), 1u);  // places in flight are not requests
+  EXPECT_TRUE(book.begin_creation(wallet::UserId(Id128{4, 2}), 3));  // another payer's own
+
+  book.end_creation(payer);  // one failed
+  EXPECT_TRUE(book.begin_creation(payer, 3));
+  ASSERT_TRUE(book.add(terms_for(2, payer)).ok());  // one succeeded: in the book, then given back
+  book.end_creation(payer);
+  EXPECT_FALSE(book.begin_creation(payer, 3));  // two awaiting and one in flight
+  ASSERT_TRUE(book.apply(status_record(5, terms_for(1, payer), PaymentStatus::declined)));
+  EXPECT_TRUE(book.begin_creation(payer, 3));
+}
+
 }  // namespace
 }  // namespace mpay::requests

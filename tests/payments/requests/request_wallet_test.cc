@@ -113,6 +113,43 @@ TEST_F(WalletRequestTest, TheInMemoryChecksSendAnythingThatWouldTouchTheStoreToT
   EXPECT_FALSE(can_confirm(kPin));
 }
 
+// pending_per_payer_max holds also for creations that race: of many started at once, exactly as
+// many as there are places are created, and an answered request frees its place.
+class PendingLimitTest : public WalletRequestTest {
+ protected:
+  void SetUp() override {
+    request_options_.pending_per_payer_max = 3;
+    WalletRequestTest::SetUp();
+  }
+};
+
+TEST_F(PendingLimitTest, ConcurrentCreationsCannotPassThePayersLimit) {
+  Id128 first = create_ok(merchant_, payer_, "1.00");
+  std::vector<NewRequest> asked(12);
+  std::vector<std::future<Result<PaymentRequest>>> outcomes;
+  for (size_t i = 0; i < asked.size(); ++i) {
+    asked[i].payer_phone = payer_.phone;
+    asked[i].amount = "1.00";
+    asked[i].currency = "CNY";
+    asked[i].merchant_reference = "race-" + std::to_string(i);
+    outcomes.push_back(start_command<PaymentRequest>([&, i](RequestDone done) {
+      create_payment_request(context(), merchant_, asked[i], done);
+    }));
+  }
+  int created = 0, refused = 0;
+  for (auto& outcome : outcomes) {
+    std::string code = code_of(outcome.get());
+    if (code == "ok") ++created;
+    if (code == "payer_pending_limit") ++refused;
+  }
+  EXPECT_EQ(created, 2);
+  EXPECT_EQ(refused, 10);
+  EXPECT_EQ(context().book.awaiting_confirmation_of(payer_.id()), 3u);
+  EXPECT_EQ(code_of(create(merchant_, payer_, "1.00")), "payer_pending_limit");
+  ASSERT_EQ(code_of(decline(payer_, first)), "ok");
+  EXPECT_EQ(code_of(create(merchant_, payer_, "1.00")), "ok");
+}
+
 TEST_F(WalletRequestTest, TooLittleMoneyRefusesAndLeavesTheRequestAwaiting) {
   Payer poor = sign_up_payer("+8613900000006");
   fund(poor.wallet(), 39'99);
