@@ -5,6 +5,9 @@
 
 namespace mpay::requests {
 
+// The terms of a request (reference, description, metadata and fixed fields) are journaled in one
+// event payload at creation, at most 16 KiB (ledger::kAppEventPayloadBytesMax): the text limits
+// below keep them near 3 KiB; raising them past that sum is refused by the ledger.
 struct RequestOptions {
   int64_t expires_in_s_default = 900;       // a request the merchant gives no expiry
   int64_t expires_in_s_min = 60;
