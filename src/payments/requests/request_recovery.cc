@@ -28,16 +28,15 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
     for (RefundRecord& refund : waiting->second) context.book.add_refund(std::move(refund));
     refunds_by_request.erase(waiting);
   };
+  auto add_refund = [&](RefundRecord refund) {
+    if (context.book.get(refund.request_id)) {
+      context.book.add_refund(std::move(refund));
+    } else {
+      refunds_by_request[refund.request_id].push_back(std::move(refund));
+    }
+  };
   Status loaded = context.repository.load(
-      [&](RequestTerms terms) { add_request(std::move(terms)); },
-      [&](RefundRecord refund) {
-        if (context.book.refund(refund.id)) return;
-        if (context.book.get(refund.request_id)) {
-          context.book.add_refund(std::move(refund));
-        } else {
-          refunds_by_request[refund.request_id].push_back(std::move(refund));
-        }
-      },
+      [&](RequestTerms terms) { add_request(std::move(terms)); }, add_refund,
       [&](MandateRecord mandate) { context.mandates.put(mandate); },
       [&](wallet::UserId user, std::string carrier) {
         context.carriers.put(user, std::move(carrier));
@@ -67,6 +66,10 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
         return ok_status();
       });
   if (!scanned.ok()) return scanned.error();
+  for (const auto& [request, refunds] : refunds_by_request) {
+    spdlog::warn("payment requests: {} refund rows name an unknown request {}", refunds.size(),
+                 to_uuid_text(request));
+  }
 
   if (context.on_change) {
     for (const ledger::AppEventRecord& record : recent) {
