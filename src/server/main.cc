@@ -69,6 +69,9 @@ struct ServerConfig {
   std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
   bool refunds_return_fee = true;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
+  // Nice value of the webhook threads (feed, outbox writer, scheduler, senders): deliveries yield
+  // the CPU to payments (docs/performance.md measured 10 against 0, 5 and 19).
+  int webhook_nice = 10;
   std::string public_url;                  // where phones reach mpayd; default http://LISTEN
   std::string payment_code_limit = "1000.00";  // payment codes without confirmation, at most
 };
@@ -134,18 +137,22 @@ int run(const ServerConfig& config) {
   if (!merchants.ok()) return fail("merchants", merchants.error());
   // Webhooks: the durable outbox (DATA/webhooks.db), its dispatcher, and the feed from payment
   // requests into it. Opened before the requests, which republish recent changes at start.
-  auto webhook_outbox = mpay::notify::webhooks::WebhookOutbox::open(data, clock, ids);
+  mpay::notify::webhooks::OutboxOptions outbox_options;
+  outbox_options.writer_nice = config.webhook_nice;
+  auto webhook_outbox = mpay::notify::webhooks::WebhookOutbox::open(data, clock, ids, outbox_options);
   if (!webhook_outbox.ok()) return fail("webhooks", webhook_outbox.error());
   mpay::server::MerchantWebhookEndpoints webhook_endpoints((*merchants)->directory());
   mpay::notify::webhooks::BeastWebhookTransport webhook_transport(config.webhook_ca_file);
   mpay::notify::webhooks::DispatcherOptions dispatcher_options;
   dispatcher_options.retry.base_ns = config.webhook_retry_base_ms * 1'000'000;
+  dispatcher_options.thread_nice = config.webhook_nice;
   mpay::notify::webhooks::WebhookDispatcher webhook_dispatcher(
       **webhook_outbox, webhook_endpoints, webhook_transport, clock, random, dispatcher_options);
   (*webhook_outbox)->set_on_new_work([&webhook_dispatcher] { webhook_dispatcher.wake(); });
   webhook_dispatcher.start();
   mpay::api::add_webhook_metrics(metrics, **webhook_outbox, webhook_dispatcher);
-  mpay::server::PaymentWebhookFeed webhook_feed(**webhook_outbox, (*wallet)->context().currency);
+  mpay::server::PaymentWebhookFeed webhook_feed(**webhook_outbox, (*wallet)->context().currency,
+                                                config.webhook_nice);
 
   mpay::server::MerchantProfiles merchant_profiles((*merchants)->directory());
   mpay::server::RequestServiceOptions request_options;
@@ -258,6 +265,11 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-ca-file", config.webhook_ca_file,
                  "PEM file of extra CA certificates trusted for https webhook URLs")
       ->check(CLI::ExistingFile);
+  app.add_option("--webhook-nice", config.webhook_nice,
+                 "nice value of the webhook threads, 0 (like payments) .. 19: deliveries take the CPU "
+                 "time payments leave and catch up after a burst")
+      ->check(CLI::Range(0, 19))
+      ->capture_default_str();
   app.add_option("--public-url", config.public_url,
                  "the base URL phones reach mpayd at, for the URL form of QR codes "
                  "(<url>/q/<token>); default http://LISTEN");

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/payment_request_json.h"
+#include "core/thread_priority.h"
 #include "payments/requests/request_events.h"
 
 namespace mpay::server {
@@ -44,10 +45,14 @@ notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange&
   return webhook;
 }
 
-PaymentWebhookFeed::PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency)
+PaymentWebhookFeed::PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency,
+                                       int thread_nice)
     : outbox_(outbox), currency_(currency) {
-  worker_ = std::thread([this] {
+  worker_ = std::thread([this, thread_nice] {
     pthread_setname_np(pthread_self(), "webhook-feed");
+    if (thread_nice != 0 && !set_current_thread_nice(thread_nice)) {
+      spdlog::warn("webhooks: could not lower the feed thread's priority to nice {}", thread_nice);
+    }
     run();
   });
 }

@@ -10,7 +10,11 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -349,6 +353,50 @@ TEST_F(WebhookDeliveryTest, AWebhookStillArrivesAfterAKill9BetweenConfirmAndDeli
   EXPECT_GT(deliveries_of(merchant, id)[0]["attempts"].get<int>(), 1);
   // No 200 came back before the kill, so the republish at start must not send it a second time.
   EXPECT_EQ(receiver.accepted().size(), 1u);
+}
+
+// Thread name -> nice value of every thread of a running process, from /proc (field 19 of a
+// thread's stat is its nice value; the name in parentheses may hold spaces).
+std::multimap<std::string, int> thread_priorities(pid_t pid) {
+  std::multimap<std::string, int> found;
+  std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t open = stat.find('(');
+    size_t close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::vector<std::string> fields{std::istream_iterator<std::string>(rest), {}};
+    if (fields.size() < 17) continue;
+    found.emplace(stat.substr(open + 1, close - open - 1), std::stoi(fields[16]));  // field 19
+  }
+  return found;
+}
+
+// Webhook work yields the CPU to payments: its threads run at --webhook-nice (10 unless set), the
+// threads that answer requests keep the normal priority; 0 puts them level, 20 is refused.
+TEST_F(WebhookDeliveryTest, WebhookThreadsRunAtTheWebhookNiceValue) {
+  for (int round = 0; round < 2; ++round) {
+    int expected = round == 0 ? 10 : 0;
+    if (round == 1) {
+      ASSERT_EQ(stop(), 0);
+      start("5", {"--webhook-nice", "0"});
+    }
+    std::multimap<std::string, int> threads = thread_priorities(pid());
+    for (const char* name : {"webhook-feed", "webhook-store", "webhook-sched", "webhook-send"}) {
+      auto [first, last] = threads.equal_range(name);
+      ASSERT_NE(first, last) << "no thread named " << name;
+      for (auto it = first; it != last; ++it) EXPECT_EQ(it->second, expected) << name << " in round " << round;
+    }
+    for (const char* name : {"ledger-commit", "ledger-writer"}) {
+      auto [first, last] = threads.equal_range(name);
+      ASSERT_NE(first, last) << "no thread named " << name;
+      EXPECT_EQ(first->second, 0) << name;
+    }
+  }
+  ASSERT_EQ(stop(), 0);
+  EXPECT_THROW(start("5", {"--webhook-nice", "20"}), std::runtime_error);
 }
 
 }  // namespace

@@ -3,12 +3,14 @@
 #include "store/sqlite/group_commit_writer.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
 
+#include "core/thread_priority.h"
 #include "support/temp_directory.h"
 
 namespace mpay::store::sqlite {
@@ -129,6 +131,29 @@ TEST(GroupCommitWriter, AGatherTimeLetsUnitsArrivingApartShareOneCommit) {
     EXPECT_EQ(writer.commits(), gather_ns == 0 ? 2u : 1u) << "gather_ns " << gather_ns;
     EXPECT_EQ(count_rows(path), 2);
   }
+}
+
+// A store nobody waits for yields the CPU: the writer thread carries the name and nice value it
+// was given, and the caller's thread keeps its own.
+TEST(GroupCommitWriter, TheWriterThreadHasTheGivenNameAndPriority) {
+  testing::TempDirectory directory;
+  GroupCommitWriter::Options options;
+  options.thread_name = "test-writer";
+  options.thread_nice = 7;
+  GroupCommitWriter writer(open_db(directory.path() + "/named.db"), options);
+  int caller_nice = current_thread_nice();
+  int writer_nice = -1;
+  char writer_name[16] = {};
+  ASSERT_TRUE(writer
+                  .execute([&](SqliteDatabase&) {
+                    writer_nice = current_thread_nice();
+                    pthread_getname_np(pthread_self(), writer_name, sizeof writer_name);
+                    return ok_status();
+                  })
+                  .ok());
+  EXPECT_EQ(writer_nice, 7);
+  EXPECT_STREQ(writer_name, "test-writer");
+  EXPECT_EQ(current_thread_nice(), caller_nice);
 }
 
 }  // namespace

@@ -62,6 +62,7 @@ class MpaydProcess {
   }
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   std::string operator_token() const {
     std::ifstream in(data_ + "/operator-token");

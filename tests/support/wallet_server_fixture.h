@@ -27,6 +27,7 @@ class WalletServerTest : public ::testing::Test {
 
   std::string data() const { return directory_.path() + "/data"; }
   uint16_t port() const { return server_->port(); }
+  pid_t pid() const { return server_->pid(); }
 
   // "+86139000000NN"-style valid mobile numbers, one per index.
   static std::string phone(int index) {

@@ -1,11 +1,13 @@
 #include "notify/webhooks/webhook_dispatcher.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 
 #include "core/ids.h"
+#include "core/thread_priority.h"
 #include "notify/webhooks/webhook_envelope.h"
 #include "notify/webhooks/webhook_signature.h"
 
@@ -26,6 +28,7 @@ WebhookDispatcher::WebhookDispatcher(WebhookOutbox& outbox, WebhookEndpoints& en
   options_.threads =
       std::min(options_.threads, options_.concurrency);  // a thread has an attempt or more
   MPAY_CHECK(options_.batch_max >= 1 && options_.batch_max <= kBatchMax, "webhook batch_max out of range");
+  MPAY_CHECK(options_.thread_nice >= 0 && options_.thread_nice <= kNiceMax, "webhook thread_nice out of range");
   MPAY_CHECK(options_.attempt_timeout_ns > 0 && options_.poll_interval_ns > 0, "webhook timings must be positive");
 }
 
@@ -36,8 +39,23 @@ void WebhookDispatcher::start() {
   MPAY_CHECK(!started_, "WebhookDispatcher::start called twice");
   started_ = true;
   last_prune_at_ns_ = 0;
-  scheduler_ = std::thread([this] { schedule_loop(); });
-  for (size_t i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { work_loop(); });
+  scheduler_ = std::thread([this] {
+    name_and_lower_this_thread("webhook-sched");
+    schedule_loop();
+  });
+  for (size_t i = 0; i < options_.threads; ++i) {
+    workers_.emplace_back([this] {
+      name_and_lower_this_thread("webhook-send");
+      work_loop();
+    });
+  }
+}
+
+void WebhookDispatcher::name_and_lower_this_thread(const char* name) const {
+  pthread_setname_np(pthread_self(), name);
+  if (options_.thread_nice != 0 && !set_current_thread_nice(options_.thread_nice)) {
+    spdlog::warn("webhooks: could not lower the {} thread's priority to nice {}", name, options_.thread_nice);
+  }
 }
 
 void WebhookDispatcher::stop() {

@@ -20,8 +20,9 @@
 // At least once: an attempt is recorded after it returns; if the process dies in between, the
 // delivery is still pending and is sent again after the restart. Receivers dedupe by event id.
 //
-// Threads: one scheduler thread and `threads` sending threads, started by start() and joined by
-// stop() (which lets attempts in flight finish; what is queued stays pending in the outbox).
+// Threads: one scheduler thread ("webhook-sched") and `threads` sending threads ("webhook-send"),
+// at nice `thread_nice`, started by start() and joined by stop() (which lets attempts in flight
+// finish; what is queued stays pending in the outbox).
 // wake() may be called from any thread; the outbox calls it when work arrives. Time comes from
 // the Clock (schedule and records) and randomness from the RandomSource (jitter), so tests can
 // drive the schedule with a ManualClock; the per-attempt timeout is real time.
@@ -59,6 +60,10 @@ struct DispatcherOptions {
   int64_t poll_interval_ns = 1'000'000'000;        // real time between looks when nothing wakes it
   int64_t retention_ns = 30 * 24 * 3600'000'000'000LL;  // finished deliveries kept this long
   int64_t prune_every_ns = 3600'000'000'000;       // clock time between prunes
+  // The scheduler's and sending threads' nice value, 0..19 (core/thread_priority.h). Deliveries
+  // are background work: at 10 they take the CPU time the payment path leaves, and under a
+  // sustained overload they fall behind (durably, in the outbox) and catch up afterwards.
+  int thread_nice = 0;
   RetryOptions retry;
 };
 
@@ -87,6 +92,7 @@ class WebhookDispatcher {
   DispatcherStats stats() const;
 
  private:
+  void name_and_lower_this_thread(const char* name) const;
   void schedule_loop();
   void dispatch_due_locked(std::unique_lock<std::mutex>& lock);
   void work_loop();

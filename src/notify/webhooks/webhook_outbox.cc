@@ -71,7 +71,7 @@ WebhookOutbox::WebhookOutbox(std::unique_ptr<GroupCommitWriter> writer, std::uni
 WebhookOutbox::~WebhookOutbox() = default;
 
 Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& data_directory, Clock& clock,
-                                                           UuidV7Generator& ids) {
+                                                           UuidV7Generator& ids, OutboxOptions options) {
   std::error_code ec;
   fs::create_directories(data_directory, ec);
   if (ec) return Error("store_error", "cannot create data directory " + data_directory + ": " + ec.message());
@@ -99,6 +99,8 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
   // index pages. Waiting 5 ms made it 470 and the whole request-to-pay run 13-21% faster
   // (docs/performance.md); a webhook goes out a few milliseconds later.
   group_options.gather_ns = 5'000'000;
+  group_options.thread_name = "webhook-store";
+  group_options.thread_nice = options.writer_nice;
   auto writer = std::make_unique<GroupCommitWriter>(std::move(*writer_db), group_options);
   return std::unique_ptr<WebhookOutbox>(new WebhookOutbox(std::move(writer), std::move(*reader), clock, ids));
 }

@@ -46,12 +46,18 @@ namespace mpay::notify::webhooks {
 
 inline constexpr std::string_view kWebhookDatabaseFile = "webhooks.db";
 
+struct OutboxOptions {
+  // The nice value of the outbox's writer thread (core/thread_priority.h): nobody waits for its
+  // writes but the webhooks themselves, so it may yield the CPU to the payment path.
+  int writer_nice = 0;
+};
+
 class WebhookOutbox {
  public:
   // Creates the directory and DATA/webhooks.db if needed and applies the webhook migrations.
   // `clock` and `ids` must outlive the outbox.
   static Result<std::unique_ptr<WebhookOutbox>> open(const std::string& data_directory, Clock& clock,
-                                                     UuidV7Generator& ids);
+                                                     UuidV7Generator& ids, OutboxOptions options = {});
   ~WebhookOutbox();  // waits for writes already queued
   WebhookOutbox(const WebhookOutbox&) = delete;
   WebhookOutbox& operator=(const WebhookOutbox&) = delete;

@@ -1,10 +1,13 @@
 #include "store/sqlite/group_commit_writer.h"
 
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <vector>
+
+#include "core/thread_priority.h"
 
 namespace mpay::store::sqlite {
 
@@ -13,7 +16,11 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqliteDatabase> db, Options
   thread_ = std::thread([this] {
     // At most 15 characters: a longer name is refused (ERANGE) and the thread stays "mpayd" in
     // perf and top, as this one did when it was "store-group-commit".
-    pthread_setname_np(pthread_self(), "store-commit");
+    pthread_setname_np(pthread_self(), options_.thread_name.substr(0, 15).c_str());
+    if (options_.thread_nice != 0 && !set_current_thread_nice(options_.thread_nice)) {
+      spdlog::warn("{}: could not lower the writer thread's priority to nice {}", db_->path(),
+                   options_.thread_nice);
+    }
     run();
   });
 }

@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "core/error.h"
@@ -44,6 +45,10 @@ class GroupCommitWriter {
     // every page it touched, so waiting a little turns many small commits into a few large ones.
     // Each caller's write takes that much longer.
     int64_t gather_ns = 0;
+    // The writer thread's name (at most 15 characters, shown by top and perf) and nice value
+    // (core/thread_priority.h): a store nobody waits for can yield the CPU to the payment path.
+    std::string thread_name = "store-commit";
+    int thread_nice = 0;
   };
 
   GroupCommitWriter(std::unique_ptr<SqliteDatabase> db, Options options);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "core/thread_priority.h"
 #include "notify/webhooks/webhook_signature.h"
 #include "notify/webhooks/webhook_test_support.h"
 #include "support/temp_directory.h"
@@ -34,8 +35,9 @@ class WebhookDispatcherTest : public ::testing::Test {
     endpoints.set(kMerchant, "http://merchant.test/hooks", kSecret);
   }
 
-  void start(FakeTransport& transport, size_t concurrency = 4, size_t batch_max = 32) {
+  void start(FakeTransport& transport, size_t concurrency = 4, size_t batch_max = 32, int thread_nice = 0) {
     DispatcherOptions options;
+    options.thread_nice = thread_nice;
     options.concurrency = concurrency;
     options.batch_max = batch_max;
     options.poll_interval_ns = 2'000'000;  // real time: look often, the ManualClock decides what is due
@@ -95,6 +97,27 @@ TEST_F(WebhookDispatcherTest, SendsSignedRequestsWithTheDocumentedHeaders) {
   EXPECT_EQ(request.timeout_ns, 10 * kSecondNs);
   // The counter moves just after the outbox records the attempt.
   EXPECT_TRUE(eventually([&] { return dispatcher->stats().delivered == 1u; }));
+}
+
+// Deliveries are background work: the sending threads (and the connections they start, which
+// inherit their priority) run at the configured nice value, under their own name.
+TEST_F(WebhookDispatcherTest, SendingThreadsRunAtTheConfiguredPriority) {
+  std::mutex mutex;
+  std::vector<int> nice_seen;
+  FakeTransport transport([&](const WebhookRequest&, int) {
+    std::lock_guard lock(mutex);
+    nice_seen.push_back(current_thread_nice());
+    return answer(204);
+  });
+  int caller_nice = current_thread_nice();
+  start(transport, 4, 32, 9);
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_b", 1)}).ok());
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 2; }));
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(nice_seen.size(), 2u);
+  EXPECT_EQ(nice_seen[0], 9);
+  EXPECT_EQ(nice_seen[1], 9);
+  EXPECT_EQ(current_thread_nice(), caller_nice) << "the caller's thread keeps its priority";
 }
 
 // (event id, status) of the merchant's deliveries with at least one attempt.
