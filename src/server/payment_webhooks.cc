@@ -61,15 +61,14 @@ PaymentWebhookFeed::~PaymentWebhookFeed() { stop(); }
 
 requests::ChangeListener PaymentWebhookFeed::listener() {
   return [this](const requests::PublishedChange& change) {
-    notify::webhooks::WebhookEvent event = webhook_event_of(change, currency_);
     {
       std::lock_guard lock(mutex_);
       if (stopping_ || queue_.size() >= kQueueMax) {
-        spdlog::warn("webhooks: {} not queued ({}); it is republished at the next start",
-                     event.event_id, stopping_ ? "stopping" : "queue full");
+        spdlog::warn("webhooks: evt_{} not queued ({}); it is republished at the next start",
+                     to_uuid_text(change.event.event.id), stopping_ ? "stopping" : "queue full");
         return;
       }
-      queue_.push_back(std::move(event));
+      queue_.push_back(change);
     }
     wake_.notify_one();
   };
@@ -86,17 +85,20 @@ void PaymentWebhookFeed::stop() {
 }
 
 void PaymentWebhookFeed::run() {
+  std::vector<requests::PublishedChange> changes;
   std::vector<notify::webhooks::WebhookEvent> batch;
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty() && stopping_) return;
-    batch.clear();
-    while (!queue_.empty() && batch.size() < kBatchMax) {
-      batch.push_back(std::move(queue_.front()));
+    changes.clear();
+    while (!queue_.empty() && changes.size() < kBatchMax) {
+      changes.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
     lock.unlock();
+    batch.clear();
+    for (const requests::PublishedChange& change : changes) batch.push_back(webhook_event_of(change, currency_));
     Status stored = outbox_.enqueue(batch);
     if (!stored.ok()) {
       spdlog::error("webhooks: {} events not stored ({}); they are republished at the next start",

@@ -1,7 +1,8 @@
 // Payment-request changes become merchant webhooks: each durable change (requests::PublishedChange,
-// delivered on the ledger's committer thread) is turned into a WebhookEvent and queued here; a
-// worker thread hands the queue to the webhook outbox in batches (one fsync per batch), so the
-// committer never waits for webhooks.db. A change lost here by a crash is published again at the
+// delivered on the ledger's committer thread) is copied into a queue here; a worker thread turns
+// them into WebhookEvents (the JSON body) and hands them to the webhook outbox in batches (one
+// commit per batch), so the committer, which every payment waits on, neither builds webhook JSON
+// nor waits for webhooks.db. A change lost here by a crash is published again at the
 // next start (RequestService republishes the last day's changes; the outbox ignores event ids it
 // already has), so every change reaches the merchant at least once.
 //
@@ -47,7 +48,7 @@ class PaymentWebhookFeed {
   Currency currency_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<notify::webhooks::WebhookEvent> queue_;
+  std::deque<requests::PublishedChange> queue_;
   bool stopping_ = false;
   std::thread worker_;
 };
