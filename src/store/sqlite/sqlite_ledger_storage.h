@@ -3,8 +3,9 @@
 // Files under the data directory:
 //   journal.db      the journal: one row per batch, the truth. WAL mode, synchronous=FULL (a commit
 //                   is durable when it returns), 64 KiB pages because each row is a large record.
-//                   Checkpointed off the commit path; the WAL is truncated past
-//                   journal_wal_bytes_max.
+//                   Checkpointed off the commit path; the WAL is started over (reused, so that
+//                   commits overwrite it rather than lengthen it) past half of
+//                   journal_wal_bytes_max, and never kept longer than that.
 //   mpay.db         the ordinary tables (users, merchants, ... as later issues add them).
 //   projections.db  the query projections; can be deleted and rebuilt from the journal.
 //   snapshots/      snapshot-<seq>.bin files, written atomically (temp file, fsync, rename); the
@@ -31,7 +32,8 @@ struct SqliteStorageOptions {
   std::string directory = "./data";
   size_t reader_connections = 4;
   bool synchronous_full = true;  // false only for tools that rebuild rebuildable things
-  // Above this size the journal's WAL is checkpointed in full and truncated (see checkpoint_loop).
+  // Above half this size the journal's WAL is checkpointed in full and started over; a WAL file
+  // longer than this is cut back to it when it starts over (see checkpoint_loop).
   uint64_t journal_wal_bytes_max = 64ull * 1024 * 1024;
 };
 
