@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include "payments/requests/request_events.h"
 #include "payments/requests/request_expiry.h"
 
 namespace mpay::server {
@@ -10,6 +11,8 @@ namespace mpay::server {
 Result<std::unique_ptr<RequestService>> RequestService::open(
     const RequestServiceOptions& options, WalletService& wallet,
     const requests::MerchantLookup& merchants, requests::ChangeListener on_change) {
+  Status fits = requests::check_terms_fit_the_journal(options.requests);
+  if (!fits.ok()) return fits.error();
   std::unique_ptr<RequestService> service(new RequestService());
   service->options_ = options;
   service->repository_ = std::make_unique<store::sqlite::SqliteRequestRepository>(

@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "ledger/types.h"
+#include "payments/requests/request_options.h"
 #include "payments/requests/request_records.h"
 
 namespace mpay::requests {
@@ -53,6 +54,13 @@ ledger::AppEvent encode_refund(const Id128& event_id, const RequestTerms& terms,
 ledger::AppEvent encode_created(const Id128& event_id, const RequestTerms& terms);
 // The terms a created event carries. Error "event_invalid" when it is not one.
 Result<RequestTerms> decode_created(const ledger::AppEvent& event);
+
+// The largest payload a created event can have under these limits (every description character
+// taken as four bytes of UTF-8, the longest masked phone number, a mandate).
+size_t created_payload_bytes_max(const RequestOptions& options);
+// Error "config_invalid" when terms within these limits could exceed what the journal takes per
+// event (ledger::kAppEventPayloadBytesMax): checked at start, rather than refusing creations later.
+Status check_terms_fit_the_journal(const RequestOptions& options);
 
 // Applies a status event to a request's state (timestamp: the event's ledger time).
 void apply_status(RequestState& state, const ledger::AppEvent& event, int64_t timestamp);

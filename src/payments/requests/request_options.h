@@ -7,7 +7,8 @@ namespace mpay::requests {
 
 // The terms of a request (reference, description, metadata and fixed fields) are journaled in one
 // event payload at creation, at most 16 KiB (ledger::kAppEventPayloadBytesMax): the text limits
-// below keep them near 3 KiB; raising them past that sum is refused by the ledger.
+// below keep them under 2.8 KiB; limits whose worst case passes 16 KiB stop mpayd at start
+// (check_terms_fit_the_journal, request_events.h).
 struct RequestOptions {
   int64_t expires_in_s_default = 900;       // a request the merchant gives no expiry
   int64_t expires_in_s_min = 60;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/phone.h"
 #include "payments/requests/request_events.h"
 
 namespace mpay::requests {
@@ -92,6 +93,32 @@ TEST(RequestEventsTest, AnUnknownVersionCaptureModeMandateFlagOrKindIsRefused) {
   event = good;
   event.payload[1 + 16 + 1 + 16 + 3] = '\x7F';  // the top byte of the first length
   EXPECT_FALSE(decode_created(event).ok()) << "length";
+}
+
+// The start-up check: the worst case it computes bounds a real payload with every text at its
+// limit, the defaults fit the journal's per-event cap, and limits that would not are refused.
+TEST(RequestEventsTest, TermsAtEveryLimitFitTheBoundAndTooGenerousLimitsAreRefused) {
+  RequestOptions options;
+  RequestTerms terms = full_terms();
+  terms.merchant_reference = std::string(options.reference_chars_max, 'r');
+  terms.payer_phone_masked = mask_phone("+" + std::string(15, '9'));
+  terms.description.clear();
+  for (uint32_t i = 0; i < options.description_chars_max; ++i) terms.description += "\xF0\x9F\x98\x80";
+  terms.metadata_json = "{\"k\":\"" + std::string(options.metadata_bytes_max - 8, 'v') + "\"}";
+  ASSERT_EQ(terms.metadata_json.size(), options.metadata_bytes_max);
+  ledger::AppEvent event = encode_created(Id128{9, 11}, terms);
+  EXPECT_LE(event.payload.size(), created_payload_bytes_max(options));
+  EXPECT_GE(event.payload.size() + 32, created_payload_bytes_max(options)) << "the bound is close";
+  EXPECT_TRUE(check_terms_fit_the_journal(options).ok());
+
+  RequestOptions long_descriptions;
+  long_descriptions.description_chars_max = 4000;
+  Status refused = check_terms_fit_the_journal(long_descriptions);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "config_invalid");
+  RequestOptions large_metadata;
+  large_metadata.metadata_bytes_max = 16 * 1024;
+  EXPECT_FALSE(check_terms_fit_the_journal(large_metadata).ok());
 }
 
 }  // namespace

@@ -335,5 +335,24 @@ TEST_F(RestartTest, AVoidOrAPartialCaptureGivesTheLimitsBackAsARestartWould) {
   EXPECT_EQ(spent_today(), 1'000'00);
 }
 
+// Limits under which a request's terms could outgrow the journal's per-event payload stop the
+// service at start, instead of refusing creations one by one later.
+TEST_F(RestartTest, LimitsWhoseTermsCouldNotBeJournaledStopTheServiceAtStart) {
+  close();
+  mpay::testing::WalletStack stack(directory_.path(), clock_, random_, ids_);
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  server::RequestServiceOptions options;
+  options.data_directory = directory_.path();
+  options.sweep_interval_ms = 0;
+  options.requests.description_chars_max = 5000;
+  auto service = server::RequestService::open(options, stack.service(), merchants_, {});
+  ASSERT_FALSE(service.ok());
+  EXPECT_EQ(service.error().code, "config_invalid");
+  options.requests.description_chars_max = 140;
+  service = server::RequestService::open(options, stack.service(), merchants_, {});
+  ASSERT_TRUE(service.ok()) << service.error().message;
+  (*service)->shutdown();
+}
+
 }  // namespace
 }  // namespace mpay::requests::testing
