@@ -139,7 +139,8 @@ int run(const ServerConfig& config) {
   // requests into it. Opened before the requests, which republish recent changes at start.
   mpay::notify::webhooks::OutboxOptions outbox_options;
   outbox_options.writer_nice = config.webhook_nice;
-  auto webhook_outbox = mpay::notify::webhooks::WebhookOutbox::open(data, clock, ids, outbox_options);
+  auto webhook_outbox =
+      mpay::notify::webhooks::WebhookOutbox::open(data, clock, ids, outbox_options);
   if (!webhook_outbox.ok()) return fail("webhooks", webhook_outbox.error());
   mpay::server::MerchantWebhookEndpoints webhook_endpoints((*merchants)->directory());
   mpay::notify::webhooks::BeastWebhookTransport webhook_transport(config.webhook_ca_file);
@@ -265,9 +266,10 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-ca-file", config.webhook_ca_file,
                  "PEM file of extra CA certificates trusted for https webhook URLs")
       ->check(CLI::ExistingFile);
-  app.add_option("--webhook-nice", config.webhook_nice,
-                 "nice value of the webhook threads, 0 (like payments) .. 19: deliveries take the CPU "
-                 "time payments leave and catch up after a burst")
+  app.add_option(
+         "--webhook-nice", config.webhook_nice,
+         "nice value of the webhook threads, 0 (like payments) .. 19: deliveries take the CPU "
+         "time payments leave and catch up after a burst")
       ->check(CLI::Range(0, 19))
       ->capture_default_str();
   app.add_option("--public-url", config.public_url,

@@ -98,7 +98,8 @@ void PaymentWebhookFeed::run() {
     }
     lock.unlock();
     batch.clear();
-    for (const requests::PublishedChange& change : changes) batch.push_back(webhook_event_of(change, currency_));
+    for (const requests::PublishedChange& change : changes)
+      batch.push_back(webhook_event_of(change, currency_));
     Status stored = outbox_.enqueue(batch);
     if (!stored.ok()) {
       spdlog::error("webhooks: {} events not stored ({}); they are republished at the next start",

@@ -34,7 +34,8 @@ class PaymentWebhookFeed {
   static constexpr size_t kQueueMax = 100000;  // beyond: dropped and logged (republished at start)
 
   // The worker thread runs at nice `thread_nice` (core/thread_priority.h).
-  PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency, int thread_nice = 0);
+  PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency,
+                     int thread_nice = 0);
   ~PaymentWebhookFeed();  // stop()
   // The listener to give RequestService.
   requests::ChangeListener listener();

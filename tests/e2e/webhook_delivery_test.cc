@@ -14,8 +14,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/merchant_client.h"
@@ -387,7 +387,8 @@ TEST_F(WebhookDeliveryTest, WebhookThreadsRunAtTheWebhookNiceValue) {
     for (const char* name : {"webhook-feed", "webhook-store", "webhook-sched", "webhook-send"}) {
       auto [first, last] = threads.equal_range(name);
       ASSERT_NE(first, last) << "no thread named " << name;
-      for (auto it = first; it != last; ++it) EXPECT_EQ(it->second, expected) << name << " in round " << round;
+      for (auto it = first; it != last; ++it)
+        EXPECT_EQ(it->second, expected) << name << " in round " << round;
     }
     for (const char* name : {"ledger-commit", "ledger-writer"}) {
       auto [first, last] = threads.equal_range(name);

@@ -42,20 +42,23 @@ TEST(JournalWal, APastTheLimitWalIsStartedOverAndCutBackAndTheJournalKeepsEveryR
     for (int i = 0; i < 8; ++i) records.push_back({++seq, bytes});
     ASSERT_TRUE((*storage)->journal_append(records).ok());
   }
-  ASSERT_GT(wal_size(directory.path()), options.journal_wal_bytes_max) << "the writes outran the checkpointer";
+  ASSERT_GT(wal_size(directory.path()), options.journal_wal_bytes_max)
+      << "the writes outran the checkpointer";
   // The checkpointer looks at least once a second; the cut happens at the commit after a restart,
   // so small commits go on meanwhile, as they would under load.
   std::vector<std::byte> small(512, std::byte{0x33});
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (wal_size(directory.path()) > options.journal_wal_bytes_max &&
          std::chrono::steady_clock::now() < deadline) {
-    ASSERT_TRUE((*storage)->journal_append(std::vector<ledger::JournalRecordRef>{{++seq, small}}).ok());
+    ASSERT_TRUE(
+        (*storage)->journal_append(std::vector<ledger::JournalRecordRef>{{++seq, small}}).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_LE(wal_size(directory.path()), options.journal_wal_bytes_max);
   // Started over in place: the file keeps its blocks for the next commits to overwrite (emptying
   // it, as TRUNCATE does, would leave it one frame long).
-  EXPECT_GT(wal_size(directory.path()), options.journal_wal_bytes_max / 2) << wal_size(directory.path());
+  EXPECT_GT(wal_size(directory.path()), options.journal_wal_bytes_max / 2)
+      << wal_size(directory.path());
 
   // Nothing was lost by the truncation, also across a reopen.
   storage->reset();
@@ -67,7 +70,8 @@ TEST(JournalWal, APastTheLimitWalIsStartedOverAndCutBackAndTheJournalKeepsEveryR
                   ->journal_read(1, seq,
                                  [&](uint64_t, std::span<const std::byte> record) {
                                    ++read;
-                                   EXPECT_TRUE(record.size() == bytes.size() || record.size() == small.size());
+                                   EXPECT_TRUE(record.size() == bytes.size() ||
+                                               record.size() == small.size());
                                    return ok_status();
                                  })
                   .ok());

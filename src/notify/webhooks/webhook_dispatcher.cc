@@ -28,7 +28,8 @@ WebhookDispatcher::WebhookDispatcher(WebhookOutbox& outbox, WebhookEndpoints& en
   options_.threads =
       std::min(options_.threads, options_.concurrency);  // a thread has an attempt or more
   MPAY_CHECK(options_.batch_max >= 1 && options_.batch_max <= kBatchMax, "webhook batch_max out of range");
-  MPAY_CHECK(options_.thread_nice >= 0 && options_.thread_nice <= kNiceMax, "webhook thread_nice out of range");
+  MPAY_CHECK(options_.thread_nice >= 0 && options_.thread_nice <= kNiceMax,
+             "webhook thread_nice out of range");
   MPAY_CHECK(options_.attempt_timeout_ns > 0 && options_.poll_interval_ns > 0, "webhook timings must be positive");
 }
 
@@ -54,7 +55,8 @@ void WebhookDispatcher::start() {
 void WebhookDispatcher::name_and_lower_this_thread(const char* name) const {
   pthread_setname_np(pthread_self(), name);
   if (options_.thread_nice != 0 && !set_current_thread_nice(options_.thread_nice)) {
-    spdlog::warn("webhooks: could not lower the {} thread's priority to nice {}", name, options_.thread_nice);
+    spdlog::warn("webhooks: could not lower the {} thread's priority to nice {}", name,
+                 options_.thread_nice);
   }
 }
 

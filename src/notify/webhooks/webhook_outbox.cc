@@ -70,8 +70,9 @@ WebhookOutbox::WebhookOutbox(std::unique_ptr<GroupCommitWriter> writer, std::uni
 
 WebhookOutbox::~WebhookOutbox() = default;
 
-Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& data_directory, Clock& clock,
-                                                           UuidV7Generator& ids, OutboxOptions options) {
+Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& data_directory,
+                                                           Clock& clock, UuidV7Generator& ids,
+                                                           OutboxOptions options) {
   std::error_code ec;
   fs::create_directories(data_directory, ec);
   if (ec) return Error("store_error", "cannot create data directory " + data_directory + ": " + ec.message());

@@ -56,8 +56,9 @@ class WebhookOutbox {
  public:
   // Creates the directory and DATA/webhooks.db if needed and applies the webhook migrations.
   // `clock` and `ids` must outlive the outbox.
-  static Result<std::unique_ptr<WebhookOutbox>> open(const std::string& data_directory, Clock& clock,
-                                                     UuidV7Generator& ids, OutboxOptions options = {});
+  static Result<std::unique_ptr<WebhookOutbox>> open(const std::string& data_directory,
+                                                     Clock& clock, UuidV7Generator& ids,
+                                                     OutboxOptions options = {});
   ~WebhookOutbox();  // waits for writes already queued
   WebhookOutbox(const WebhookOutbox&) = delete;
   WebhookOutbox& operator=(const WebhookOutbox&) = delete;

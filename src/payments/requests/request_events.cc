@@ -135,7 +135,8 @@ size_t created_payload_bytes_max(const RequestOptions& options) {
   constexpr size_t kUtf8BytesPerCharMax = 4;
   size_t fixed = 1 + kIdBytes + 1 + kIdBytes;  // version, payer, mandate flag and id
   size_t texts = 4 * kTextLengthBytes + options.reference_chars_max /* printable ASCII */ +
-                 kMaskedPhoneBytesMax + size_t{options.description_chars_max} * kUtf8BytesPerCharMax +
+                 kMaskedPhoneBytesMax +
+                 size_t{options.description_chars_max} * kUtf8BytesPerCharMax +
                  options.metadata_bytes_max;
   return fixed + texts;
 }
@@ -143,11 +144,12 @@ size_t created_payload_bytes_max(const RequestOptions& options) {
 Status check_terms_fit_the_journal(const RequestOptions& options) {
   size_t worst = created_payload_bytes_max(options);
   if (worst <= ledger::kAppEventPayloadBytesMax) return ok_status();
-  return Error("config_invalid",
-               "payment request limits allow terms of up to " + std::to_string(worst) +
-                   " bytes (description, reference, metadata), more than the " +
-                   std::to_string(ledger::kAppEventPayloadBytesMax) +
-                   " bytes the journal takes per event: lower description_chars_max or metadata_bytes_max");
+  return Error(
+      "config_invalid",
+      "payment request limits allow terms of up to " + std::to_string(worst) +
+          " bytes (description, reference, metadata), more than the " +
+          std::to_string(ledger::kAppEventPayloadBytesMax) +
+          " bytes the journal takes per event: lower description_chars_max or metadata_bytes_max");
 }
 
 Result<RequestTerms> decode_created(const ledger::AppEvent& event) {

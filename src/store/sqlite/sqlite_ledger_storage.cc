@@ -215,8 +215,8 @@ Status SqliteLedgerStorage::open_databases() {
       SqliteDatabase::open((directory / "journal.db").string(), journal_options);
   if (!journal.ok()) return journal.error();
   journal_db_ = std::move(*journal);
-  Status limited =
-      journal_db_->exec("PRAGMA journal_size_limit=" + std::to_string(options_.journal_wal_bytes_max));
+  Status limited = journal_db_->exec("PRAGMA journal_size_limit=" +
+                                     std::to_string(options_.journal_wal_bytes_max));
   if (!limited.ok()) return limited;
   migrated = migrate(*journal_db_, journal_migrations(), clock_.now_ns());
   if (!migrated.ok()) return migrated;

@@ -11,8 +11,9 @@
 //   snapshots/      snapshot-<seq>.bin files, written atomically (temp file, fsync, rename); the
 //                   newest two are kept.
 // Separate files keep the journal's write lock free of other traffic (SQLite has one writer per
-// file) and let each file have the page size that suits it. Thread-safe: the journal and the projection writer each own a connection behind a mutex;
-// reads borrow a connection from a small pool.
+// file) and let each file have the page size that suits it. Thread-safe: the journal and the
+// projection writer each own a connection behind a mutex; reads borrow a connection from a small
+// pool.
 #pragma once
 
 #include <condition_variable>

@@ -35,7 +35,8 @@ class WebhookDispatcherTest : public ::testing::Test {
     endpoints.set(kMerchant, "http://merchant.test/hooks", kSecret);
   }
 
-  void start(FakeTransport& transport, size_t concurrency = 4, size_t batch_max = 32, int thread_nice = 0) {
+  void start(FakeTransport& transport, size_t concurrency = 4, size_t batch_max = 32,
+             int thread_nice = 0) {
     DispatcherOptions options;
     options.thread_nice = thread_nice;
     options.concurrency = concurrency;
@@ -111,7 +112,8 @@ TEST_F(WebhookDispatcherTest, SendingThreadsRunAtTheConfiguredPriority) {
   });
   int caller_nice = current_thread_nice();
   start(transport, 4, 32, 9);
-  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_b", 1)}).ok());
+  ASSERT_TRUE(
+      outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_b", 1)}).ok());
   ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 2; }));
   std::lock_guard lock(mutex);
   ASSERT_EQ(nice_seen.size(), 2u);

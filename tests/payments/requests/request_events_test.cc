@@ -103,7 +103,8 @@ TEST(RequestEventsTest, TermsAtEveryLimitFitTheBoundAndTooGenerousLimitsAreRefus
   terms.merchant_reference = std::string(options.reference_chars_max, 'r');
   terms.payer_phone_masked = mask_phone("+" + std::string(15, '9'));
   terms.description.clear();
-  for (uint32_t i = 0; i < options.description_chars_max; ++i) terms.description += "\xF0\x9F\x98\x80";
+  for (uint32_t i = 0; i < options.description_chars_max; ++i)
+    terms.description += "\xF0\x9F\x98\x80";
   terms.metadata_json = "{\"k\":\"" + std::string(options.metadata_bytes_max - 8, 'v') + "\"}";
   ASSERT_EQ(terms.metadata_json.size(), options.metadata_bytes_max);
   ledger::AppEvent event = encode_created(Id128{9, 11}, terms);
