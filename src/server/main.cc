@@ -70,7 +70,7 @@ struct ServerConfig {
   bool refunds_return_fee = true;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
   // Nice value of the webhook threads (feed, outbox writer, scheduler, senders): deliveries yield
-  // the CPU to payments (docs/performance.md measured 10 against 0, 5 and 19).
+  // the CPU to payments (docs/performance.md measured 10 against 0, 5, 15 and 19).
   int webhook_nice = 10;
   std::string public_url;                  // where phones reach mpayd; default http://LISTEN
   std::string payment_code_limit = "1000.00";  // payment codes without confirmation, at most

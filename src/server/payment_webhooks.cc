@@ -85,25 +85,28 @@ void PaymentWebhookFeed::stop() {
 }
 
 void PaymentWebhookFeed::run() {
-  std::vector<requests::PublishedChange> changes;
+  std::deque<requests::PublishedChange> changes;
   std::vector<notify::webhooks::WebhookEvent> batch;
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty() && stopping_) return;
+    // Everything queued changes hands in constant time: this thread runs at a low priority, and
+    // the committer, which every payment waits on, must never wait for it to finish a copy.
     changes.clear();
-    while (!queue_.empty() && changes.size() < kBatchMax) {
-      changes.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
+    changes.swap(queue_);
     lock.unlock();
-    batch.clear();
-    for (const requests::PublishedChange& change : changes)
-      batch.push_back(webhook_event_of(change, currency_));
-    Status stored = outbox_.enqueue(batch);
-    if (!stored.ok()) {
-      spdlog::error("webhooks: {} events not stored ({}); they are republished at the next start",
-                    batch.size(), stored.error().message);
+    while (!changes.empty()) {
+      batch.clear();
+      while (!changes.empty() && batch.size() < kBatchMax) {
+        batch.push_back(webhook_event_of(changes.front(), currency_));
+        changes.pop_front();
+      }
+      Status stored = outbox_.enqueue(batch);
+      if (!stored.ok()) {
+        spdlog::error("webhooks: {} events not stored ({}); they are republished at the next start",
+                      batch.size(), stored.error().message);
+      }
     }
     lock.lock();
   }

@@ -31,7 +31,9 @@ notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange&
 
 class PaymentWebhookFeed {
  public:
-  static constexpr size_t kQueueMax = 100000;  // beyond: dropped and logged (republished at start)
+  // Changes waiting (the worker holds at most as many more, being stored); beyond: dropped and
+  // logged (republished at the next start).
+  static constexpr size_t kQueueMax = 100000;
 
   // The worker thread runs at nice `thread_nice` (core/thread_priority.h).
   PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency,
