@@ -24,7 +24,9 @@ constexpr const char* kTransferColumns =
     "t.amount_applied, t.amount_released, t.user_data, t.timeout_s, t.currency, t.code, t.flags, "
     "t.defaulted, t.status, t.resolved_timestamp";
 constexpr size_t kSnapshotsKept = 2;
-constexpr uint64_t kCheckpointEveryBytes = 8 * 1024 * 1024;  // of journal written to the WAL
+constexpr uint64_t kCheckpointEveryBytes = 8 * 1024 * 1024;  // written to the WAL, about
+constexpr uint64_t kJournalPageBytes = 64 * 1024;  // large: each row is a whole batch's record
+constexpr uint64_t kWalFrameHeaderBytes = 24;
 
 TransferRecord read_transfer_row(const Statement& row) {
   TransferRecord record;
@@ -171,8 +173,16 @@ void SqliteLedgerStorage::checkpoint_loop() {
     }
     // PASSIVE never waits for the writer; frames appended meanwhile go in the next round. A
     // failure is only logged by the next round's success or the next start: the journal's
-    // durability comes from the WAL, not from checkpoints.
-    (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    // durability comes from the WAL, not from checkpoints. It answers how many frames the WAL
+    // holds since it last started over.
+    int64_t wal_frames = 0;
+    Result<std::unique_ptr<Statement>> passive =
+        checkpoint_db_->prepare("PRAGMA wal_checkpoint(PASSIVE)");
+    if (passive.ok()) {
+      Result<bool> row = (*passive)->step();
+      if (row.ok() && *row) wal_frames = (*passive)->column_int64(1);  // busy, log, checkpointed
+      (*passive)->reset();
+    }
     // Under steady load PASSIVE never catches up with the last frame, so SQLite never starts the
     // WAL over and it grows without end (400 MB in 20 s under the request-to-pay benchmark). Past
     // half the limit, RESTART copies the few frames left and waits for readers, so that the next
@@ -185,10 +195,11 @@ void SqliteLedgerStorage::checkpoint_loop() {
     // overwrites blocks the file already has does not. Reusing the file took the mean commit from
     // 1.0 to 0.8 ms and the request-to-pay benchmark up 12-14% (docs/performance.md). The file
     // then stays at its high-water mark, cut back to the limit if it ever passes it
-    // (journal_size_limit, applied by SQLite at the first commit after a restart).
-    std::error_code ec;
-    uint64_t wal_bytes = fs::file_size(journal_wal_path_, ec);
-    if (!ec && wal_bytes > options_.journal_wal_bytes_max / 2) {
+    // (journal_size_limit, applied by SQLite at the first commit after a restart). So the WAL's
+    // length is read from its frame count, not from the file's size.
+    uint64_t wal_bytes =
+        static_cast<uint64_t>(wal_frames) * (kJournalPageBytes + kWalFrameHeaderBytes);
+    if (wal_bytes > options_.journal_wal_bytes_max / 2) {
       (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(RESTART)");
     }
     std::lock_guard lock(checkpoint_mutex_);
@@ -209,7 +220,7 @@ Status SqliteLedgerStorage::open_databases() {
   if (!migrated.ok()) return migrated;
 
   OpenOptions journal_options = writer_options;
-  journal_options.page_size_bytes = 64 * 1024;
+  journal_options.page_size_bytes = kJournalPageBytes;
   journal_options.wal_autocheckpoint_pages = 0;  // checkpoint_loop() does it, off the commit path
   Result<std::unique_ptr<SqliteDatabase>> journal =
       SqliteDatabase::open((directory / "journal.db").string(), journal_options);
@@ -250,7 +261,6 @@ Status SqliteLedgerStorage::open_databases() {
   checkpoint_db_ = std::move(*checkpoint);
   Status brief = checkpoint_db_->exec("PRAGMA busy_timeout=50");  // see checkpoint_loop()
   if (!brief.ok()) return brief;
-  journal_wal_path_ = (directory / "journal.db-wal").string();
   checkpointer_ = std::thread([this] { checkpoint_loop(); });
 
   Result<std::unique_ptr<Statement>> last = journal_db_->prepare("SELECT coalesce(max(seq), 0) FROM journal");
@@ -308,7 +318,10 @@ Status SqliteLedgerStorage::journal_append(std::span<const ledger::JournalRecord
   bool checkpoint_due;
   {
     std::lock_guard checkpoint_lock(checkpoint_mutex_);
-    wal_bytes_since_checkpoint_ += bytes;
+    // What the WAL grew by, about: the records, and the page their rows end on, which each commit
+    // writes again whole. Counting the records alone let the WAL grow by some 60 MiB between two
+    // checkpoint rounds under load, past its limit before a restart could come.
+    wal_bytes_since_checkpoint_ += bytes + kJournalPageBytes;
     checkpoint_due = wal_bytes_since_checkpoint_ >= kCheckpointEveryBytes;
   }
   if (checkpoint_due) checkpoint_cv_.notify_one();  // no wake-up (and context switch) per commit

@@ -102,7 +102,6 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   // database file (and syncing it) never sits in a commit's path.
   void checkpoint_loop();
   std::unique_ptr<SqliteDatabase> checkpoint_db_;
-  std::string journal_wal_path_;
   std::thread checkpointer_;
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_cv_;
