@@ -193,7 +193,7 @@ void SqliteLedgerStorage::checkpoint_loop() {
     // Started over rather than emptied (TRUNCATE, until 2026-12-04): a commit that makes the file
     // longer costs its fdatasync a second synchronous write, of the file's size, on ext4; one that
     // overwrites blocks the file already has does not. Reusing the file took the mean commit from
-    // 1.0 to 0.8 ms and the request-to-pay benchmark up 12-14% (docs/performance.md). The file
+    // 1.0 to 0.8 ms and the request-to-pay benchmark up 6-18% (docs/performance.md). The file
     // then stays at its high-water mark, cut back to the limit if it ever passes it
     // (journal_size_limit, applied by SQLite at the first commit after a restart). So the WAL's
     // length is read from its frame count, not from the file's size.
