@@ -150,6 +150,11 @@ int run(const ServerConfig& config) {
   mpay::notify::webhooks::WebhookDispatcher webhook_dispatcher(
       **webhook_outbox, webhook_endpoints, webhook_transport, clock, random, dispatcher_options);
   (*webhook_outbox)->set_on_new_work([&webhook_dispatcher] { webhook_dispatcher.wake(); });
+  (*webhook_outbox)
+      ->set_on_fresh_work(
+          [&webhook_dispatcher](std::vector<mpay::notify::webhooks::DueDelivery> fresh) {
+            webhook_dispatcher.offer(std::move(fresh));
+          });
   webhook_dispatcher.start();
   mpay::api::add_webhook_metrics(metrics, **webhook_outbox, webhook_dispatcher);
   mpay::server::PaymentWebhookFeed webhook_feed(**webhook_outbox, (*wallet)->context().currency,

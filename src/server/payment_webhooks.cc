@@ -87,6 +87,7 @@ void PaymentWebhookFeed::stop() {
 void PaymentWebhookFeed::run() {
   std::deque<requests::PublishedChange> changes;
   std::vector<notify::webhooks::WebhookEvent> batch;
+  std::vector<notify::webhooks::WebhookEvent> republished;
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -98,14 +99,23 @@ void PaymentWebhookFeed::run() {
     lock.unlock();
     while (!changes.empty()) {
       batch.clear();
-      while (!changes.empty() && batch.size() < kBatchMax) {
-        batch.push_back(webhook_event_of(changes.front(), currency_));
+      republished.clear();
+      while (!changes.empty() && batch.size() + republished.size() < kBatchMax) {
+        const requests::PublishedChange& change = changes.front();
+        (change.republished ? republished : batch).push_back(webhook_event_of(change, currency_));
         changes.pop_front();
       }
-      Status stored = outbox_.enqueue(batch);
-      if (!stored.ok()) {
-        spdlog::error("webhooks: {} events not stored ({}); they are republished at the next start",
-                      batch.size(), stored.error().message);
+      // Republished events may be known to the outbox already (it ignores those); new ones take
+      // its fresh lane: sent first, stored with their first attempt.
+      for (auto* events : {&republished, &batch}) {
+        if (events->empty()) continue;
+        Status stored =
+            events == &batch ? outbox_.enqueue_fresh(*events) : outbox_.enqueue(*events);
+        if (!stored.ok()) {
+          spdlog::error(
+              "webhooks: {} events not stored ({}); they are republished at the next start",
+              events->size(), stored.error().message);
+        }
       }
     }
     lock.lock();

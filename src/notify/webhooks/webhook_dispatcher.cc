@@ -81,6 +81,17 @@ void WebhookDispatcher::wake() {
   scheduler_cv_.notify_one();
 }
 
+void WebhookDispatcher::offer(std::vector<DueDelivery> fresh) {
+  if (fresh.empty()) return;
+  size_t offered = fresh.size();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    for (DueDelivery& item : fresh) queue_.push_back(std::move(item));
+  }
+  for (size_t i = 0; i < std::min(offered, options_.threads); ++i) worker_cv_.notify_one();
+}
+
 DispatcherStats WebhookDispatcher::stats() const {
   return {attempts_.load(), delivered_.load(), failed_.load(), skipped_.load(), retries_scheduled_.load()};
 }
@@ -134,16 +145,18 @@ void WebhookDispatcher::dispatch_due_locked(std::unique_lock<std::mutex>& lock) 
 
 void WebhookDispatcher::work_loop() {
   std::vector<std::vector<DueDelivery>> batches;
+  IdSet settled;
   while (true) {
     batches.clear();
+    settled.clear();
     {
       std::unique_lock lock(mutex_);
       worker_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       take_batches_locked(batches);
     }
-    run_batches(batches);
-    finish(batches);
+    run_batches(batches, settled);
+    finish(batches, settled);
   }
 }
 
@@ -171,7 +184,8 @@ void WebhookDispatcher::take_batches_locked(std::vector<std::vector<DueDelivery>
   }
 }
 
-void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>& batches) {
+void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>& batches,
+                                    IdSet& settled) {
   const int64_t round_at_ns = clock_.now_ns();
   std::vector<WebhookSequence> sequences;
   std::vector<std::vector<const DueDelivery*>> sent;  // the delivery of each request
@@ -179,7 +193,8 @@ void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>&
   for (const std::vector<DueDelivery>& batch : batches) {
     WebhookSequence sequence;
     std::vector<const DueDelivery*> members;
-    std::optional<AttemptOutcome> unsent = prepare_batch(batch, round_at_ns, sequence, members);
+    std::optional<AttemptOutcome> unsent =
+        prepare_batch(batch, round_at_ns, sequence, members, settled);
     if (unsent) outcomes.push_back(std::move(*unsent));
     if (sequence.empty()) continue;
     sequences.push_back(std::move(sequence));
@@ -193,24 +208,39 @@ void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>&
   }
   Status recorded = outbox_.record_attempts(outcomes);
   if (!recorded.ok()) {
-    // Still pending in the outbox, so they will be sent again: at least once. Pause this worker
-    // so a failing store is not hammered.
+    // Still pending in the outbox (or in flight in its fresh lane, queued again by finish()), so
+    // they will be sent again: at least once. Pause this worker so a failing store is not
+    // hammered.
     spdlog::warn("webhooks: recording {} attempts failed: {}", outcomes.size(), recorded.error().message);
     std::this_thread::sleep_for(std::chrono::nanoseconds(options_.poll_interval_ns));
     return;
   }
-  for (const AttemptOutcome& outcome : outcomes) count(outcome);
+  for (const AttemptOutcome& outcome : outcomes) {
+    count(outcome);
+    if (outcome.delivery.seq == 0) settled.insert(outcome.delivery.id);
+  }
 }
 
-void WebhookDispatcher::finish(const std::vector<std::vector<DueDelivery>>& batches) {
+void WebhookDispatcher::finish(std::vector<std::vector<DueDelivery>>& batches,
+                               const IdSet& settled) {
+  size_t again = 0;
   {
     std::lock_guard lock(mutex_);
-    for (const std::vector<DueDelivery>& batch : batches) {
-      for (const DueDelivery& due : batch) in_flight_.erase(due.delivery.seq);
+    for (std::vector<DueDelivery>& batch : batches) {
+      for (DueDelivery& due : batch) {
+        if (due.delivery.seq != 0) {
+          in_flight_.erase(due.delivery.seq);
+        } else if (!stopping_ && settled.count(due.delivery.id) == 0) {
+          // Its subject waits for it in the outbox's fresh lane: it must be attempted again.
+          queue_.push_back(std::move(due));
+          ++again;
+        }
+      }
     }
     woken_ = true;  // room is free and the subjects' next deliveries may now be due
   }
   scheduler_cv_.notify_one();
+  for (size_t i = 0; i < std::min(again, options_.threads); ++i) worker_cv_.notify_one();
 }
 
 // The requests of one merchant's batch. Deliveries that cannot be sent are skipped (recorded
@@ -218,7 +248,7 @@ void WebhookDispatcher::finish(const std::vector<std::vector<DueDelivery>>& batc
 // answer (returned, to be recorded with the others, and retried like any).
 std::optional<AttemptOutcome> WebhookDispatcher::prepare_batch(
     const std::vector<DueDelivery>& batch, int64_t round_at_ns, WebhookSequence& sequence,
-    std::vector<const DueDelivery*>& members) {
+    std::vector<const DueDelivery*>& members, IdSet& settled) {
   if (batch.empty()) return std::nullopt;
   const Id128& merchant = batch.front().delivery.merchant_id;
   Result<std::optional<std::string>> url = endpoints_.url_of(merchant);
@@ -235,6 +265,7 @@ std::optional<AttemptOutcome> WebhookDispatcher::prepare_batch(
       Status skipped = outbox_.skip(delivery, reason, clock_.now_ns());
       if (skipped.ok()) {
         skipped_.fetch_add(1);
+        if (delivery.seq == 0) settled.insert(delivery.id);
       } else {
         spdlog::warn("webhooks: delivery {}: recording a skip failed: {}",
                      to_uuid_text(delivery.id), skipped.error().message);

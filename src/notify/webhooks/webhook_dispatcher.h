@@ -37,6 +37,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "core/clock.h"
@@ -89,23 +90,32 @@ class WebhookDispatcher {
   void stop();
   // Look at the outbox now (new work, or a ManualClock moved).
   void wake();
+  // Fresh deliveries from the outbox's lane (WebhookOutbox::set_on_fresh_work): queued like due
+  // ones, without a read of the store. One whose attempt could not be recorded is queued again
+  // (after the pause a failing store gets); while stopping they stay in the lane, which the
+  // outbox stores when it closes.
+  void offer(std::vector<DueDelivery> fresh);
   DispatcherStats stats() const;
 
  private:
+  using IdSet = std::unordered_set<Id128, Id128Hash>;
   void name_and_lower_this_thread(const char* name) const;
   void schedule_loop();
   void dispatch_due_locked(std::unique_lock<std::mutex>& lock);
   void work_loop();
   void take_batches_locked(std::vector<std::vector<DueDelivery>>& batches);
-  void run_batches(const std::vector<std::vector<DueDelivery>>& batches);
+  // Fresh deliveries whose outcome (or skip) the outbox stored go into `settled`.
+  void run_batches(const std::vector<std::vector<DueDelivery>>& batches, IdSet& settled);
   std::optional<AttemptOutcome> prepare_batch(const std::vector<DueDelivery>& batch,
                                               int64_t round_at_ns, WebhookSequence& sequence,
-                                              std::vector<const DueDelivery*>& members);
+                                              std::vector<const DueDelivery*>& members,
+                                              IdSet& settled);
   // The attempt, not yet recorded.
   AttemptOutcome outcome_of(const DueDelivery& due, const WebhookResponse& response,
                             int64_t round_at_ns);
   void count(const AttemptOutcome& outcome);
-  void finish(const std::vector<std::vector<DueDelivery>>& batches);
+  // Stored deliveries leave in_flight_; fresh ones not settled are queued again.
+  void finish(std::vector<std::vector<DueDelivery>>& batches, const IdSet& settled);
 
   WebhookOutbox& outbox_;
   WebhookEndpoints& endpoints_;
@@ -120,8 +130,9 @@ class WebhookDispatcher {
   bool woken_ = false;
   bool stopping_ = false;
   bool started_ = false;
-  std::set<int64_t> in_flight_;   // delivery seqs queued or being attempted
-  std::deque<DueDelivery> queue_;  // at most concurrency x batch_max
+  std::set<int64_t> in_flight_;  // stored delivery seqs queued or being attempted
+  // Due deliveries (at most concurrency x batch_max) and fresh ones (at most the outbox's lane).
+  std::deque<DueDelivery> queue_;
   int64_t last_prune_at_ns_ = 0;
   std::thread scheduler_;
   std::vector<std::thread> workers_;

@@ -2,9 +2,11 @@
 // The reads are in webhook_outbox_reads.cc.
 #include "notify/webhooks/webhook_outbox.h"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 
-#include "notify/webhooks/delivery_row_internal.h"
+#include "notify/webhooks/delivery_writes_internal.h"
 #include "notify/webhooks/webhook_envelope.h"
 #include "store/sqlite/group_commit_writer.h"
 #include "store/sqlite/migrations.h"
@@ -18,57 +20,32 @@ using store::sqlite::GroupCommitWriter;
 using store::sqlite::SqliteDatabase;
 using store::sqlite::Statement;
 
-// ?3 merchant and ?4 subject feed both the row and the head test: a delivery is the head of its
-// subject when no other delivery of that subject is pending.
-constexpr const char* kInsertDelivery =
-    "INSERT INTO webhook_deliveries (id, event_id, merchant_id, subject_id, type, status, is_head,"
-    " attempts, first_attempt_at_ns, next_attempt_at_ns, last_http_status, last_error,"
-    " created_at_ns, finished_at_ns, replay_of)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, 'pending', NOT EXISTS (SELECT 1 FROM webhook_deliveries"
-    " WHERE status = 'pending' AND merchant_id = ?3 AND subject_id = ?4),"
-    " 0, 0, ?6, 0, '', ?6, 0, ?7)";
-
-Status insert_delivery(SqliteDatabase& db, const Id128& id, const std::string& event_id,
-                       const Id128& merchant_id, const std::string& subject_id, const std::string& type,
-                       int64_t now_ns, const std::optional<Id128>& replay_of) {
-  Result<std::unique_ptr<Statement>> insert = db.prepare(kInsertDelivery);
-  if (!insert.ok()) return insert.error();
-  Statement& statement = **insert;
-  statement.bind(1, id).bind(2, event_id).bind(3, merchant_id).bind(4, subject_id).bind(5, type).bind(6, now_ns);
-  if (replay_of) {
-    statement.bind(7, *replay_of);
-  } else {
-    statement.bind_null(7);
-  }
-  return statement.run();
-}
-
-Status insert_event(SqliteDatabase& db, const WebhookEvent& event, const Id128& delivery_id, int64_t now_ns) {
-  Result<std::unique_ptr<Statement>> insert = db.prepare(
-      "INSERT OR IGNORE INTO webhook_events (event_id, merchant_id, subject_id, type, payload_json,"
-      " created_at_ns) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.error();
-  Status inserted = (*insert)
-                        ->bind(1, event.event_id)
-                        .bind(2, event.merchant_id)
-                        .bind(3, event.subject_id)
-                        .bind(4, event.type)
-                        .bind(5, event.payload_json)
-                        .bind(6, event.created_at_ns)
-                        .run();
-  if (!inserted.ok()) return inserted;
-  if (db.changes() == 0) return ok_status();  // a known event: enqueue is idempotent
-  return insert_delivery(db, delivery_id, event.event_id, event.merchant_id, event.subject_id, event.type,
-                         now_ns, std::nullopt);
-}
-
 }  // namespace
 
 WebhookOutbox::WebhookOutbox(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<SqliteDatabase> reader,
                              Clock& clock, UuidV7Generator& ids)
     : writer_(std::move(writer)), reader_(std::move(reader)), clock_(clock), ids_(ids) {}
 
-WebhookOutbox::~WebhookOutbox() = default;
+WebhookOutbox::~WebhookOutbox() {
+  std::vector<DueDelivery> left;
+  {
+    std::lock_guard lock(lane_mutex_);
+    left = lane_.take_all();
+  }
+  if (left.empty()) return;
+  // Each subject's delivery in flight first, as its head: what the store has of the subject
+  // arrived after it.
+  Status stored = writer_->execute_durable(
+      [&](SqliteDatabase& db) { return store_from_lane(db, left, HeadRule::always); });
+  if (stored.ok()) {
+    spdlog::info("webhooks: {} deliveries not yet sent stored as pending", left.size());
+  } else {
+    spdlog::error(
+        "webhooks: {} deliveries not yet sent could not be stored ({}); their events are "
+        "republished at the next start",
+        left.size(), stored.error().message);
+  }
+}
 
 Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& data_directory,
                                                            Clock& clock, UuidV7Generator& ids,
@@ -88,6 +65,8 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
   if (!writer_db.ok()) return writer_db.error();
   Status migrated = store::sqlite::migrate(**writer_db, store::sqlite::webhook_migrations(), clock.now_ns());
   if (!migrated.ok()) return migrated.error();
+  Result<std::vector<PendingSubject>> pending = pending_subjects(**writer_db);
+  if (!pending.ok()) return pending.error();
   store::sqlite::OpenOptions reader_options;
   reader_options.read_only = true;
   reader_options.cache_kib = 4 * 1024;
@@ -103,7 +82,13 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
   group_options.thread_name = "webhook-store";
   group_options.thread_nice = options.writer_nice;
   auto writer = std::make_unique<GroupCommitWriter>(std::move(*writer_db), group_options);
-  return std::unique_ptr<WebhookOutbox>(new WebhookOutbox(std::move(writer), std::move(*reader), clock, ids));
+  std::unique_ptr<WebhookOutbox> outbox(
+      new WebhookOutbox(std::move(writer), std::move(*reader), clock, ids));
+  for (const PendingSubject& subject : *pending) {
+    outbox->lane_.stored_pending_added(subject.merchant_id, subject.subject_id,
+                                       static_cast<size_t>(subject.count));
+  }
+  return outbox;
 }
 
 Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
@@ -120,10 +105,22 @@ Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
   for (size_t i = 0; i < events.size(); ++i) delivery_ids.push_back(ids_.next());
   int64_t now_ns = clock_.now_ns();
   Status stored = writer_->execute([&](SqliteDatabase& db) -> Status {
+    std::lock_guard lock(lane_mutex_);
+    std::vector<size_t> inserted;
     for (size_t i = 0; i < events.size(); ++i) {
-      Status inserted = insert_event(db, events[i], delivery_ids[i], now_ns);
-      if (!inserted.ok()) return inserted;
+      const WebhookEvent& event = events[i];
+      // Deliveries waiting in the fresh lane arrived before this one: stored first.
+      Status ahead = store_from_lane(db, lane_.yield_waiting(event.merchant_id, event.subject_id),
+                                     HeadRule::never);
+      if (!ahead.ok()) return ahead;
+      HeadRule head = lane_.in_flight(event.merchant_id, event.subject_id) ? HeadRule::never
+                                                                           : HeadRule::if_first;
+      Result<bool> added = insert_event_and_delivery(db, event, delivery_ids[i], now_ns, head);
+      if (!added.ok()) return added.error();
+      if (*added) inserted.push_back(i);
     }
+    for (size_t i : inserted)
+      lane_.stored_pending_added(events[i].merchant_id, events[i].subject_id);
     return ok_status();
   });
   if (stored.ok() && on_new_work_) on_new_work_();
@@ -140,9 +137,19 @@ Result<DeliveryRecord> WebhookOutbox::replay(const Id128& merchant_id, const Id1
   const DeliveryRecord& source = **original;
   Id128 id = ids_.next();
   int64_t now_ns = clock_.now_ns();
-  Status stored = writer_->execute_durable([&](SqliteDatabase& db) {
-    return insert_delivery(db, id, source.event_id, source.merchant_id, source.subject_id, source.type, now_ns,
-                           source.id);
+  Status stored = writer_->execute_durable([&](SqliteDatabase& db) -> Status {
+    std::lock_guard lock(lane_mutex_);
+    // Behind everything of the subject, the deliveries waiting in the fresh lane included.
+    Status ahead = store_from_lane(db, lane_.yield_waiting(source.merchant_id, source.subject_id),
+                                   HeadRule::never);
+    if (!ahead.ok()) return ahead;
+    HeadRule head = lane_.in_flight(source.merchant_id, source.subject_id) ? HeadRule::never
+                                                                           : HeadRule::if_first;
+    Status inserted = insert_delivery(db, id, source.event_id, source.merchant_id,
+                                      source.subject_id, source.type, now_ns, source.id, head);
+    if (!inserted.ok()) return inserted;
+    lane_.stored_pending_added(source.merchant_id, source.subject_id);
+    return ok_status();
   });
   if (!stored.ok()) return stored.error();
   if (on_new_work_) on_new_work_();
@@ -172,18 +179,7 @@ Status WebhookOutbox::record_outcome(SqliteDatabase& db, const AttemptOutcome& o
   bool finished = outcome.status_after != DeliveryStatus::pending;
   int64_t finished_at_ns = finished ? attempt.at_ns + attempt.duration_ns : 0;
   int64_t first_attempt_at_ns = delivery.first_attempt_at_ns != 0 ? delivery.first_attempt_at_ns : attempt.at_ns;
-  Result<std::unique_ptr<Statement>> insert = db.prepare(
-      "INSERT OR REPLACE INTO webhook_attempts (delivery_seq, number, at_ns, http_status, error, duration_ns)"
-      " VALUES (?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.error();
-  Status inserted = (*insert)
-                        ->bind(1, delivery.seq)
-                        .bind(2, attempt.number)
-                        .bind(3, attempt.at_ns)
-                        .bind(4, int64_t{attempt.http_status})
-                        .bind(5, attempt.error)
-                        .bind(6, attempt.duration_ns)
-                        .run();
+  Status inserted = insert_attempt(db, delivery.seq, attempt);
   if (!inserted.ok()) return inserted;
   Result<std::unique_ptr<Statement>> update = db.prepare(
       "UPDATE webhook_deliveries SET status = ?, is_head = ?, attempts = ?, first_attempt_at_ns = ?,"
@@ -207,17 +203,32 @@ Status WebhookOutbox::record_outcome(SqliteDatabase& db, const AttemptOutcome& o
 
 Status WebhookOutbox::record_attempts(const std::vector<AttemptOutcome>& outcomes) {
   if (outcomes.empty()) return ok_status();
-  return writer_->execute([&](SqliteDatabase& db) -> Status {
+  std::vector<FreshLane::AfterAttempt> steps;
+  Status written = writer_->execute([&](SqliteDatabase& db) -> Status {
+    std::lock_guard lock(lane_mutex_);
     for (const AttemptOutcome& outcome : outcomes) {
-      Status recorded = record_outcome(db, outcome);
+      Status recorded = outcome.delivery.seq == 0 ? record_fresh_outcome_locked(db, outcome, steps)
+                                                  : record_outcome(db, outcome);
       if (!recorded.ok()) return recorded;
     }
     return ok_status();
   });
+  finish_fresh_steps(written, steps);
+  if (!written.ok()) return written;
+  // Only once committed: a stored delivery that finished no longer holds its subject back from
+  // the fresh lane.
+  std::lock_guard lock(lane_mutex_);
+  for (const AttemptOutcome& outcome : outcomes) {
+    if (outcome.delivery.seq != 0 && outcome.status_after != DeliveryStatus::pending) {
+      lane_.stored_pending_finished(outcome.delivery.merchant_id, outcome.delivery.subject_id);
+    }
+  }
+  return ok_status();
 }
 
 Status WebhookOutbox::skip(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns) {
-  return writer_->execute([&](SqliteDatabase& db) -> Status {
+  if (delivery.seq == 0) return skip_fresh(delivery, reason, now_ns);
+  Status written = writer_->execute([&](SqliteDatabase& db) -> Status {
     Result<std::unique_ptr<Statement>> update = db.prepare(
         "UPDATE webhook_deliveries SET status = 'skipped', is_head = 0, last_error = ?, finished_at_ns = ?"
         " WHERE seq = ? AND status = 'pending'");
@@ -226,6 +237,11 @@ Status WebhookOutbox::skip(const DeliveryRecord& delivery, const std::string& re
     if (!updated.ok()) return updated;
     return finish_and_promote(db, delivery);
   });
+  if (written.ok()) {
+    std::lock_guard lock(lane_mutex_);
+    lane_.stored_pending_finished(delivery.merchant_id, delivery.subject_id);
+  }
+  return written;
 }
 
 Result<int64_t> WebhookOutbox::prune(int64_t finished_before_ns) {

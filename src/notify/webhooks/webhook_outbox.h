@@ -19,6 +19,13 @@
 // time, with their attempts and the events no delivery refers to any more; the dispatcher calls
 // it (30 days by default). Pending deliveries are never pruned.
 //
+// Fresh events (enqueue_fresh: events never stored before, live from the producer) take a fast
+// lane (fresh_lane.h): they are handed to the dispatcher before anything is written, and stored
+// once, with their first attempt, in the state it left them in; the deliveries API shows them
+// from then on (a few milliseconds later). Order per subject holds across both ways in; the lane
+// is written out as pending when the outbox closes, and a crash loses nothing either, since the
+// producers republish the last day's events at start.
+//
 // Thread-safe; calls block on SQLite. Errors: "store_error" (SQLite failed), "event_invalid"
 // (enqueue, `field` names the part), "not_found" (replay/find of another merchant's or an unknown
 // delivery), "cursor_invalid" (list with an unknown `after`), "store_busy".
@@ -35,6 +42,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "notify/webhooks/delivery_records.h"
+#include "notify/webhooks/fresh_lane.h"
 #include "notify/webhooks/webhook_event.h"
 
 namespace mpay::store::sqlite {
@@ -59,7 +67,7 @@ class WebhookOutbox {
   static Result<std::unique_ptr<WebhookOutbox>> open(const std::string& data_directory,
                                                      Clock& clock, UuidV7Generator& ids,
                                                      OutboxOptions options = {});
-  ~WebhookOutbox();  // waits for writes already queued
+  ~WebhookOutbox();  // writes the fresh lane out as pending; waits for writes already queued
   WebhookOutbox(const WebhookOutbox&) = delete;
   WebhookOutbox& operator=(const WebhookOutbox&) = delete;
 
@@ -67,6 +75,11 @@ class WebhookOutbox {
   // transaction; known event ids are skipped. Validates every event first: one invalid event
   // rejects the whole call.
   Status enqueue(const std::vector<WebhookEvent>& events);
+  // Events that were never enqueued before (validated like enqueue()): each subject's new events
+  // go to the dispatcher through on_fresh_work, one at a time, unless the subject has deliveries
+  // pending in the store, or the lane is full, when they are stored like enqueue() does. Without
+  // an on_fresh_work callback this is enqueue().
+  Status enqueue_fresh(const std::vector<WebhookEvent>& events);
 
   // A new pending delivery of the event `delivery_id` carried, behind the subject's pending ones.
   Result<DeliveryRecord> replay(const Id128& merchant_id, const Id128& delivery_id);
@@ -81,20 +94,31 @@ class WebhookOutbox {
   // When the soonest head is due, or nullopt when nothing is pending.
   Result<std::optional<int64_t>> next_due_at_ns();
   // Records an attempt of a pending delivery and its new state: still pending until
-  // `next_attempt_at_ns`, or delivered / failed (finished at attempt.at_ns + duration).
+  // `next_attempt_at_ns`, or delivered / failed (finished at attempt.at_ns + duration). A
+  // delivery from the fresh lane (seq 0) is stored here for the first time; the next one of its
+  // subject then goes to on_fresh_work. If the write fails, the lane is as before and the
+  // attempt may be recorded again.
   Status record_attempt(const DeliveryRecord& delivery, const AttemptRecord& attempt,
                         DeliveryStatus status_after, int64_t next_attempt_at_ns);
   // The same for several deliveries (of different subjects) in one transaction: all or none.
   Status record_attempts(const std::vector<AttemptOutcome>& outcomes);
-  // Marks a pending delivery skipped without an attempt (the merchant has no URL or no secret).
+  // Marks a pending delivery skipped without an attempt (the merchant has no URL or no secret);
+  // one from the fresh lane is stored as skipped.
   Status skip(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns);
   // Deletes finished deliveries that finished before `finished_before_ns`; returns how many.
   Result<int64_t> prune(int64_t finished_before_ns);
+  // Pending deliveries, those in the fresh lane included.
   Result<int64_t> pending_count();
 
   // Called (on the caller's thread) after enqueue() or replay() stored something: how the
   // dispatcher learns of new work without polling. Set once, before use.
   void set_on_new_work(std::function<void()> on_new_work) { on_new_work_ = std::move(on_new_work); }
+  // Called (on the caller's thread, no lock held) with fresh deliveries to send now, each the
+  // only one of its subject in flight; their attempts come back through record_attempts() or
+  // skip(). Set once, before use (WebhookDispatcher::offer).
+  void set_on_fresh_work(std::function<void(std::vector<DueDelivery>)> on_fresh_work) {
+    on_fresh_work_ = std::move(on_fresh_work);
+  }
 
  private:
   WebhookOutbox(std::unique_ptr<store::sqlite::GroupCommitWriter> writer,
@@ -102,6 +126,17 @@ class WebhookOutbox {
   Result<std::optional<DeliveryRecord>> find_delivery_locked(const Id128& merchant_id, const Id128& delivery_id);
   Status finish_and_promote(store::sqlite::SqliteDatabase& db, const DeliveryRecord& delivery);
   Status record_outcome(store::sqlite::SqliteDatabase& db, const AttemptOutcome& outcome);
+  // The fresh lane's part of record_attempts() and skip() (webhook_outbox_fresh.cc): the
+  // delivery's first row, in the state `outcome` left it in (attempt.number 0: skipped,
+  // attempt.error the reason), and the subject's next step, kept in `steps` (the caller holds
+  // lane_mutex_).
+  Status record_fresh_outcome_locked(store::sqlite::SqliteDatabase& db,
+                                     const AttemptOutcome& outcome,
+                                     std::vector<FreshLane::AfterAttempt>& steps);
+  Status skip_fresh(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns);
+  // After the write that held `steps`: the next deliveries go to on_fresh_work, or, if it
+  // failed, the lane is put back as it was.
+  void finish_fresh_steps(const Status& written, std::vector<FreshLane::AfterAttempt>& steps);
 
   std::unique_ptr<store::sqlite::GroupCommitWriter> writer_;
   std::mutex reader_mutex_;
@@ -109,6 +144,9 @@ class WebhookOutbox {
   Clock& clock_;
   UuidV7Generator& ids_;
   std::function<void()> on_new_work_;
+  std::function<void(std::vector<DueDelivery>)> on_fresh_work_;
+  std::mutex lane_mutex_;
+  FreshLane lane_;
 };
 
 }  // namespace mpay::notify::webhooks

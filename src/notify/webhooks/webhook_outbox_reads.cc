@@ -156,7 +156,9 @@ Result<int64_t> WebhookOutbox::pending_count() {
   if (!select.ok()) return select.error();
   Result<bool> row = (*select)->step();
   if (!row.ok()) return row.error();
-  return (*select)->column_int64(0);
+  int64_t stored = (*select)->column_int64(0);
+  std::lock_guard lane_lock(lane_mutex_);
+  return stored + static_cast<int64_t>(lane_.size());
 }
 
 }  // namespace mpay::notify::webhooks

@@ -19,11 +19,13 @@
 namespace mpay::requests {
 
 // A durable change, as listeners see it: the request after the event, the refund it concerns
-// (refund events), and the event with its ledger time.
+// (refund events), and the event with its ledger time. `republished`: published again at start
+// (a recent change that listeners may have seen before the restart), not new.
 struct PublishedChange {
   PaymentRequest request;
   std::optional<RefundRecord> refund;
   ledger::AppEventRecord event;
+  bool republished = false;
 };
 using ChangeListener = std::function<void(const PublishedChange&)>;
 

@@ -77,7 +77,7 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
       if (!request) continue;
       std::optional<RefundRecord> refund;
       if (record.event.kind == event_kinds::refund) refund = context.book.refund(record.event.ref_id);
-      context.on_change(PublishedChange{*request, refund, record});
+      context.on_change(PublishedChange{*request, refund, record, /*republished=*/true});
       ++report.republished;
     }
   }

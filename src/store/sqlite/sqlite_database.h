@@ -82,6 +82,8 @@ class SqliteDatabase {
   const std::string& path() const { return path_; }
   // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
   int64_t changes() const { return sqlite3_changes64(handle_); }
+  // The rowid the last INSERT on this connection gave its row.
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(handle_); }
 
  private:
   SqliteDatabase(sqlite3* handle, std::string path) : handle_(handle), path_(std::move(path)) {}

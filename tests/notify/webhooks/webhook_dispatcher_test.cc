@@ -44,8 +44,12 @@ class WebhookDispatcherTest : public ::testing::Test {
     options.poll_interval_ns = 2'000'000;  // real time: look often, the ManualClock decides what is due
     dispatcher = std::make_unique<WebhookDispatcher>(*outbox, endpoints, transport, clock, random, options);
     outbox->set_on_new_work([this] { dispatcher->wake(); });
+    outbox->set_on_fresh_work(
+        [this](std::vector<DueDelivery> fresh) { dispatcher->offer(std::move(fresh)); });
     dispatcher->start();
   }
+
+  void keeps_order_while_subjects_interleave(bool fresh);
 
   int64_t count(DeliveryStatus status, const Id128& merchant = kMerchant) {
     Result<DeliveryPage> page = outbox->list(DeliveryQuery{merchant, {}, status, 100, {}});
@@ -198,31 +202,12 @@ TEST_F(WebhookDispatcherTest, ABatchStopsAtAnAttemptWithoutAnswerAndTheRestAreSe
   EXPECT_EQ(transport.requests().size(), 5u);  // pr_b twice
 }
 
-TEST_F(WebhookDispatcherTest, KeepsOrderPerSubjectWhileSubjectsInterleave) {
-  // Every event fails its first two attempts; the test checks the order the transport saw.
-  std::mutex mutex;
-  std::map<std::string, int> tries;
-  FakeTransport transport([&](const WebhookRequest& request, int) {
-    std::lock_guard lock(mutex);
-    int n = ++tries[header_of(request, "X-Mpay-Event-Id")];
-    return answer(n <= 2 ? 500 : 200);
-  });
-  start(transport, 3);
-  const std::vector<std::string> subjects = {"pr_a", "pr_b", "pr_c", "pr_d"};
-  constexpr int kPerSubject = 5;
-  for (int i = 1; i <= kPerSubject; ++i) {
-    std::vector<WebhookEvent> batch;
-    for (const std::string& subject : subjects) batch.push_back(make_event(kMerchant, subject, i));
-    ASSERT_TRUE(outbox->enqueue(batch).ok());
-  }
-  int64_t total = static_cast<int64_t>(subjects.size()) * kPerSubject;
-  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == total; }, [&] { advance_an_hour(); }));
-
-  // Per subject, every request of event k comes before any of event k+1, and the successes are in
-  // order: k+1 never left before k was delivered.
+// Per subject, every request of event k comes before any of event k+1, and the successes are in
+// order: k+1 never left before k was delivered.
+void expect_order_per_subject(const std::vector<std::pair<std::string, bool>>& outcomes) {
   std::map<std::string, int> highest_index;
   std::map<std::string, bool> highest_delivered;
-  for (const auto& [event_id, succeeded] : transport.outcomes()) {
+  for (const auto& [event_id, succeeded] : outcomes) {
     std::string subject = event_id.substr(4, 4);
     int index = std::stoi(event_id.substr(9));
     auto known = highest_index.find(subject);
@@ -238,6 +223,29 @@ TEST_F(WebhookDispatcherTest, KeepsOrderPerSubjectWhileSubjectsInterleave) {
     highest_index[subject] = index;
     highest_delivered[subject] = succeeded;
   }
+}
+
+void WebhookDispatcherTest::keeps_order_while_subjects_interleave(bool fresh) {
+  // Every event fails its first two attempts; the test checks the order the transport saw.
+  std::mutex mutex;
+  std::map<std::string, int> tries;
+  FakeTransport transport([&](const WebhookRequest& request, int) {
+    std::lock_guard lock(mutex);
+    int n = ++tries[header_of(request, "X-Mpay-Event-Id")];
+    return answer(n <= 2 ? 500 : 200);
+  });
+  start(transport, 3);
+  const std::vector<std::string> subjects = {"pr_a", "pr_b", "pr_c", "pr_d"};
+  constexpr int kPerSubject = 5;
+  for (int i = 1; i <= kPerSubject; ++i) {
+    std::vector<WebhookEvent> batch;
+    for (const std::string& subject : subjects) batch.push_back(make_event(kMerchant, subject, i));
+    ASSERT_TRUE((fresh ? outbox->enqueue_fresh(batch) : outbox->enqueue(batch)).ok());
+  }
+  int64_t total = static_cast<int64_t>(subjects.size()) * kPerSubject;
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == total; },
+                         [&] { advance_an_hour(); }));
+  expect_order_per_subject(transport.outcomes());
   EXPECT_EQ(transport.outcomes().size(), static_cast<size_t>(total * 3));
   // Subjects did proceed side by side: the first successes of the subjects are not one subject's
   // five events in a row.
@@ -246,6 +254,49 @@ TEST_F(WebhookDispatcherTest, KeepsOrderPerSubjectWhileSubjectsInterleave) {
     if (first_subjects.size() < 4) first_subjects.insert(event_id.substr(4, 4));
   }
   EXPECT_GT(first_subjects.size(), 1u);
+  dispatcher->stop();
+}
+
+TEST_F(WebhookDispatcherTest, KeepsOrderPerSubjectWhileSubjectsInterleave) {
+  keeps_order_while_subjects_interleave(/*fresh=*/false);
+}
+
+// The same through the outbox's fresh lane: each subject's first event goes out before anything
+// is stored, its failure hands the subject to the store, and the order holds across the two.
+TEST_F(WebhookDispatcherTest, FreshEventsKeepOrderPerSubjectThroughFailures) {
+  keeps_order_while_subjects_interleave(/*fresh=*/true);
+  EXPECT_EQ(*outbox->pending_count(), 0);
+}
+
+// Events arriving one by one while some attempts fail: subjects move between the lane and the
+// store and back, and every event is delivered once, in order.
+TEST_F(WebhookDispatcherTest, FreshEventsArrivingWhileOthersAreRetriedStayInOrder) {
+  std::mutex mutex;
+  std::map<std::string, int> tries;
+  FakeTransport transport([&](const WebhookRequest& request, int) {
+    std::lock_guard lock(mutex);
+    std::string event_id = header_of(request, "X-Mpay-Event-Id");
+    int n = ++tries[event_id];
+    bool fails_once = std::stoi(event_id.substr(9)) % 3 == 2;
+    return answer(fails_once && n == 1 ? 503 : 200);
+  });
+  start(transport, 4);
+  const std::vector<std::string> subjects = {"pr_a", "pr_b", "pr_c"};
+  constexpr int kPerSubject = 8;
+  for (int i = 1; i <= kPerSubject; ++i) {
+    for (const std::string& subject : subjects) {
+      ASSERT_TRUE(outbox->enqueue_fresh({make_event(kMerchant, subject, i)}).ok());
+    }
+    advance_an_hour();
+  }
+  int64_t total = static_cast<int64_t>(subjects.size()) * kPerSubject;
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == total; },
+                         [&] { advance_an_hour(); }));
+  expect_order_per_subject(transport.outcomes());
+  size_t failing = 0;
+  for (int i = 1; i <= kPerSubject; ++i) failing += i % 3 == 2 ? subjects.size() : 0;
+  EXPECT_EQ(transport.outcomes().size(), static_cast<size_t>(total) + failing);
+  EXPECT_EQ(*outbox->pending_count(), 0);
 }
 
 TEST_F(WebhookDispatcherTest, GivesUpAfterTheWindowAndTheSubjectMovesOn) {
