@@ -2,8 +2,11 @@
 //
 //   {"id":"<event_id>","type":"<type>","created_at":"2026-11-25T13:12:45.123Z","data":{...}}
 //
-// Keys in this order, no whitespace; "data" is payload_json re-serialized compactly. The body is
-// a pure function of the event, so every attempt and every replay of an event sends the same bytes.
+// Keys in this order, no whitespace; "data" is payload_json as the producer serialized it (mpay's
+// producers write it compactly, keys sorted: nlohmann's dump). It is checked, not rebuilt: a
+// validating pass without a parse tree, at enqueue and again at each attempt, costs a fraction of
+// parsing and serializing it again. The body is a pure function of the event, so every attempt
+// and every replay of an event sends the same bytes.
 #pragma once
 
 #include <string>

@@ -4,7 +4,8 @@
 // payment-request engine re-derives events from the ledger journal after a crash and enqueues them
 // again). subject_id is the ordering key: a merchant receives the events of one subject (one
 // payment request) in the order they were enqueued. payload_json is the event's "data" object,
-// already serialized; the outbox wraps it in the envelope of webhook_envelope.h. Plain value.
+// already serialized (compactly, keys sorted, as nlohmann's dump writes it: it is sent as given);
+// the outbox wraps it in the envelope of webhook_envelope.h. Plain value.
 #pragma once
 
 #include <cstddef>

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace mpay::notify::webhooks {
 namespace {
 
@@ -10,16 +12,29 @@ WebhookEvent event_with(std::string payload) {
 }
 
 TEST(WebhookEnvelope, WrapsThePayloadInTheDocumentedOrder) {
-  Result<std::string> body = envelope_body(event_with(R"({"b":1,"a":"x"})"));
+  Result<std::string> body = envelope_body(event_with(R"({"a":"x","b":{"c":[1,2]}})"));
   ASSERT_TRUE(body.ok());
-  EXPECT_EQ(*body,
-            R"({"id":"evt_1","type":"payment_request.expired","created_at":"1970-01-01T00:00:00.000Z",)"
-            R"("data":{"a":"x","b":1}})");
+  EXPECT_EQ(
+      *body,
+      R"({"id":"evt_1","type":"payment_request.expired","created_at":"1970-01-01T00:00:00.000Z",)"
+      R"("data":{"a":"x","b":{"c":[1,2]}}})");
+  EXPECT_TRUE(nlohmann::json::accept(*body));
+}
+
+// The payload is the producer's serialization: checked, and sent as it is.
+TEST(WebhookEnvelope, SendsThePayloadAsTheProducerSerializedIt) {
+  Result<std::string> body = envelope_body(event_with(R"({"b":1,"a":"x\u00e9"})"));
+  ASSERT_TRUE(body.ok());
+  EXPECT_NE(body->find(R"("data":{"b":1,"a":"x\u00e9"}})"), std::string::npos) << *body;
 }
 
 TEST(WebhookEnvelope, RefusesAPayloadThatIsNotAnObject) {
-  EXPECT_EQ(envelope_body(event_with("[1]")).error().code, "payload_invalid");
-  EXPECT_EQ(envelope_body(event_with("{")).error().code, "payload_invalid");
+  for (const char* payload : {"[1]", "{", "", "  ", "1", "\"{}\"", "{} {}", "{}]", "{\"a\":1,}",
+                              "null", "{\"a\":\"\xff\"}"}) {
+    EXPECT_EQ(envelope_body(event_with(payload)).error().code, "payload_invalid") << payload;
+    EXPECT_EQ(validate_event(event_with(payload)).error().field, "payload_json") << payload;
+  }
+  EXPECT_TRUE(envelope_body(event_with(" \n{} ")).ok());
 }
 
 TEST(WebhookEnvelope, ValidatesEvents) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "notify/webhooks/webhook_envelope.h"
 
 namespace mpay::notify::webhooks {
@@ -22,9 +24,15 @@ TEST(WebhookSignature, MatchesTheDocumentedExample) {
 }
 
 TEST(WebhookSignature, TheDocumentedBodyIsTheEnvelopeOfItsEvent) {
-  WebhookEvent event{"evt_0001", Id128{1, 2}, "pr_123", "payment_request.succeeded",
-                     R"({"payment_request_id":"pr_123","currency":"KES","amount_minor":1250})",
-                     kUnixSeconds * 1'000'000'000};
+  // The payload as mpay's producers serialize it: compact, keys sorted (nlohmann's dump).
+  WebhookEvent event{
+      "evt_0001",
+      Id128{1, 2},
+      "pr_123",
+      "payment_request.succeeded",
+      nlohmann::json{{"payment_request_id", "pr_123"}, {"currency", "KES"}, {"amount_minor", 1250}}
+          .dump(),
+      kUnixSeconds * 1'000'000'000};
   Result<std::string> body = envelope_body(event);
   ASSERT_TRUE(body.ok());
   EXPECT_EQ(*body, kBody);
