@@ -7,10 +7,18 @@
 namespace mpay::notify::webhooks {
 namespace {
 
+constexpr const char* kJsonWhitespace = " \t\r\n";
+
+// Starts with '{' and ends with '}', whitespace aside: what an object looks like from outside.
+bool braced(const std::string& text) {
+  size_t first = text.find_first_not_of(kJsonWhitespace);
+  size_t last = text.find_last_not_of(kJsonWhitespace);
+  return first != std::string::npos && last > first && text[first] == '{' && text[last] == '}';
+}
+
 // One JSON text whose value is an object (a valid text starting with '{' is one).
 bool is_json_object(const std::string& text) {
-  size_t first = text.find_first_not_of(" \t\r\n");
-  return first != std::string::npos && text[first] == '{' && nlohmann::json::accept(text);
+  return braced(text) && nlohmann::json::accept(text);
 }
 
 std::string dump(const nlohmann::json& json) {
@@ -20,7 +28,7 @@ std::string dump(const nlohmann::json& json) {
 }  // namespace
 
 Result<std::string> envelope_body(const WebhookEvent& event) {
-  if (!is_json_object(event.payload_json)) {
+  if (!braced(event.payload_json)) {
     return Error("payload_invalid", "an event's payload must be a JSON object", "payload_json");
   }
   // Built by hand so the key order is the documented one (nlohmann sorts object keys).

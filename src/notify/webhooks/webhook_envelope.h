@@ -3,10 +3,10 @@
 //   {"id":"<event_id>","type":"<type>","created_at":"2026-11-25T13:12:45.123Z","data":{...}}
 //
 // Keys in this order, no whitespace; "data" is payload_json as the producer serialized it (mpay's
-// producers write it compactly, keys sorted: nlohmann's dump). It is checked, not rebuilt: a
-// validating pass without a parse tree, at enqueue and again at each attempt, costs a fraction of
-// parsing and serializing it again. The body is a pure function of the event, so every attempt
-// and every replay of an event sends the same bytes.
+// producers write it compactly, keys sorted: nlohmann's dump), not parsed and rebuilt. The outbox
+// validates it fully once, at enqueue (validate_event, a pass without a parse tree); each attempt
+// only checks that it is still braced like an object. The body is a pure function of the event,
+// so every attempt and every replay of an event sends the same bytes.
 #pragma once
 
 #include <string>
@@ -16,7 +16,8 @@
 
 namespace mpay::notify::webhooks {
 
-// Errors: "payload_invalid" when payload_json is not a JSON object.
+// Errors: "payload_invalid" when payload_json is not enclosed in braces (a full check is
+// validate_event's).
 Result<std::string> envelope_body(const WebhookEvent& event);
 
 // Checks what enqueue() accepts: non-empty ids and type within their limits, a JSON-object payload.
