@@ -39,6 +39,7 @@ class MpaydRunner {
   MpaydRunner& operator=(const MpaydRunner&) = delete;
 
   const HttpEndpoint& endpoint() const { return endpoint_; }
+  pid_t pid() const { return pid_; }
   // Whether the optional arguments were accepted (false if mpayd runs without them).
   bool optional_arguments_accepted() const { return optional_accepted_; }
   // SIGTERM, then wait; the exit code, or 128 + signal. Idempotent.

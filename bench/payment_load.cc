@@ -226,6 +226,12 @@ PaymentLoadResult run_payment_load(const HttpEndpoint& endpoint, const std::vect
   for (uint32_t c = 0; c < options.connections; ++c) {
     std::make_shared<PaymentLoop>(plan, context, result, c)->start();
   }
+  asio::steady_timer window_opens(context, plan.measure_start);
+  asio::steady_timer window_closes(context, plan.end);
+  if (options.on_measure_start)
+    window_opens.async_wait([&](boost::system::error_code) { options.on_measure_start(); });
+  if (options.on_measure_end)
+    window_closes.async_wait([&](boost::system::error_code) { options.on_measure_end(); });
   context.run();
   return result;
 }

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct PaymentLoadOptions {
   std::chrono::milliseconds request_timeout{10000};
   std::string amount = "0.01";
   std::string pin;
+  // Called on the load's thread when the measured window opens and when it closes.
+  std::function<void()> on_measure_start;
+  std::function<void()> on_measure_end;
 };
 
 struct PaymentLoadResult {

@@ -1,7 +1,11 @@
 #include "request_to_pay_bench.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -10,6 +14,7 @@
 #include "merchant_signature.h"
 #include "mpayd_runner.h"
 #include "payment_load.h"
+#include "process_cpu.h"
 #include "wallet_users.h"
 #include "webhook_receiver.h"
 
@@ -101,6 +106,20 @@ Result<PaymentLoadResult> measure(const RequestToPayOptions& options, std::vecto
   load.seconds = options.seconds;
   load.amount = kPaymentAmount;
   load.pin = kPin;
+  // CPU time of mpayd and of this process (the load and the webhook receiver) over the measured
+  // window: the cost per payment, which the shared machine's noise moves far less than the rate.
+  struct CpuMark {
+    std::optional<int64_t> server_ns;
+    std::optional<int64_t> client_ns;
+  };
+  CpuMark opened;
+  CpuMark closed;
+  pid_t server_pid = (*mpayd)->pid();
+  auto mark = [server_pid](CpuMark& at) {
+    at = {process_cpu_ns(server_pid), process_cpu_ns(getpid())};
+  };
+  load.on_measure_start = [&] { mark(opened); };
+  load.on_measure_end = [&] { mark(closed); };
   PaymentLoadResult result = run_payment_load(endpoint, *users, *merchants, load);
   double seconds = std::max(result.seconds, 1e-9);
   std::printf("  %10s %12s %9s %9s %9s %9s\n", "payments", "payments/s", "p50 ms", "p90 ms", "p99 ms", "max ms");
@@ -113,6 +132,17 @@ Result<PaymentLoadResult> measure(const RequestToPayOptions& options, std::vecto
   }
   std::printf("  webhook deliveries received by the merchants' endpoint during the run: %llu\n",
               static_cast<unsigned long long>((*receiver)->requests()));
+  if (opened.server_ns && closed.server_ns && opened.client_ns && closed.client_ns &&
+      result.payments > 0) {
+    double payments = static_cast<double>(result.payments);
+    double server_us = static_cast<double>(*closed.server_ns - *opened.server_ns) / 1e3 / payments;
+    double client_us = static_cast<double>(*closed.client_ns - *opened.client_ns) / 1e3 / payments;
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::printf(
+        "  CPU per payment: mpayd %.0f us, load generator and webhook receiver %.0f us "
+        "(mpayd alone on all %u cores: at most %.0f payments/s)\n",
+        server_us, client_us, cores, cores * 1e6 / server_us);
+  }
   std::fflush(stdout);
   (*mpayd)->stop();
   if (result.payments == 0) return Error("no_payments", "no payment succeeded in the measured window");
