@@ -58,4 +58,15 @@ Status validate_event(const WebhookEvent& event) {
   return ok_status();
 }
 
+Status validate_events(const std::vector<WebhookEvent>& events) {
+  if (events.size() > kEnqueueBatchMax) {
+    return Error("event_invalid", "at most 4096 events per enqueue", "events");
+  }
+  for (const WebhookEvent& event : events) {
+    Status valid = validate_event(event);
+    if (!valid.ok()) return valid;
+  }
+  return ok_status();
+}
+
 }  // namespace mpay::notify::webhooks

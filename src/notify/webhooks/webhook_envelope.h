@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "notify/webhooks/webhook_event.h"
@@ -23,5 +24,8 @@ Result<std::string> envelope_body(const WebhookEvent& event);
 // Checks what enqueue() accepts: non-empty ids and type within their limits, a JSON-object payload.
 // Errors: "event_invalid" (field names the part at fault).
 Status validate_event(const WebhookEvent& event);
+// What one enqueue accepts: at most kEnqueueBatchMax events, each valid. One invalid event
+// refuses them all.
+Status validate_events(const std::vector<WebhookEvent>& events);
 
 }  // namespace mpay::notify::webhooks

@@ -93,13 +93,8 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
 
 Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
   if (events.empty()) return ok_status();
-  if (events.size() > kEnqueueBatchMax) {
-    return Error("event_invalid", "at most 4096 events per enqueue", "events");
-  }
-  for (const WebhookEvent& event : events) {
-    Status valid = validate_event(event);
-    if (!valid.ok()) return valid;
-  }
+  Status valid = validate_events(events);
+  if (!valid.ok()) return valid;
   std::vector<Id128> delivery_ids;
   delivery_ids.reserve(events.size());
   for (size_t i = 0; i < events.size(); ++i) delivery_ids.push_back(ids_.next());

@@ -31,13 +31,8 @@ DueDelivery fresh_delivery(const WebhookEvent& event, const Id128& delivery_id, 
 Status WebhookOutbox::enqueue_fresh(const std::vector<WebhookEvent>& events) {
   if (!on_fresh_work_) return enqueue(events);
   if (events.empty()) return ok_status();
-  if (events.size() > kEnqueueBatchMax) {
-    return Error("event_invalid", "at most 4096 events per enqueue", "events");
-  }
-  for (const WebhookEvent& event : events) {
-    Status valid = validate_event(event);
-    if (!valid.ok()) return valid;
-  }
+  Status valid = validate_events(events);
+  if (!valid.ok()) return valid;
   int64_t now_ns = clock_.now_ns();
   std::vector<DueDelivery> send_now;
   std::vector<DueDelivery> to_store;
