@@ -168,14 +168,14 @@ Status WebhookOutbox::record_attempt(const DeliveryRecord& delivery, const Attem
   return record_attempts({AttemptOutcome{delivery, attempt, status_after, next_attempt_at_ns}});
 }
 
-Status WebhookOutbox::record_outcome(SqliteDatabase& db, const AttemptOutcome& outcome) {
+Result<bool> WebhookOutbox::record_outcome(SqliteDatabase& db, const AttemptOutcome& outcome) {
   const DeliveryRecord& delivery = outcome.delivery;
   const AttemptRecord& attempt = outcome.attempt;
   bool finished = outcome.status_after != DeliveryStatus::pending;
   int64_t finished_at_ns = finished ? attempt.at_ns + attempt.duration_ns : 0;
   int64_t first_attempt_at_ns = delivery.first_attempt_at_ns != 0 ? delivery.first_attempt_at_ns : attempt.at_ns;
   Status inserted = insert_attempt(db, delivery.seq, attempt);
-  if (!inserted.ok()) return inserted;
+  if (!inserted.ok()) return inserted.error();
   Result<std::unique_ptr<Statement>> update = db.prepare(
       "UPDATE webhook_deliveries SET status = ?, is_head = ?, attempts = ?, first_attempt_at_ns = ?,"
       " next_attempt_at_ns = ?, last_http_status = ?, last_error = ?, finished_at_ns = ?"
@@ -192,19 +192,28 @@ Status WebhookOutbox::record_outcome(SqliteDatabase& db, const AttemptOutcome& o
                        .bind(8, finished_at_ns)
                        .bind(9, delivery.seq)
                        .run();
-  if (!updated.ok()) return updated;
-  return finished ? finish_and_promote(db, delivery) : ok_status();
+  if (!updated.ok()) return updated.error();
+  if (!finished || db.changes() == 0) return false;
+  Status promoted = finish_and_promote(db, delivery);
+  if (!promoted.ok()) return promoted.error();
+  return true;
 }
 
 Status WebhookOutbox::record_attempts(const std::vector<AttemptOutcome>& outcomes) {
   if (outcomes.empty()) return ok_status();
   std::vector<FreshLane::AfterAttempt> steps;
+  std::vector<const DeliveryRecord*> finished;  // stored deliveries this write finished
   Status written = writer_->execute([&](SqliteDatabase& db) -> Status {
     std::lock_guard lock(lane_mutex_);
     for (const AttemptOutcome& outcome : outcomes) {
-      Status recorded = outcome.delivery.seq == 0 ? record_fresh_outcome_locked(db, outcome, steps)
-                                                  : record_outcome(db, outcome);
-      if (!recorded.ok()) return recorded;
+      if (outcome.delivery.seq == 0) {
+        Status recorded = record_fresh_outcome_locked(db, outcome, steps);
+        if (!recorded.ok()) return recorded;
+        continue;
+      }
+      Result<bool> recorded = record_outcome(db, outcome);
+      if (!recorded.ok()) return recorded.error();
+      if (*recorded) finished.push_back(&outcome.delivery);
     }
     return ok_status();
   });
@@ -213,16 +222,15 @@ Status WebhookOutbox::record_attempts(const std::vector<AttemptOutcome>& outcome
   // Only once committed: a stored delivery that finished no longer holds its subject back from
   // the fresh lane.
   std::lock_guard lock(lane_mutex_);
-  for (const AttemptOutcome& outcome : outcomes) {
-    if (outcome.delivery.seq != 0 && outcome.status_after != DeliveryStatus::pending) {
-      lane_.stored_pending_finished(outcome.delivery.merchant_id, outcome.delivery.subject_id);
-    }
+  for (const DeliveryRecord* delivery : finished) {
+    lane_.stored_pending_finished(delivery->merchant_id, delivery->subject_id);
   }
   return ok_status();
 }
 
 Status WebhookOutbox::skip(const DeliveryRecord& delivery, const std::string& reason, int64_t now_ns) {
   if (delivery.seq == 0) return skip_fresh(delivery, reason, now_ns);
+  bool skipped = false;
   Status written = writer_->execute([&](SqliteDatabase& db) -> Status {
     Result<std::unique_ptr<Statement>> update = db.prepare(
         "UPDATE webhook_deliveries SET status = 'skipped', is_head = 0, last_error = ?, finished_at_ns = ?"
@@ -230,9 +238,10 @@ Status WebhookOutbox::skip(const DeliveryRecord& delivery, const std::string& re
     if (!update.ok()) return update.error();
     Status updated = (*update)->bind(1, reason).bind(2, now_ns).bind(3, delivery.seq).run();
     if (!updated.ok()) return updated;
+    skipped = db.changes() != 0;
     return finish_and_promote(db, delivery);
   });
-  if (written.ok()) {
+  if (written.ok() && skipped) {
     std::lock_guard lock(lane_mutex_);
     lane_.stored_pending_finished(delivery.merchant_id, delivery.subject_id);
   }

@@ -125,7 +125,8 @@ class WebhookOutbox {
                 std::unique_ptr<store::sqlite::SqliteDatabase> reader, Clock& clock, UuidV7Generator& ids);
   Result<std::optional<DeliveryRecord>> find_delivery_locked(const Id128& merchant_id, const Id128& delivery_id);
   Status finish_and_promote(store::sqlite::SqliteDatabase& db, const DeliveryRecord& delivery);
-  Status record_outcome(store::sqlite::SqliteDatabase& db, const AttemptOutcome& outcome);
+  // Returns whether it finished a delivery that was pending (the fresh lane's counts follow).
+  Result<bool> record_outcome(store::sqlite::SqliteDatabase& db, const AttemptOutcome& outcome);
   // The fresh lane's part of record_attempts() and skip() (webhook_outbox_fresh.cc): the
   // delivery's first row, in the state `outcome` left it in (attempt.number 0: skipped,
   // attempt.error the reason), and the subject's next step, kept in `steps` (the caller holds

@@ -260,6 +260,25 @@ TEST_F(WebhookOutboxFreshTest, ARecordOfADeliveryNotInFlightStoresNothing) {
   EXPECT_EQ(stored().size(), 1u);
 }
 
+// A stored delivery's outcome recorded twice (a stale retry) finishes it once: the subject's
+// other pending delivery still holds new events back from the lane.
+TEST_F(WebhookOutboxFreshTest, AStaleRecordOfAStoredDeliveryDoesNotFreeItsSubject) {
+  ASSERT_TRUE(
+      outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2)}).ok());
+  DeliveryRecord first = due_one("evt_pr_a_1");
+  ASSERT_TRUE(record(first, 200).ok());
+  ASSERT_TRUE(record(first, 200).ok());
+  ASSERT_TRUE(outbox->skip(first, "stale", clock.now_ns()).ok());
+  ASSERT_TRUE(outbox->enqueue_fresh({make_event(kMerchant, "pr_a", 3)}).ok());
+  EXPECT_TRUE(take_offered().empty());
+  ASSERT_EQ(due_event_ids(), (std::vector<std::string>{"evt_pr_a_2"}));
+  ASSERT_TRUE(record(due_one("evt_pr_a_2"), 200).ok());
+  ASSERT_EQ(due_event_ids(), (std::vector<std::string>{"evt_pr_a_3"}));
+  ASSERT_TRUE(record(due_one("evt_pr_a_3"), 200).ok());
+  ASSERT_TRUE(outbox->enqueue_fresh({make_event(kMerchant, "pr_a", 4)}).ok());
+  EXPECT_EQ(take_offered(), (std::vector<std::string>{"evt_pr_a_4"}));
+}
+
 TEST_F(WebhookOutboxFreshTest, WithoutAFreshWorkCallbackNewEventsAreStored) {
   outbox->set_on_fresh_work(nullptr);
   ASSERT_TRUE(
