@@ -167,6 +167,17 @@ int run(const ServerConfig& config) {
   auto allowance = mpay::parse_amount(config.phone_bill_allowance, (*wallet)->context().currency);
   if (!allowance.ok()) return fail("--phone-bill-allowance", allowance.error());
   request_options.requests.phone_bill_monthly_allowance_minor = *allowance;
+  // Far enough back to cover events that were only in the outbox's fresh lane at a crash.
+  auto newest_event = (*webhook_outbox)->newest_event_at_ns();
+  if (!newest_event.ok()) return fail("webhooks", newest_event.error());
+  request_options.republish_window_ns =
+      mpay::server::republish_window_ns(clock.now_ns(), *newest_event);
+  if (request_options.republish_window_ns > mpay::server::kRepublishWindowMin) {
+    spdlog::info(
+        "webhooks: republishing {} hours of payment-request changes (the outbox's newest "
+        "event is older than a day)",
+        request_options.republish_window_ns / 3'600'000'000'000LL);
+  }
   auto payment_requests = mpay::server::RequestService::open(request_options, **wallet,
                                                              merchant_profiles, webhook_feed.listener());
   if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());

@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/payment_request_json.h"
 #include "core/thread_priority.h"
 #include "payments/requests/request_events.h"
@@ -13,6 +15,13 @@ namespace {
 constexpr size_t kBatchMax = 512;
 
 }  // namespace
+
+int64_t republish_window_ns(int64_t now_ns, std::optional<int64_t> newest_stored_event_ns) {
+  constexpr int64_t kMarginNs = 3600LL * 1'000'000'000;
+  if (!newest_stored_event_ns) return kRepublishWindowMin;
+  int64_t since_newest = now_ns - *newest_stored_event_ns + kMarginNs;
+  return std::clamp(since_newest, kRepublishWindowMin, kRepublishWindowMax);
+}
 
 notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange& change,
                                                 const Currency& currency) {

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/currency.h"
@@ -23,6 +24,16 @@
 #include "payments/requests/request_context.h"
 
 namespace mpay::server {
+
+// How far back the start republishes payment-request changes (RequestServiceOptions::
+// republish_window_ns), given the created_at_ns of the newest event the outbox has stored. At least
+// a day; if mpayd was down longer than that after a crash, back to an hour before the newest
+// stored event, so that events which were only in the outbox's fresh lane are sent too; at most
+// kRepublishWindowMax (the outbox ignores events it has, but forgets them 30 days after their
+// delivery, and the republished changes are held in memory during the start).
+inline constexpr int64_t kRepublishWindowMin = 24LL * 3600 * 1'000'000'000;
+inline constexpr int64_t kRepublishWindowMax = 7 * kRepublishWindowMin;
+int64_t republish_window_ns(int64_t now_ns, std::optional<int64_t> newest_stored_event_ns);
 
 // The webhook event of a change ("data": the request as the merchant sees it, with the status the
 // event recorded, and the refund for refund events).

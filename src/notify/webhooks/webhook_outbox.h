@@ -109,6 +109,9 @@ class WebhookOutbox {
   Result<int64_t> prune(int64_t finished_before_ns);
   // Pending deliveries, those in the fresh lane included.
   Result<int64_t> pending_count();
+  // The created_at_ns of the event stored last (nullopt when none is): at start, events newer
+  // than about this may have been in the fresh lane when the process died.
+  Result<std::optional<int64_t>> newest_event_at_ns();
 
   // Called (on the caller's thread) after enqueue() or replay() stored something: how the
   // dispatcher learns of new work without polling. Set once, before use.

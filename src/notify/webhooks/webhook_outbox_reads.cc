@@ -161,4 +161,16 @@ Result<int64_t> WebhookOutbox::pending_count() {
   return stored + static_cast<int64_t>(lane_.size());
 }
 
+Result<std::optional<int64_t>> WebhookOutbox::newest_event_at_ns() {
+  std::lock_guard lock(reader_mutex_);
+  // The last row inserted (rowids grow; pruning removes only old events): no scan.
+  Result<std::unique_ptr<Statement>> select =
+      reader_->prepare("SELECT created_at_ns FROM webhook_events ORDER BY rowid DESC LIMIT 1");
+  if (!select.ok()) return select.error();
+  Result<bool> row = (*select)->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>((*select)->column_int64(0));
+}
+
 }  // namespace mpay::notify::webhooks

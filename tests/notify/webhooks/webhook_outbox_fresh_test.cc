@@ -279,6 +279,20 @@ TEST_F(WebhookOutboxFreshTest, AStaleRecordOfAStoredDeliveryDoesNotFreeItsSubjec
   EXPECT_EQ(take_offered(), (std::vector<std::string>{"evt_pr_a_4"}));
 }
 
+// What the start's republish window is measured from: the event stored last, by either way in.
+TEST_F(WebhookOutboxFreshTest, TheNewestStoredEventIsTheLastOneWritten) {
+  EXPECT_FALSE(outbox->newest_event_at_ns()->has_value());
+  ASSERT_TRUE(
+      outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_b", 2)}).ok());
+  EXPECT_EQ(*outbox->newest_event_at_ns(), make_event(kMerchant, "pr_b", 2).created_at_ns);
+  ASSERT_TRUE(outbox->enqueue_fresh({make_event(kMerchant, "pr_c", 3)}).ok());
+  take_offered();
+  EXPECT_EQ(*outbox->newest_event_at_ns(),
+            make_event(kMerchant, "pr_b", 2).created_at_ns);  // in the lane
+  ASSERT_TRUE(record(offered_delivery("evt_pr_c_3"), 200).ok());
+  EXPECT_EQ(*outbox->newest_event_at_ns(), make_event(kMerchant, "pr_c", 3).created_at_ns);
+}
+
 TEST_F(WebhookOutboxFreshTest, WithoutAFreshWorkCallbackNewEventsAreStored) {
   outbox->set_on_fresh_work(nullptr);
   ASSERT_TRUE(
