@@ -17,8 +17,9 @@
 // towards the store, which is always correct.
 //
 // Durability: nothing in the lane is on disk. Producers republish the last day's events from the
-// ledger journal at start (they are not in webhooks.db, so they are stored and sent then), and
-// WebhookOutbox writes the lane out as pending when it closes.
+// ledger journal at start (more if the outbox's newest event is older: WebhookOutbox::
+// newest_event_at_ns); those not in webhooks.db are stored and sent then. WebhookOutbox writes
+// the lane out as pending when it closes.
 //
 // Memory: at most `deliveries_max` deliveries; admit() sends to the store beyond that. Not
 // thread-safe: WebhookOutbox guards it.
