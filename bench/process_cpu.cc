@@ -14,7 +14,7 @@ std::optional<int64_t> process_cpu_ns(pid_t pid) {
   if (!std::getline(file, line)) return std::nullopt;
   // The command name is in parentheses and may hold spaces: count fields after the last ')'.
   size_t close = line.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
+  if (close == std::string::npos || close + 2 >= line.size()) return std::nullopt;
   std::istringstream fields(line.substr(close + 2));
   std::string field;
   int64_t user_ticks = 0;
