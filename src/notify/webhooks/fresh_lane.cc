@@ -106,6 +106,13 @@ void FreshLane::undo_attempted(AfterAttempt after) {
   subjects_.emplace(std::move(key), std::move(entry));
 }
 
+std::vector<DueDelivery> FreshLane::waiting(const Id128& merchant,
+                                            const std::string& subject) const {
+  auto found = subjects_.find(key_of(merchant, subject));
+  if (found == subjects_.end()) return {};
+  return {found->second.waiting.begin(), found->second.waiting.end()};
+}
+
 std::vector<DueDelivery> FreshLane::yield_waiting(const Id128& merchant,
                                                   const std::string& subject) {
   std::vector<DueDelivery> yielded;

@@ -21,7 +21,8 @@
 // newest_event_at_ns); those not in webhooks.db are stored and sent then. WebhookOutbox writes
 // the lane out as pending when it closes.
 //
-// Memory: at most `deliveries_max` deliveries; admit() sends to the store beyond that. Not
+// Memory: at most `deliveries_max` deliveries; beyond that admit() sends new subjects to the
+// store (a subject already in flight keeps its order: its events still wait here). Not
 // thread-safe: WebhookOutbox guards it.
 #pragma once
 
@@ -74,9 +75,12 @@ class FreshLane {
   // between may then be sent beside it; only a failing store gets here.
   void undo_attempted(AfterAttempt after);
 
-  // A delivery of this subject is about to be stored outside the lane (a replay): the ones
-  // waiting here are returned, to be stored first (they arrived earlier), and counted as stored.
-  // The one in flight stays; new events of the subject now go to the store.
+  // The subject's deliveries waiting behind the one in flight, in order (a copy).
+  std::vector<DueDelivery> waiting(const Id128& merchant, const std::string& subject) const;
+  // A delivery of this subject is stored outside the lane (a replay, a republished event): the
+  // ones waiting here, which arrived earlier, are stored first and then leave the lane, counted
+  // as stored; they are returned. The one in flight stays; new events of the subject now go to
+  // the store.
   std::vector<DueDelivery> yield_waiting(const Id128& merchant, const std::string& subject);
 
   // Whether the subject has a delivery in flight here: a delivery stored meanwhile must not be

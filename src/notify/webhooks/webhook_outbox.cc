@@ -104,9 +104,10 @@ Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
     std::vector<size_t> inserted;
     for (size_t i = 0; i < events.size(); ++i) {
       const WebhookEvent& event = events[i];
-      // Deliveries waiting in the fresh lane arrived before this one: stored first.
-      Status ahead = store_from_lane(db, lane_.yield_waiting(event.merchant_id, event.subject_id),
-                                     HeadRule::never);
+      // Deliveries waiting in the fresh lane arrived before this one: stored first (they leave
+      // the lane below, once every write of this unit succeeded).
+      Status ahead =
+          store_from_lane(db, lane_.waiting(event.merchant_id, event.subject_id), HeadRule::never);
       if (!ahead.ok()) return ahead;
       HeadRule head = lane_.in_flight(event.merchant_id, event.subject_id) ? HeadRule::never
                                                                            : HeadRule::if_first;
@@ -114,6 +115,8 @@ Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
       if (!added.ok()) return added.error();
       if (*added) inserted.push_back(i);
     }
+    for (const WebhookEvent& event : events)
+      lane_.yield_waiting(event.merchant_id, event.subject_id);
     for (size_t i : inserted)
       lane_.stored_pending_added(events[i].merchant_id, events[i].subject_id);
     return ok_status();
@@ -134,15 +137,17 @@ Result<DeliveryRecord> WebhookOutbox::replay(const Id128& merchant_id, const Id1
   int64_t now_ns = clock_.now_ns();
   Status stored = writer_->execute_durable([&](SqliteDatabase& db) -> Status {
     std::lock_guard lock(lane_mutex_);
-    // Behind everything of the subject, the deliveries waiting in the fresh lane included.
-    Status ahead = store_from_lane(db, lane_.yield_waiting(source.merchant_id, source.subject_id),
-                                   HeadRule::never);
+    // Behind everything of the subject, the deliveries waiting in the fresh lane included (they
+    // leave the lane once every write of this unit succeeded).
+    Status ahead =
+        store_from_lane(db, lane_.waiting(source.merchant_id, source.subject_id), HeadRule::never);
     if (!ahead.ok()) return ahead;
     HeadRule head = lane_.in_flight(source.merchant_id, source.subject_id) ? HeadRule::never
                                                                            : HeadRule::if_first;
     Status inserted = insert_delivery(db, id, source.event_id, source.merchant_id,
                                       source.subject_id, source.type, now_ns, source.id, head);
     if (!inserted.ok()) return inserted;
+    lane_.yield_waiting(source.merchant_id, source.subject_id);
     lane_.stored_pending_added(source.merchant_id, source.subject_id);
     return ok_status();
   });

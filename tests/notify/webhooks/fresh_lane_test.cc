@@ -121,6 +121,10 @@ TEST(FreshLaneTest, YieldingWaitingDeliveriesPutsTheStoreBehindTheOneInFlight) {
   ASSERT_EQ(lane.admit(item(kMerchant, "pr_a", 2)), Route::wait);
   ASSERT_EQ(lane.admit(item(kMerchant, "pr_a", 3)), Route::wait);
 
+  EXPECT_EQ(event_ids(lane.waiting(kMerchant, "pr_a")),
+            (std::vector<std::string>{"evt_pr_a_2", "evt_pr_a_3"}));
+  EXPECT_EQ(lane.size(), 3u);  // a look changes nothing
+  EXPECT_TRUE(lane.waiting(kMerchant, "pr_b").empty());
   std::vector<DueDelivery> yielded = lane.yield_waiting(kMerchant, "pr_a");
   EXPECT_EQ(event_ids(yielded), (std::vector<std::string>{"evt_pr_a_2", "evt_pr_a_3"}));
   EXPECT_TRUE(lane.in_flight(kMerchant, "pr_a"));

@@ -213,6 +213,27 @@ TEST_F(WebhookOutboxFreshTest, AReplayWaitsBehindTheDeliveryInFlightAndTheOnesWa
                             {"evt_pr_a_2", "delivered"}}));
 }
 
+// An event enqueued the ordinary way (republished at start) for a subject in the lane: the ones
+// waiting in the lane are stored ahead of it, and all wait for the one in flight.
+TEST_F(WebhookOutboxFreshTest, AnOrdinaryEnqueueStoresTheSubjectsWaitingOnesAheadOfIt) {
+  ASSERT_TRUE(
+      outbox->enqueue_fresh({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2)})
+          .ok());
+  ASSERT_EQ(take_offered(), (std::vector<std::string>{"evt_pr_a_1"}));
+  ASSERT_TRUE(
+      outbox->enqueue({make_event(kMerchant, "pr_a", 3), make_event(kMerchant, "pr_a", 4)}).ok());
+  EXPECT_TRUE(due_event_ids().empty());  // pr_a_1 is in flight
+  EXPECT_EQ(*outbox->pending_count(), 4);
+  ASSERT_TRUE(record(offered_delivery("evt_pr_a_1"), 200).ok());
+  EXPECT_TRUE(take_offered().empty());
+  for (int index = 2; index <= 4; ++index) {
+    std::string event_id = "evt_pr_a_" + std::to_string(index);
+    ASSERT_EQ(due_event_ids(), (std::vector<std::string>{event_id}));
+    ASSERT_TRUE(record(due_one(event_id), 200).ok());
+  }
+  EXPECT_EQ(*outbox->pending_count(), 0);
+}
+
 TEST_F(WebhookOutboxFreshTest, ClosingStoresWhatIsStillInTheLaneAsPendingInOrder) {
   ASSERT_TRUE(
       outbox
