@@ -214,13 +214,15 @@ Status Ledger::submit(Submission submission) {
     return Error("too_many_events", "at most " + std::to_string(options_.submission_events_max) +
                                         " events per submission");
   }
+  bool wake = false;
   {
     std::lock_guard lock(submit_mutex_);
     if (!accepting_) return Error("ledger_closed", "the ledger is shutting down");
     queued_events_ += events;
     submissions_.push_back(std::move(submission));
+    wake = writer_waits_for_work_;
   }
-  submit_cv_.notify_one();
+  if (wake) submit_cv_.notify_one();
   return ok_status();
 }
 
@@ -236,8 +238,8 @@ void Ledger::writer_loop() {
     {
       std::unique_lock lock(submit_mutex_);
       while (true) {
-        bool room = in_flight_ < options_.pipeline_depth &&
-                    view_.tail_events() <= options_.tail_events_max;
+        bool tail_room = view_.tail_events() <= options_.tail_events_max;
+        bool room = in_flight_ < options_.pipeline_depth && committer_ready_ && tail_room;
         if (room && !submissions_.empty()) break;
         std::optional<int64_t> expiry = machine_.next_expiry();
         int64_t now = clock_.now_ns();
@@ -253,18 +255,26 @@ void Ledger::writer_loop() {
           commit_cv_.notify_all();
           return;
         }
-        // Wake for new work, a freed pipeline slot, projector progress, or the next expiry.
-        auto wait = std::chrono::milliseconds(room ? 100 : 1);
-        if (room && expiry) {
+        // Wake for new work, the committer's call, a freed pipeline slot, projector progress, or
+        // the next expiry. A wake-up from the projector can come between the check and the wait:
+        // poll while held back by the tail.
+        auto wait = std::chrono::milliseconds(tail_room ? 100 : 1);
+        if (expiry) {
           wait = std::min(wait, std::chrono::milliseconds(std::max<int64_t>(
                                     1, (*expiry - now) / 1'000'000 + 1)));
         }
+        writer_waits_for_work_ = room;
+        writer_sleeps_ = true;
         submit_cv_.wait_for(lock, wait);
+        writer_sleeps_ = false;
+        writer_waits_for_work_ = false;
       }
       if (!expiry_only && options_.batch_linger_us > 0 && queued_events_ < options_.batch_events_max) {
+        writer_waits_for_work_ = true;
         submit_cv_.wait_for(lock, std::chrono::microseconds(options_.batch_linger_us), [this] {
           return queued_events_ >= options_.batch_events_max || writer_stop_;
         });
+        writer_waits_for_work_ = false;
       }
       uint64_t events = 0;
       while (!submissions_.empty() &&
@@ -276,6 +286,8 @@ void Ledger::writer_loop() {
         submissions_.pop_front();
       }
       ++in_flight_;
+      // What is left over (the batch was full) may follow into the same store transaction.
+      committer_ready_ = !submissions_.empty();
     }
 
     auto batch = std::make_shared<CommittedBatch>();
@@ -354,16 +366,44 @@ void Ledger::committer_loop() {
       options_.on_commit(batch_events, commit_ns);
     }
 
+    call_writer();
     for (InFlightBatch& in_flight : group) publish(in_flight);
+    bool wake_writer;
     {
       std::lock_guard lock(submit_mutex_);
+      bool was_full = in_flight_ == options_.pipeline_depth;
       in_flight_ -= static_cast<uint32_t>(group.size());
+      wake_writer = was_full && writer_has_room_locked();
     }
-    submit_cv_.notify_one();
+    if (wake_writer) submit_cv_.notify_one();
   }
   std::lock_guard lock(project_mutex_);
   committer_done_ = true;
   project_cv_.notify_all();
+}
+
+// The writer cuts a batch when the committer is about to take one: everything submitted while the
+// last transaction was syncing goes into one batch, cut while that transaction's completions run.
+// Cutting one per submission instead cost a wake-up of the writer each and gave the same groups.
+void Ledger::call_writer() {
+  bool wake;
+  {
+    std::lock_guard lock(submit_mutex_);
+    committer_ready_ = true;
+    wake = writer_has_room_locked();
+  }
+  if (wake) submit_cv_.notify_one();
+}
+
+// Called when the writer may have gained room; true when it should be woken now (it sleeps and
+// has work). With no work, the next submission wakes it instead.
+bool Ledger::writer_has_room_locked() {
+  if (!writer_sleeps_) return false;
+  if (submissions_.empty()) {
+    writer_waits_for_work_ = true;
+    return false;
+  }
+  return true;
 }
 
 // A durable batch becomes readable (view), goes to the projector, and its submissions complete.
@@ -371,11 +411,14 @@ void Ledger::publish(InFlightBatch& in_flight) {
   const CommittedBatch& batch = *in_flight.batch;
   CommittedBatchPtr committed = in_flight.batch;
   view_.apply(committed, /*keep_in_tail=*/true);
+  bool wake_projector;
   {
     std::lock_guard lock(project_mutex_);
     to_project_.push_back(committed);
+    wake_projector = projector_waits_;
+    projector_waits_ = false;  // one wake-up per idle spell, not one per batch
   }
-  project_cv_.notify_one();
+  if (wake_projector) project_cv_.notify_one();
   uint64_t tail = view_.tail_events();
   uint64_t peak = tail_events_peak_.load();
   while (tail > peak && !tail_events_peak_.compare_exchange_weak(peak, tail)) {
@@ -411,7 +454,11 @@ void Ledger::projector_loop() {
     std::vector<CommittedBatchPtr> batches;
     {
       std::unique_lock lock(project_mutex_);
-      project_cv_.wait(lock, [this] { return !to_project_.empty() || committer_done_; });
+      while (to_project_.empty() && !committer_done_) {
+        projector_waits_ = true;
+        project_cv_.wait(lock);
+      }
+      projector_waits_ = false;
       if (to_project_.empty()) break;
       uint64_t events = 0;
       while (!to_project_.empty() && events < options_.projector_events_max) {
@@ -432,10 +479,11 @@ void Ledger::projector_loop() {
       return;
     }
     projected_seq_ = last_seq;
+    bool writer_held_back = view_.tail_events() > options_.tail_events_max;
     view_.trim(last_seq);
     events_projected_ += write.entry_count;
     projector_busy_ns_ += elapsed_ns(started);
-    submit_cv_.notify_one();  // the writer may be waiting for the tail to shrink
+    if (writer_held_back) submit_cv_.notify_one();  // else it polls; see writer_loop()
   }
 }
 

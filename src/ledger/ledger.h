@@ -165,6 +165,8 @@ class Ledger {
   void writer_loop();
   void committer_loop();
   void publish(InFlightBatch& in_flight);
+  void call_writer();
+  bool writer_has_room_locked();
   void projector_loop();
   void snapshot_loop();
   bool write_snapshot();
@@ -186,6 +188,13 @@ class Ledger {
   bool accepting_ = false;
   bool writer_stop_ = false;
   uint32_t in_flight_ = 0;
+  // The writer sleeps for work (a submission can wake it usefully) or for room (only the
+  // committer or the projector can): a submission wakes it only in the first case, so a busy
+  // pipeline does not cost a context switch per submission.
+  bool writer_waits_for_work_ = false;
+  bool writer_sleeps_ = false;
+  // The committer is idle or about to take the next batch; see call_writer().
+  bool committer_ready_ = true;
 
   // Writer -> committer.
   std::mutex commit_mutex_;
@@ -198,6 +207,7 @@ class Ledger {
   std::condition_variable project_cv_;
   std::deque<CommittedBatchPtr> to_project_;
   bool committer_done_ = false;
+  bool projector_waits_ = false;  // woken only when idle; see projector_loop()
 
   // Snapshotter.
   std::mutex snapshot_mutex_;

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <span>
 #include <thread>
 
 #include "core/currency.h"
@@ -129,6 +133,63 @@ TEST_F(SqliteLedgerTest, TransfersAreReadableAtOnceAndBalancesMove) {
   auto missing = ledger_->lookup_transfer(transfer_id(3));
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
+}
+
+// Group commit: what is submitted while a store transaction syncs becomes one batch, cut when
+// the committer is about to take it, not one batch per submission (which cost the writer a
+// wake-up each and the same number of syncs).
+TEST_F(SqliteLedgerTest, SubmissionsMadeWhileATransactionSyncsBecomeOneBatch) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool hold = false, held = false, released = false;
+  std::vector<std::vector<uint32_t>> commits;  // batch sizes of each transaction after the hold
+  ledger::LedgerOptions options;
+  options.on_commit = [&](std::span<const uint32_t> batch_events, uint64_t) {
+    std::unique_lock lock(mutex);
+    if (!hold) return;
+    commits.emplace_back(batch_events.begin(), batch_events.end());
+    if (commits.size() == 1) {  // the committer stays in this transaction until released
+      held = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return released; });
+    }
+  };
+  open(options);
+  create_accounts_sync(*ledger_, {funding(1), wallet(2)});
+  {
+    std::lock_guard lock(mutex);
+    hold = true;
+  }
+  constexpr int kLater = 10;
+  std::atomic<int> completed{0};
+  auto count = [&completed](std::vector<ledger::EventOutcome> outcomes) {
+    if (outcomes.size() == 1 && outcomes[0].result == 0) completed += 1;
+  };
+  ASSERT_TRUE(ledger_->submit_transfers({transfer(1, 1, 2, 100)}, count).ok());
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return held; }));
+  }
+  // Spaced out, so that a writer cutting a batch per submission would have (depth 4 allows it).
+  for (int i = 0; i < kLater; ++i) {
+    ASSERT_TRUE(ledger_->submit_transfers({transfer(2 + i, 1, 2, 100)}, count).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+  }
+  changed.notify_all();
+  for (int i = 0; i < 1000 && completed.load() < 1 + kLater; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(completed.load(), 1 + kLater);
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(commits.size(), 2u);
+  EXPECT_EQ(commits[0].size(), 1u);
+  ASSERT_EQ(commits[1].size(), 1u) << "the later submissions were cut into several batches";
+  EXPECT_GE(commits[1][0], static_cast<uint32_t>(kLater));
+  EXPECT_EQ(balance(2), 100 * (1 + kLater));
 }
 
 TEST_F(SqliteLedgerTest, RestartKeepsEverythingAndRetriesStayIdempotent) {
