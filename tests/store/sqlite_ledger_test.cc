@@ -192,6 +192,38 @@ TEST_F(SqliteLedgerTest, SubmissionsMadeWhileATransactionSyncsBecomeOneBatch) {
   EXPECT_EQ(balance(2), 100 * (1 + kLater));
 }
 
+// The projector pauses between rounds so that each carries many batches. Meanwhile reads still
+// see every acknowledged write (from the committed tail), and closing does not wait the pause out.
+TEST_F(SqliteLedgerTest, TheProjectorsPauseHidesNoWriteAndDoesNotHoldUpClosing) {
+  ledger::LedgerOptions options;
+  options.projector_pause_ms = 600'000;
+  open(options);
+  create_accounts_sync(*ledger_, {funding(1), wallet(2)});
+  wait_for_projection();  // the first round: the projector was idle, so it ran at once
+  auto first = ledger_->stats();
+  create_transfers_sync(*ledger_, {transfer(1, 1, 2, 700)});
+  create_transfers_sync(*ledger_, {transfer(2, 1, 2, 300)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // ample for an unpaused round
+  auto later = ledger_->stats();
+  EXPECT_EQ(later.projected_seq, first.projected_seq) << "the projector did not pause";
+  EXPECT_GT(later.committed_seq, later.projected_seq);
+  EXPECT_EQ(balance(2), 1000);
+  auto found = ledger_->lookup_transfer(transfer_id(2));
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  auto history = ledger_->account_transfers(account_id(2), {});
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 2u);
+
+  auto closing = std::chrono::steady_clock::now();
+  close();
+  EXPECT_LT(std::chrono::steady_clock::now() - closing, std::chrono::seconds(60));
+  open();  // the start catches the projections up with the journal
+  auto stats = ledger_->stats();
+  EXPECT_EQ(stats.projected_seq, stats.committed_seq);
+  EXPECT_EQ(balance(2), 1000);
+}
+
 TEST_F(SqliteLedgerTest, RestartKeepsEverythingAndRetriesStayIdempotent) {
   open();
   create_accounts_sync(*ledger_, {funding(1), wallet(2)});
