@@ -133,6 +133,37 @@ TEST(GroupCommitWriter, AGatherTimeLetsUnitsArrivingApartShareOneCommit) {
   }
 }
 
+// Units arriving while the writer gathers do not wake it one by one, but a full group does: it
+// is written at once, not after the gather time (here far longer than the test may take).
+TEST(GroupCommitWriter, AFullGroupIsWrittenWithoutWaitingOutTheGatherTime) {
+  testing::TempDirectory directory;
+  std::string path = directory.path() + "/full.db";
+  {
+    auto db = open_db(path);
+    ASSERT_TRUE(db->exec("CREATE TABLE items (n INTEGER NOT NULL)").ok());
+  }
+  GroupCommitWriter::Options options;
+  options.gather_ns = int64_t{3600} * 1'000'000'000;
+  options.units_per_commit_max = 4;
+  GroupCommitWriter writer(open_db(path), options);
+  std::vector<std::thread> threads;
+  for (int n = 0; n < 4; ++n) {
+    threads.emplace_back([&writer, n] {
+      EXPECT_TRUE(writer
+                      .execute([n](SqliteDatabase& db) {
+                        auto statement = db.prepare("INSERT INTO items (n) VALUES (?)");
+                        if (!statement.ok()) return Status(statement.error());
+                        return (*statement)->bind(1, int64_t{n}).run();
+                      })
+                      .ok());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();  // hangs for an hour if the group waited
+  EXPECT_EQ(writer.units(), 4u);
+  EXPECT_EQ(writer.commits(), 1u);
+  EXPECT_EQ(count_rows(path), 4);
+}
+
 // A store nobody waits for yields the CPU: the writer thread carries the name and nice value it
 // was given, and the caller's thread keeps its own.
 TEST(GroupCommitWriter, TheWriterThreadHasTheGivenNameAndPriority) {

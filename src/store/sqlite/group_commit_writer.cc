@@ -46,7 +46,9 @@ Status GroupCommitWriter::enqueue_and_wait(Work work, bool durable) {
   if (stopping_) return Error("store_busy", "the store is shutting down");
   if (queue_.size() >= options_.queue_max) return Error("store_busy", "too many writes waiting");
   queue_.push_back(unit);
-  work_cv_.notify_one();
+  // While the writer gathers, only a full group needs it early: a wake-up per unit would cost a
+  // context switch each and change nothing.
+  if (waits_for_work_ || queue_.size() >= options_.units_per_commit_max) work_cv_.notify_one();
   done_cv_.wait(lock, [&] { return unit->done; });
   return unit->status;
 }
@@ -57,7 +59,9 @@ void GroupCommitWriter::run() {
     group.clear();
     {
       std::unique_lock lock(mutex_);
+      waits_for_work_ = true;
       work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      waits_for_work_ = false;
       if (queue_.empty()) return;  // stopping, and everything queued is done
       if (options_.gather_ns > 0) {
         work_cv_.wait_for(lock, std::chrono::nanoseconds(options_.gather_ns), [this] {

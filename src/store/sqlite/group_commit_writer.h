@@ -83,6 +83,7 @@ class GroupCommitWriter {
   std::condition_variable done_cv_;
   std::deque<std::shared_ptr<Unit>> queue_;
   bool stopping_ = false;
+  bool waits_for_work_ = false;  // idle, as opposed to gathering a group or writing one
   uint64_t commits_ = 0;
   uint64_t units_ = 0;
   std::thread thread_;
