@@ -5,12 +5,12 @@
 // applies them in order through the StateMachine, and hands the batch, as ONE journal record, to
 // the committer thread, which appends it in ONE store transaction (together with any other batch
 // already waiting: group commit). Only after that commit is durable are the batch's submissions
-// completed. While one batch is being made durable the writer
-// already applies the next (pipelining); a store failure stops everything (fail-stop: the process
+// completed. What arrives while a transaction syncs waits and becomes the next batch, which the
+// writer applies while the committer completes the last one (pipelining); a store failure stops everything (fail-stop: the process
 // exits non-zero, because the in-memory state may be ahead of the durable journal).
 //
 // The journal is the truth. A projector thread writes query projections (transfers by id, account
-// history, balances) from committed batches; a snapshotter thread saves the money state
+// history, balances) from committed batches, in rounds projector_pause_ms apart; a snapshotter thread saves the money state
 // periodically; start-up = latest snapshot + replay of the journal after it, which must reproduce
 // every recorded outcome byte for byte. Reads never block the writer: they go to the committed view
 // (balances, and the tail of committed batches not yet projected) and then to the projections.
