@@ -60,7 +60,8 @@ Status validate_event(const WebhookEvent& event) {
 
 Status validate_events(const std::vector<WebhookEvent>& events) {
   if (events.size() > kEnqueueBatchMax) {
-    return Error("event_invalid", "at most 4096 events per enqueue", "events");
+    return Error("event_invalid",
+                 "at most " + std::to_string(kEnqueueBatchMax) + " events per enqueue", "events");
   }
   for (const WebhookEvent& event : events) {
     Status valid = validate_event(event);

@@ -105,7 +105,8 @@ Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
     for (size_t i = 0; i < events.size(); ++i) {
       const WebhookEvent& event = events[i];
       // Deliveries waiting in the fresh lane arrived before this one: stored first (they leave
-      // the lane below, once every write of this unit succeeded).
+      // the lane below, once every write of this unit succeeded). A later event of the same
+      // subject in this call finds them stored already: their event ids make that a no-op.
       Status ahead =
           store_from_lane(db, lane_.waiting(event.merchant_id, event.subject_id), HeadRule::never);
       if (!ahead.ok()) return ahead;

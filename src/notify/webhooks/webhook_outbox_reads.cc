@@ -39,6 +39,16 @@ Result<std::optional<int64_t>> seq_of(SqliteDatabase& db, const Id128& merchant_
   return std::optional<int64_t>((*select)->column_int64(0));
 }
 
+// The first column of the first row of `sql`, a number; none when there is no row.
+Result<std::optional<int64_t>> first_number(SqliteDatabase& db, const char* sql) {
+  Result<std::unique_ptr<Statement>> select = db.prepare(sql);
+  if (!select.ok()) return select.error();
+  Result<bool> row = (*select)->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>((*select)->column_int64(0));
+}
+
 }  // namespace
 
 Result<std::optional<DeliveryRecord>> WebhookOutbox::find_delivery_locked(const Id128& merchant_id,
@@ -139,14 +149,10 @@ Result<std::vector<DueDelivery>> WebhookOutbox::due(int64_t now_ns, size_t limit
 
 Result<std::optional<int64_t>> WebhookOutbox::next_due_at_ns() {
   std::lock_guard lock(reader_mutex_);
-  Result<std::unique_ptr<Statement>> select = reader_->prepare(
-      "SELECT next_attempt_at_ns FROM webhook_deliveries WHERE status = 'pending' AND is_head = 1"
-      " ORDER BY next_attempt_at_ns LIMIT 1");
-  if (!select.ok()) return select.error();
-  Result<bool> row = (*select)->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<int64_t>();
-  return std::optional<int64_t>((*select)->column_int64(0));
+  return first_number(
+      *reader_,
+      "SELECT next_attempt_at_ns FROM webhook_deliveries"
+      " WHERE status = 'pending' AND is_head = 1 ORDER BY next_attempt_at_ns LIMIT 1");
 }
 
 Result<int64_t> WebhookOutbox::pending_count() {
@@ -164,13 +170,8 @@ Result<int64_t> WebhookOutbox::pending_count() {
 Result<std::optional<int64_t>> WebhookOutbox::newest_event_at_ns() {
   std::lock_guard lock(reader_mutex_);
   // The last row inserted (rowids grow; pruning removes only old events): no scan.
-  Result<std::unique_ptr<Statement>> select =
-      reader_->prepare("SELECT created_at_ns FROM webhook_events ORDER BY rowid DESC LIMIT 1");
-  if (!select.ok()) return select.error();
-  Result<bool> row = (*select)->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<int64_t>();
-  return std::optional<int64_t>((*select)->column_int64(0));
+  return first_number(*reader_,
+                      "SELECT created_at_ns FROM webhook_events ORDER BY rowid DESC LIMIT 1");
 }
 
 }  // namespace mpay::notify::webhooks
