@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
 #include <thread>
@@ -15,7 +16,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-// One accepted connection: read a request, answer 200, until the sender closes.
+// One accepted connection: read requests, answer each 200, until the sender closes. Requests
+// that arrive together (mpayd pipelines a merchant's deliveries) are answered together: their
+// answers go out in one write once no further request is waiting in the buffer, as HTTP servers
+// do, so the receiver costs a write per batch rather than per delivery.
 class ReceiverConnection : public std::enable_shared_from_this<ReceiverConnection> {
  public:
   ReceiverConnection(tcp::socket socket, std::atomic<uint64_t>& requests)
@@ -24,7 +28,7 @@ class ReceiverConnection : public std::enable_shared_from_this<ReceiverConnectio
   void read() {
     request_ = {};
     http::async_read(socket_, buffer_, request_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return;  // closed by the sender (mpayd closes after each attempt) or broken
+      if (ec) return;  // closed by the sender or broken
       self->answer();
     });
   }
@@ -32,22 +36,25 @@ class ReceiverConnection : public std::enable_shared_from_this<ReceiverConnectio
  private:
   void answer() {
     requests_.fetch_add(1, std::memory_order_relaxed);
-    response_ = {};
-    response_.result(http::status::ok);
-    response_.version(request_.version());
-    response_.keep_alive(request_.keep_alive());
-    response_.prepare_payload();
-    http::async_write(socket_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec || !self->response_.keep_alive()) return;
-      self->read();
-    });
+    bool keep_alive = request_.keep_alive();
+    answers_ += request_.version() == 10 ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.1 200 OK\r\n";
+    answers_ += keep_alive ? "Content-Length: 0\r\n\r\n" : "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    if (keep_alive && buffer_.size() > 0) return read();  // the next request is (partly) here already
+    writing_ = std::move(answers_);
+    answers_.clear();
+    asio::async_write(socket_, asio::buffer(writing_),
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        if (ec || !keep_alive) return;
+                        self->read();
+                      });
   }
 
   tcp::socket socket_;
   std::atomic<uint64_t>& requests_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
-  http::response<http::empty_body> response_;
+  std::string answers_;  // not yet written
+  std::string writing_;
 };
 
 }  // namespace
