@@ -20,6 +20,8 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "notify/webhooks/webhook_url.h"
@@ -48,24 +50,40 @@ struct Connection {
   beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
 };
 
-// What one exchange on a connection found out.
+// What one pipeline on a connection found out.
 struct Exchange {
-  WebhookResponse response;
-  bool answered = false;  // a status line arrived
-  bool reusable = false;  // the answer ended where its length said, and the receiver keeps the connection
+  std::vector<WebhookResponse> answers;  // one per request answered, in order
+  bool reusable =
+      false;  // every answer ended where its length said, and the receiver keeps the connection
 };
 
-template <typename Stream>
-asio::awaitable<void> write_and_read(Stream& stream, const WebhookUrl& url, const WebhookRequest& request,
-                                    Exchange& exchange) {
-  http::request<http::string_body> message{http::verb::post, url.target, 11};
-  message.set(http::field::host, url.host_header());
-  for (const auto& [name, value] : request.headers) message.set(name, value);
-  message.body() = request.body;
-  message.prepare_payload();
-  co_await http::async_write(stream, message, asio::use_awaitable);
+// The requests back to back, as they go on the wire: one write carries the whole pipeline.
+std::string serialized(const WebhookUrl& url, std::span<const WebhookRequest> requests) {
+  std::string wire;
+  for (const WebhookRequest& request : requests) {
+    http::request<http::string_body> message{http::verb::post, url.target, 11};
+    message.set(http::field::host, url.host_header());
+    for (const auto& [name, value] : request.headers) message.set(name, value);
+    message.body() = request.body;
+    message.prepare_payload();
+    http::request_serializer<http::string_body> serializer{message};
+    beast::error_code error;  // a string body cannot fail to serialize
+    while (!error && !serializer.is_done()) {
+      serializer.next(error, [&](beast::error_code&, const auto& buffers) {
+        for (auto buffer : beast::buffers_range_ref(buffers)) {
+          wire.append(static_cast<const char*>(buffer.data()), buffer.size());
+        }
+        serializer.consume(beast::buffer_bytes(buffers));
+      });
+    }
+  }
+  return wire;
+}
 
-  beast::flat_buffer buffer;
+// Reads one answer into `response`; true if the connection can carry the next one.
+template <typename Stream>
+asio::awaitable<bool> read_answer(Stream& stream, beast::flat_buffer& buffer,
+                                  WebhookResponse& response) {
   http::response_parser<http::string_body> parser;
   parser.header_limit(kResponseHeaderBytesMax);
   // Beast checks a Content-Length against the body limit while reading the head: the limit is
@@ -73,18 +91,41 @@ asio::awaitable<void> write_and_read(Stream& stream, const WebhookUrl& url, cons
   // a Content-Length with the empty optional and finds every length over the limit.)
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
-  exchange.response.http_status = parser.get().result_int();
-  exchange.answered = true;
+  response.http_status = parser.get().result_int();
   // The status decides the attempt; the body is read only so the connection can carry the next.
-  if (!parser.keep_alive() || parser.need_eof()) co_return;
-  if (parser.content_length().value_or(0) > kResponseBodyBytesMax) co_return;
+  if (!parser.keep_alive() || parser.need_eof()) co_return false;
+  if (parser.content_length().value_or(0) > kResponseBodyBytesMax) co_return false;
   parser.body_limit(kResponseBodyBytesMax);  // a chunked body is counted as it comes
   if (!parser.is_done()) {
     beast::error_code ignored;
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ignored));
-    if (ignored || !parser.is_done()) co_return;
+    if (ignored || !parser.is_done()) co_return false;
   }
-  exchange.reusable = buffer.size() == 0;  // anything after the answer is a receiver we do not understand
+  co_return true;
+}
+
+// Writes the requests at once and reads their answers in order, each within its request's timeout
+// after the one before it (the first: after the write). Stops early, without an error, when an
+// answer leaves the connection unable to carry the next one; throws when the connection fails.
+template <typename Stream>
+asio::awaitable<void> write_and_read(Stream& stream, beast::tcp_stream& lowest,
+                                     const WebhookUrl& url,
+                                     std::span<const WebhookRequest> requests,
+                                     SteadyClock::time_point started, Exchange& exchange) {
+  std::string wire = serialized(url, requests);
+  co_await asio::async_write(stream, asio::buffer(wire), asio::use_awaitable);
+  beast::flat_buffer buffer;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (i > 0) lowest.expires_after(std::chrono::nanoseconds(requests[i].timeout_ns));
+    WebhookResponse response;
+    bool more = co_await read_answer(stream, buffer, response);
+    response.duration_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - started).count();
+    exchange.answers.push_back(std::move(response));
+    if (!more) co_return;
+  }
+  exchange.reusable =
+      buffer.size() == 0;  // anything after the answers is a receiver we do not understand
 }
 
 asio::awaitable<void> connect(Connection& connection, const WebhookUrl& url, ssl::context* tls) {
@@ -104,17 +145,18 @@ asio::awaitable<void> connect(Connection& connection, const WebhookUrl& url, ssl
 }
 
 asio::awaitable<void> attempt_on(Connection& connection, bool fresh, const WebhookUrl& url,
-                                 const WebhookRequest& request, ssl::context* tls, std::chrono::nanoseconds timeout,
-                                 Exchange& exchange) {
-  // One deadline for connect, handshake, write and read.
-  connection.lowest().expires_after(timeout);
+                                 std::span<const WebhookRequest> requests, ssl::context* tls,
+                                 SteadyClock::time_point started, Exchange& exchange) {
+  // One deadline for connect, handshake, write and the first answer.
+  connection.lowest().expires_after(std::chrono::nanoseconds(requests.front().timeout_ns));
   if (fresh) co_await connect(connection, url, tls);
   if (connection.plain) {
-    co_await write_and_read(*connection.plain, url, request, exchange);
+    co_await write_and_read(*connection.plain, connection.lowest(), url, requests, started,
+                            exchange);
   } else {
     // No TLS close_notify exchange when a connection is dropped: the answer is in hand, and a
     // receiver that never sends its own would cost us the rest of the timeout.
-    co_await write_and_read(*connection.tls, url, request, exchange);
+    co_await write_and_read(*connection.tls, connection.lowest(), url, requests, started, exchange);
   }
 }
 
@@ -126,6 +168,9 @@ asio::awaitable<void> attempt_on(Connection& connection, bool fresh, const Webho
 struct AttemptThread {
   std::unique_ptr<asio::io_context> io;
   std::vector<std::unique_ptr<Connection>> idle;  // oldest first
+  // Receivers (by connection key) that went silent in the middle of a pipeline, and until when
+  // they get one request at a time.
+  std::unordered_map<std::string, SteadyClock::time_point> one_at_a_time;
 };
 thread_local AttemptThread attempt_thread;
 
@@ -148,6 +193,25 @@ bool still_open(Connection& connection) {
   ssize_t n = ::recv(connection.lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
   return n > 0 && connection.tls != nullptr;
+}
+
+// A receiver that answered part of a pipeline and then nothing may read one request per read and
+// drop the rest: from now on it gets one request at a time, for kOneAtATimeFor.
+void remember_one_at_a_time(const std::string& key) {
+  auto now = SteadyClock::now();
+  auto& receivers = attempt_thread.one_at_a_time;
+  std::erase_if(receivers, [&](const auto& entry) { return entry.second <= now; });
+  if (receivers.size() >= kOneAtATimeReceiversMax) receivers.erase(receivers.begin());
+  receivers[key] = now + kOneAtATimeFor;
+}
+
+size_t pipeline_depth_for(const std::string& key) {
+  auto& receivers = attempt_thread.one_at_a_time;
+  auto found = receivers.find(key);
+  if (found == receivers.end()) return kPipelineDepthMax;
+  if (found->second > SteadyClock::now()) return 1;
+  receivers.erase(found);
+  return kPipelineDepthMax;
 }
 
 std::unique_ptr<Connection> take_idle(const std::string& key) {
@@ -200,50 +264,84 @@ struct SequenceRun {
   bool finished = false;
 };
 
-asio::awaitable<WebhookResponse> attempt(const TransportSettings& settings, SequenceRun& run,
-                                         const WebhookRequest& request,
-                                         asio::any_io_executor executor);
+// What one pipeline came to: an answer per request answered, in order, and, when `stop`, a last
+// one that got none (the sequence ends there). Fewer answers than requests without `stop`: the
+// connection could carry no more, and the rest go on another.
+struct Pipelined {
+  std::vector<WebhookResponse> answers;
+  bool stop = false;
+};
+
+Pipelined unanswered(std::string error) {
+  Pipelined result;
+  result.answers.emplace_back().error = std::move(error);
+  result.stop = true;
+  return result;
+}
+
+// The requests from the front of `requests` that go to the same URL, within their start window,
+// at most `depth` and kPipelineBytesMax of bodies (always at least the first).
+size_t pipeline_length(std::span<const WebhookRequest> requests, size_t depth,
+                       SteadyClock::duration since_began) {
+  size_t length = 1;
+  size_t bytes = requests.front().body.size();
+  while (length < std::min(depth, requests.size())) {
+    const WebhookRequest& next = requests[length];
+    if (next.url != requests.front().url ||
+        since_began > std::chrono::nanoseconds(next.start_within_ns))
+      break;
+    bytes += next.body.size();
+    if (bytes > kPipelineBytesMax) break;
+    ++length;
+  }
+  return length;
+}
+
+asio::awaitable<Pipelined> attempt(const TransportSettings& settings, SequenceRun& run,
+                                   std::span<const WebhookRequest> requests,
+                                   SteadyClock::time_point began, asio::any_io_executor executor);
 
 asio::awaitable<void> run_sequence(const TransportSettings& settings, SequenceRun& run,
                                    SteadyClock::time_point began) {
   auto executor = co_await asio::this_coro::executor;
-  for (const WebhookRequest& request : *run.requests) {
+  std::span<const WebhookRequest> rest(*run.requests);
+  while (!rest.empty()) {
     run.current_started = SteadyClock::now();
-    if (run.current_started - began > std::chrono::nanoseconds(request.start_within_ns)) break;
-    WebhookResponse response = co_await attempt(settings, run, request, executor);
-    response.started_after_ns =
+    if (run.current_started - began > std::chrono::nanoseconds(rest.front().start_within_ns)) break;
+    Pipelined pipelined = co_await attempt(settings, run, rest, began, executor);
+    int64_t started_after_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(run.current_started - began).count();
-    response.duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() -
-                                                                                run.current_started)
-                               .count();
-    bool answered = response.http_status != 0;
-    run.answers.push_back(std::move(response));
-    if (!answered) break;  // no answer at all: the rest would wait out the same silence
+    for (WebhookResponse& response : pipelined.answers) {
+      response.started_after_ns = started_after_ns;
+      if (response.duration_ns == 0) {
+        response.duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   SteadyClock::now() - run.current_started)
+                                   .count();
+      }
+      run.answers.push_back(std::move(response));
+    }
+    if (pipelined.stop) break;  // no answer at all: the rest would wait out the same silence
+    rest = rest.subspan(std::min(rest.size(), pipelined.answers.size()));
   }
   run.finished = true;
 }
 
-asio::awaitable<WebhookResponse> attempt(const TransportSettings& settings, SequenceRun& run,
-                                         const WebhookRequest& request,
-                                         asio::any_io_executor executor) {
-  WebhookResponse response;
-  Result<WebhookUrl> url = parse_webhook_url(request.url);
-  if (!url.ok()) {
-    response.error = "url_invalid";
-    co_return response;
-  }
-  if (url->secure && settings.tls == nullptr) {
-    response.error = settings.tls_error;
-    co_return response;
-  }
+// The requests at the front of `requests` that make one pipeline, on a kept connection or a new
+// one. A kept connection the receiver closed before answering anything is replaced by a new one
+// for the same requests (it may have read them: at least once).
+asio::awaitable<Pipelined> attempt(const TransportSettings& settings, SequenceRun& run,
+                                   std::span<const WebhookRequest> requests,
+                                   SteadyClock::time_point began, asio::any_io_executor executor) {
+  Result<WebhookUrl> url = parse_webhook_url(requests.front().url);
+  if (!url.ok()) co_return unanswered("url_invalid");
+  if (url->secure && settings.tls == nullptr) co_return unanswered(settings.tls_error);
   ssl::context* tls = url->secure ? settings.tls : nullptr;
   // Kept connections belong to their transport: another one may trust other certificates.
   std::string key = std::to_string(settings.instance) + (url->secure ? " https://" : " http://") +
                     url->host + ":" + std::to_string(url->port);
-  auto timeout = std::chrono::nanoseconds(request.timeout_ns);
+  std::span<const WebhookRequest> pipeline = requests.first(
+      pipeline_length(requests, pipeline_depth_for(key), run.current_started - began));
 
-  // A kept connection first; if the receiver closed it before answering (it may time out idle
-  // connections at any moment), the attempt is made again on a new one.
   run.connection = take_idle(key);
   for (bool fresh : {false, true}) {
     if (!fresh && !run.connection) continue;
@@ -260,27 +358,36 @@ asio::awaitable<WebhookResponse> attempt(const TransportSettings& settings, Sequ
     Exchange exchange;
     std::exception_ptr failure;
     try {
-      co_await attempt_on(*run.connection, fresh, *url, request, tls, timeout, exchange);
+      co_await attempt_on(*run.connection, fresh, *url, pipeline, tls, run.current_started,
+                          exchange);
     } catch (...) {
       failure = std::current_exception();
     }
-    if (failure) {
-      run.connection.reset();
-      std::string error = error_text(failure);
-      if (!fresh && !exchange.answered && error != "timeout") continue;  // a stale connection
-      response.http_status = 0;
-      response.error = std::move(error);
-      co_return response;
+    if (!failure) {
+      if (exchange.reusable) {
+        keep_idle(std::move(run.connection));
+      } else {
+        run.connection.reset();
+      }
+      co_return Pipelined{std::move(exchange.answers), false};
     }
-    if (exchange.reusable) {
-      keep_idle(std::move(run.connection));
-    } else {
-      run.connection.reset();
+    run.connection.reset();
+    std::string error = error_text(failure);
+    if (exchange.answers.empty()) {
+      if (!fresh && error != "timeout") continue;  // a stale kept connection
+      co_return unanswered(std::move(error));
     }
-    co_return exchange.response;
+    // Answered in part. A timeout ends the sequence (the receiver may be working on the request);
+    // a closed connection sends the rest again on another.
+    Pipelined part{std::move(exchange.answers), false};
+    if (error == "timeout") {
+      if (pipeline.size() > 1) remember_one_at_a_time(key);
+      part.answers.emplace_back().error = std::move(error);
+      part.stop = true;
+    }
+    co_return part;
   }
-  response.error = "no_attempt";  // not reached: the fresh pass always returns
-  co_return response;
+  co_return unanswered("no_attempt");  // not reached: the fresh pass always returns
 }
 
 }  // namespace

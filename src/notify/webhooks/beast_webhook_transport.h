@@ -1,5 +1,5 @@
 // WebhookTransport over HTTP/1.1 with Boost.Beast, plain (http://) or TLS (https://, OpenSSL):
-// resolve, connect, [TLS handshake], write the request, read the response. Connections are kept
+// resolve, connect, [TLS handshake], write the requests, read the responses. Connections are kept
 // alive between attempts (HTTP/1.1 persistent connections): a busy merchant receives a stream of
 // events, and a new TCP (and TLS) connection per event cost more than the event itself. Each
 // calling thread keeps at most kIdleConnectionsPerThreadMax idle connections (a transport only
@@ -9,6 +9,18 @@
 // before use, or, if the close races the request, the attempt is made once more on a new connection
 // before any answer was read (so a receiver may, rarely, see an event twice: deliveries are at
 // least once anyway).
+//
+// Pipelining (RFC 9112 section 9.3.2): a sequence's requests to the same URL go out together, up
+// to kPipelineDepthMax of them and kPipelineBytesMax of bodies in one write, and their answers are
+// read in order. Under load a merchant's deliveries then cost one write and a read or two per
+// batch on both sides instead of a round trip each. Each answer may take its request's timeout
+// after the one before it (the first: after the write), as if sent one after the other. When the
+// receiver closes the connection, or answers so that it cannot carry more (`Connection: close`, a
+// long body), the requests it has not answered are sent again on another connection: it may have
+// read them, which at least once allows (receivers dedupe by event id). A receiver that answers
+// part of a pipeline and then nothing until the timeout is taken to read one request at a time:
+// that request is the sequence's unanswered one, and the calling thread sends that receiver one
+// request at a time for kOneAtATimeFor.
 //
 // TLS verifies the receiver's certificate chain (the system's trust store, or `ca_file` when
 // given, e.g. a test CA) and that it names the URL's host; SNI carries the host name. A failed
@@ -38,6 +50,12 @@ namespace mpay::notify::webhooks {
 inline constexpr size_t kIdleConnectionsPerThreadMax = 16;
 // Shorter than common servers' idle timeouts (nginx 75 s), so most kept connections are still open.
 inline constexpr std::chrono::seconds kIdleLifetime{30};
+inline constexpr size_t kPipelineDepthMax = 16;
+// Bodies per write (the first request always goes): about what a new TCP connection may send
+// before its first acknowledgement, so a pipeline's write rarely waits on the receiver.
+inline constexpr size_t kPipelineBytesMax = 64 * 1024;
+inline constexpr std::chrono::hours kOneAtATimeFor{1};
+inline constexpr size_t kOneAtATimeReceiversMax = 256;  // remembered per thread
 
 class BeastWebhookTransport final : public WebhookTransport {
  public:
