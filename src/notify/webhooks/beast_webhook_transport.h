@@ -65,7 +65,8 @@ class BeastWebhookTransport final : public WebhookTransport {
   ~BeastWebhookTransport() override;
   WebhookResponse post(const WebhookRequest& request) override;
   // The sequences at once, as coroutines on the calling thread's io_context, each on its own
-  // connection (kept or new), so one thread keeps many slow receivers waiting in parallel.
+  // connection (kept or new) and pipelined, so one thread keeps many slow receivers waiting in
+  // parallel.
   std::vector<std::vector<WebhookResponse>> post_sequences(
       const std::vector<WebhookSequence>& sequences) override;
 

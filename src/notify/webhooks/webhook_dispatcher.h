@@ -9,7 +9,7 @@
 // Batches: a batch is due deliveries of one merchant (an equal share of the queue, at most
 // `batch_max`, so a short queue still goes out in parallel). A sending thread takes up to
 // concurrency / threads batches and hands them to the transport as sequences that run at the same
-// time (each over one kept-alive connection, one delivery after the other, see
+// time (each over one kept-alive connection, its deliveries pipelined, see
 // beast_webhook_transport.h), then records all their attempts in one outbox write. A batch stops
 // at the first attempt that got no answer (the rest are offered again rather than waiting out the
 // same silence). Few threads with many attempts each: under load, thread wake-ups cost more than

@@ -1,11 +1,13 @@
 // How attempts reach a merchant: an interface, so the dispatcher can be driven in tests by a fake
 // (no sockets, a ManualClock) and over real HTTP by BeastWebhookTransport.
 //
-// post() makes one attempt; post_sequences() makes many: the requests of each sequence one after
-// the other, the sequences at the same time (a transport that cannot overlap them, like the
-// default below, sends them one after the other). A sequence stops after its first request that
-// got no answer at all (http_status 0), since waiting out the same silence again would only hold
-// up the rest, and before a request whose start_within_ns has passed. Both block for at most about
+// post() makes one attempt; post_sequences() makes many: the requests of each sequence in order
+// (one after the other, or pipelined on one connection: BeastWebhookTransport), the sequences at
+// the same time (a transport that cannot overlap them, like the default below, sends them one after
+// the other). A sequence stops after its first request that got no answer at all (http_status 0),
+// since waiting out the same silence again would only hold up the rest, and before a request whose
+// start_within_ns has passed. Requests after the stop are not reported, even if a pipeline carried
+// them to the receiver: the caller offers them again (at least once). Both block for at most about
 // the requests' timeouts of real time and never throw. Thread-safe: the dispatcher calls them from
 // several threads at once.
 #pragma once
@@ -44,7 +46,8 @@ class WebhookTransport {
  public:
   virtual ~WebhookTransport() = default;
   virtual WebhookResponse post(const WebhookRequest& request) = 0;
-  // One answer per request made, in order: shorter than its sequence when it stopped early.
+  // One answer per request answered, in order, then the unanswered one it stopped at, if any:
+  // shorter than its sequence when it stopped early.
   virtual std::vector<std::vector<WebhookResponse>> post_sequences(
       const std::vector<WebhookSequence>& sequences);
 };
