@@ -53,8 +53,8 @@ struct Connection {
 // What one pipeline on a connection found out.
 struct Exchange {
   std::vector<WebhookResponse> answers;  // one per request answered, in order
-  bool reusable =
-      false;  // every answer ended where its length said, and the receiver keeps the connection
+  // Every answer ended where its length said, and the receiver keeps the connection.
+  bool reusable = false;
 };
 
 // The requests back to back, as they go on the wire: one write carries the whole pipeline.
@@ -124,8 +124,8 @@ asio::awaitable<void> write_and_read(Stream& stream, beast::tcp_stream& lowest,
     exchange.answers.push_back(std::move(response));
     if (!more) co_return;
   }
-  exchange.reusable =
-      buffer.size() == 0;  // anything after the answers is a receiver we do not understand
+  // Anything after the answers is a receiver we do not understand.
+  exchange.reusable = buffer.size() == 0;
 }
 
 asio::awaitable<void> connect(Connection& connection, const WebhookUrl& url, ssl::context* tls) {
