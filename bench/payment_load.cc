@@ -12,6 +12,7 @@
 #include <random>
 
 #include "bench_support.h"
+#include "created_id.h"
 #include "load_connection.h"
 #include "wallet_users.h"
 
@@ -102,14 +103,12 @@ class PaymentLoop : public std::enable_shared_from_this<PaymentLoop> {
 
   void on_created(const http::response<http::string_body>& response) {
     if (response.result_int() != 201) return failed("create", response);
-    nlohmann::json answer = nlohmann::json::parse(response.body(), nullptr, /*allow_exceptions=*/false);
-    if (!answer.is_object() || !answer.contains("id") || !answer["id"].is_string()) {
-      return failed("create-answer", response);
-    }
+    std::optional<std::string> id = created_id(response.body());
+    if (!id) return failed("create-answer", response);
     auto& request = user_.request();
     request = {};
     request.method(http::verb::post);
-    request.target("/v1/me/payment-requests/" + answer["id"].get<std::string>() + "/confirm");
+    request.target("/v1/me/payment-requests/" + *id + "/confirm");
     request.set(http::field::authorization, "Bearer " + (*plan_.users)[user_index_].token);
     request.body() = plan_.confirm_body;
     send(user_, "confirm", &PaymentLoop::on_confirmed);
