@@ -265,7 +265,7 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
 
   const LoadPlan& plan_;
   LoadWorker& worker_;
-  beast::tcp_stream stream_;
+  LoadStream stream_;
   asio::steady_timer reconnect_timer_;
   std::mt19937_64 random_;
   beast::flat_buffer buffer_;

@@ -3,6 +3,7 @@
 // transport failure is named in the printed counts. Header-only.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -11,6 +12,12 @@
 #include <string>
 
 namespace mpay::bench {
+
+// A load connection's stream, its executor by concrete type: each load runs on a single-threaded
+// io_context, and Beast's default tcp_stream (any_io_executor) spent a few percent of the load
+// generator's CPU copying and querying the type-erased executor.
+using LoadStream =
+    boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
 
 inline constexpr uint64_t kReplyBodyBytesMax = 16 * 1024 * 1024;
 inline constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
@@ -27,7 +34,8 @@ inline void finish_json_request(boost::beast::http::request<boost::beast::http::
 }
 
 // Shuts the connection down and drops what was read but not parsed.
-inline void close_connection(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer) {
+template <class Stream>
+void close_connection(Stream& stream, boost::beast::flat_buffer& buffer) {
   boost::beast::error_code ignored;
   stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   stream.close();

@@ -45,7 +45,7 @@ class Exchange {
   explicit Exchange(asio::io_context& context) : stream_(context) {}
 
   bool open() const { return open_; }
-  beast::tcp_stream& stream() { return stream_; }
+  LoadStream& stream() { return stream_; }
   http::request<http::string_body>& request() { return request_; }
   beast::flat_buffer& buffer() { return buffer_; }
   http::response_parser<http::string_body>& parser() { return *parser_; }
@@ -60,7 +60,7 @@ class Exchange {
   }
 
  private:
-  beast::tcp_stream stream_;
+  LoadStream stream_;
   bool open_ = false;
   http::request<http::string_body> request_;
   beast::flat_buffer buffer_;

@@ -120,7 +120,7 @@ constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
 }  // namespace
 
 std::shared_ptr<HttpConnection> HttpConnection::create(std::shared_ptr<HttpServerContext> context,
-                                                       net::ip::tcp::socket socket) {
+                                                       ConnectionSocket socket) {
   auto connection = std::make_shared<HttpConnection>(context, std::move(socket));
   connection->id_ = context->register_connection(connection);
   if (connection->id_ == 0) {
@@ -134,8 +134,7 @@ std::shared_ptr<HttpConnection> HttpConnection::create(std::shared_ptr<HttpServe
   return connection;
 }
 
-HttpConnection::HttpConnection(std::shared_ptr<HttpServerContext> context,
-                               net::ip::tcp::socket socket)
+HttpConnection::HttpConnection(std::shared_ptr<HttpServerContext> context, ConnectionSocket socket)
     : context_(std::move(context)), stream_(std::move(socket)) {
   error_code error;
   auto endpoint = stream_.socket().remote_endpoint(error);

@@ -32,7 +32,7 @@ struct HttpServer::Impl {
 
   mpay::Status listen();
   void accept_next();
-  void on_accept(error_code error, net::ip::tcp::socket socket);
+  void on_accept(error_code error, ConnectionSocket socket);
   void run_worker();
 
   std::shared_ptr<HttpServerContext> context;
@@ -72,13 +72,13 @@ mpay::Status HttpServer::Impl::listen() {
 }
 
 void HttpServer::Impl::accept_next() {
-  acceptor.async_accept(net::make_strand(context->io_context),
-                        [this](error_code error, net::ip::tcp::socket socket) {
-                          on_accept(error, std::move(socket));
-                        });
+  // The accepted socket comes typed with its strand (ConnectionSocket), each connection its own.
+  acceptor.async_accept(
+      ConnectionExecutor(context->io_context.get_executor()),
+      [this](error_code error, ConnectionSocket socket) { on_accept(error, std::move(socket)); });
 }
 
-void HttpServer::Impl::on_accept(error_code error, net::ip::tcp::socket socket) {
+void HttpServer::Impl::on_accept(error_code error, ConnectionSocket socket) {
   if (!acceptor.is_open()) return;  // stop() closed it
   if (error) {
     // E.g. EMFILE: back off instead of spinning on a failing accept.
