@@ -1,7 +1,6 @@
 #include "core/time_text.h"
 
 #include <chrono>
-#include <cstdio>
 
 namespace mpay {
 namespace {
@@ -19,6 +18,14 @@ bool digits(std::string_view text, size_t at, size_t count, int* out) {
   return true;
 }
 
+// `value` (non-negative, at most `count` digits) as `count` digits from `at`, zero-padded.
+void put_digits(std::string& text, size_t at, size_t count, int value) {
+  for (size_t i = count; i > 0; --i) {
+    text[at + i - 1] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
 }  // namespace
 
 std::string format_rfc3339_ms(int64_t unix_ns) {
@@ -32,11 +39,17 @@ std::string format_rfc3339_ms(int64_t unix_ns) {
   std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(time);
   std::chrono::year_month_day date(day);
   std::chrono::hh_mm_ss clock(time - day);
-  char text[40];
-  std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()), static_cast<int>(rest / 1'000'000));
+  // Written digit by digit: snprintf took about 1 us per call, and every payment request's JSON
+  // and every webhook carry several of these. int64 nanoseconds span the years 1677-2262, so the
+  // year always has four digits.
+  std::string text = "0000-00-00T00:00:00.000Z";
+  put_digits(text, 0, 4, static_cast<int>(date.year()));
+  put_digits(text, 5, 2, static_cast<unsigned>(date.month()));
+  put_digits(text, 8, 2, static_cast<unsigned>(date.day()));
+  put_digits(text, 11, 2, static_cast<int>(clock.hours().count()));
+  put_digits(text, 14, 2, static_cast<int>(clock.minutes().count()));
+  put_digits(text, 17, 2, static_cast<int>(clock.seconds().count()));
+  put_digits(text, 20, 3, static_cast<int>(rest / 1'000'000));
   return text;
 }
 

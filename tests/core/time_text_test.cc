@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <random>
+#include <string>
+
 namespace mpay {
 namespace {
 
@@ -11,6 +17,37 @@ TEST(TimeText, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(format_rfc3339_ms(1'795'000'000 * kSecond + 123'456'789), "2026-11-18T11:06:40.123Z");
   EXPECT_EQ(format_rfc3339_ms(951'782'400 * kSecond), "2000-02-29T00:00:00.000Z");
+}
+
+TEST(TimeText, FormatsTimesBefore1970AndTheEndsOfTheRange) {
+  EXPECT_EQ(format_rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339_ms(-kSecond), "1969-12-31T23:59:59.000Z");
+  EXPECT_EQ(format_rfc3339_ms(std::numeric_limits<int64_t>::max()), "2262-04-11T23:47:16.854Z");
+  EXPECT_EQ(format_rfc3339_ms(std::numeric_limits<int64_t>::min()), "1677-09-21T00:12:43.145Z");
+}
+
+// Held against the C library's calendar (gmtime_r) over times spread across the whole range.
+TEST(TimeText, AgreesWithGmtimeAcrossTheRange) {
+  std::mt19937_64 random(20261204);
+  std::uniform_int_distribution<int64_t> any_ns(std::numeric_limits<int64_t>::min(),
+                                                std::numeric_limits<int64_t>::max());
+  for (int i = 0; i < 20'000; ++i) {
+    int64_t ns = any_ns(random);
+    int64_t seconds = ns / kSecond;
+    int64_t rest = ns % kSecond;
+    if (rest < 0) {
+      rest += kSecond;
+      --seconds;
+    }
+    std::time_t time = static_cast<std::time_t>(seconds);
+    std::tm parts{};
+    ASSERT_NE(gmtime_r(&time, &parts), nullptr);
+    char expected[96];
+    std::snprintf(expected, sizeof(expected), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+                  parts.tm_min, parts.tm_sec, static_cast<int>(rest / 1'000'000));
+    ASSERT_EQ(format_rfc3339_ms(ns), expected) << ns;
+  }
 }
 
 TEST(TimeText, ParsesWhatItFormatsAndOffsets) {
