@@ -14,20 +14,22 @@ class MerchantProfiles final : public requests::MerchantLookup {
 
   std::optional<requests::MerchantProfile> find(const requests::MerchantId& id,
                                                 uint16_t currency) const override {
-    merchant::MerchantId merchant(id);
-    std::optional<merchant::MerchantRecord> record = directory_.find(merchant);
-    if (!record) return std::nullopt;
-    std::optional<AccountId> account = directory_.ledger_account(merchant, currency);
-    if (!account) return std::nullopt;
-    requests::MerchantProfile profile;
-    profile.id = id;
-    profile.display_name = record->display_name;
-    profile.mcc = record->mcc;
-    profile.country = record->country;
-    profile.city = record->city;
-    profile.fee_bps = static_cast<uint32_t>(record->fee_bps);
-    profile.active = record->status == merchant::MerchantStatus::active;
-    profile.account = *account;
+    std::optional<requests::MerchantProfile> profile;
+    directory_.read(merchant::MerchantId(id), [&](const merchant::MerchantRecord& record) {
+      for (const merchant::MerchantAccount& account : record.accounts) {
+        if (account.currency != currency) continue;
+        profile.emplace();
+        profile->id = id;
+        profile->display_name = record.display_name;
+        profile->mcc = record.mcc;
+        profile->country = record.country;
+        profile->city = record.city;
+        profile->fee_bps = static_cast<uint32_t>(record.fee_bps);
+        profile->active = record.status == merchant::MerchantStatus::active;
+        profile->account = account.account_id;
+        return;
+      }
+    });
     return profile;
   }
 

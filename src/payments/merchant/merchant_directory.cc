@@ -35,6 +35,15 @@ std::optional<MerchantRecord> MerchantDirectory::find(const MerchantId& id) cons
   return found->second.record;
 }
 
+bool MerchantDirectory::read(const MerchantId& id,
+                             const std::function<void(const MerchantRecord&)>& read) const {
+  std::shared_lock lock(mutex_);
+  auto found = merchants_.find(id);
+  if (found == merchants_.end()) return false;
+  read(found->second.record);
+  return true;
+}
+
 std::optional<std::string> MerchantDirectory::webhook_url(const MerchantId& id) const {
   std::shared_lock lock(mutex_);
   auto found = merchants_.find(id);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -54,6 +55,10 @@ class MerchantDirectory {
                                                          const security::Sealer& sealer);
 
   std::optional<MerchantRecord> find(const MerchantId& id) const;
+  // Runs `read` on the merchant's record under the directory's lock instead of copying it (the
+  // payment path reads a few fields of it several times per payment); false when there is no such
+  // merchant. `read` must be short and must not call back into the directory.
+  bool read(const MerchantId& id, const std::function<void(const MerchantRecord&)>& read) const;
   std::optional<std::string> webhook_url(const MerchantId& id) const;
   std::optional<std::string> webhook_secret(const MerchantId& id) const;
   std::optional<AccountId> ledger_account(const MerchantId& id, uint16_t currency) const;

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "payments/merchant/request_signature.h"
+#include "server/merchant_profiles.h"
 #include "server/merchant_service.h"
 #include "support/temp_directory.h"
 #include "support/wallet_stack.h"
@@ -84,6 +85,31 @@ TEST_F(MerchantAdminTest, OnboardingOpensOneMerchantAccountPerCurrency) {
   EXPECT_EQ(record.settlement_account_masked, "6222 **** **** 3445");
   EXPECT_TRUE(onboarded->key.secret.starts_with("msk_"));
   EXPECT_TRUE(onboarded->merchant.keys.at(0).secret.empty());  // views never carry secrets
+}
+
+// What payment requests see of a merchant, read in place from the directory, per currency, and
+// following a suspension.
+TEST_F(MerchantAdminTest, PaymentRequestsSeeTheMerchantsProfilePerCurrency) {
+  Result<Onboarded> onboarded = create_merchant(context(), call_, application());
+  ASSERT_TRUE(onboarded.ok()) << onboarded.error().message;
+  const MerchantRecord& record = onboarded->merchant.record;
+  server::MerchantProfiles profiles(service_->directory());
+  std::optional<requests::MerchantProfile> usd = profiles.find(record.id.value(), 840);
+  ASSERT_TRUE(usd.has_value());
+  EXPECT_EQ(usd->id, record.id.value());
+  EXPECT_EQ(usd->display_name, "Noodle Bar");
+  EXPECT_EQ(usd->mcc, "5814");
+  EXPECT_EQ(usd->country, "CN");
+  EXPECT_EQ(usd->city, "Shanghai");
+  EXPECT_EQ(usd->fee_bps, 120u);
+  EXPECT_TRUE(usd->active);
+  EXPECT_EQ(usd->account, record.accounts[1].account_id);
+  EXPECT_EQ(profiles.find(record.id.value(), 156)->account, record.accounts[0].account_id);
+  EXPECT_FALSE(profiles.find(record.id.value(), 978).has_value());  // no EUR account
+  EXPECT_FALSE(profiles.find(Id128{1, 1}, 840).has_value());
+
+  ASSERT_TRUE(set_merchant_suspended(context(), call_, record.id, true).ok());
+  EXPECT_FALSE(profiles.find(record.id.value(), 840)->active);
 }
 
 TEST_F(MerchantAdminTest, SecretsAreSealedAtRestAndReloadAfterARestart) {
