@@ -39,9 +39,9 @@ std::string format_rfc3339_ms(int64_t unix_ns) {
   std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(time);
   std::chrono::year_month_day date(day);
   std::chrono::hh_mm_ss clock(time - day);
-  // Written digit by digit: snprintf took about 1 us per call, and every payment request's JSON
-  // and every webhook carry several of these. int64 nanoseconds span the years 1677-2262, so the
-  // year always has four digits.
+  // Written digit by digit: snprintf took about 0.3 us a call here, and every payment request's
+  // JSON and every webhook carry several of these. int64 nanoseconds span the years 1677-2262, so
+  // the year always has four digits.
   std::string text = "0000-00-00T00:00:00.000Z";
   put_digits(text, 0, 4, static_cast<int>(date.year()));
   put_digits(text, 5, 2, static_cast<unsigned>(date.month()));
