@@ -5,10 +5,11 @@
 //
 // What other modules call (payment requests, the webhook sender):
 //   find(id)                        the merchant's record (secrets sealed, as stored)
+//   read(id, fn)                    the same record, read in place under the lock (no copy)
 //   webhook_url(id), webhook_secret(id)   where to send webhooks and the "whsec_..." to sign them
 //   ledger_account(id, currency)    the merchant's account in that ISO 4217 numeric currency
 //   fee_bps(id)                     the fee rate in basis points
-// Each returns nullopt for an unknown merchant (or a currency it does not accept).
+// Each returns nullopt (read: false) for an unknown merchant (or a currency it does not accept).
 //
 // Secrets (API key secrets, webhook secrets) are held unsealed here, in ordinary memory, for the
 // life of the process; they are never logged. Thread-safe: a shared mutex, readers in parallel.
