@@ -107,6 +107,11 @@ void HttpServer::Impl::run_worker() {
   }
 }
 
+unsigned http_worker_threads(const HttpServerOptions& options) {
+  if (options.threads != 0) return options.threads;
+  return std::max(1u, std::thread::hardware_concurrency() / 2);
+}
+
 HttpServer::HttpServer(HttpServerOptions options, const Router& router, Authorize authorize)
     : impl_(std::make_unique<Impl>(std::move(options), router, std::move(authorize))) {}
 
@@ -127,8 +132,7 @@ mpay::Status HttpServer::start() {
   impl_->state = Impl::State::running;
   impl_->work.emplace(impl_->context->io_context.get_executor());
   impl_->accept_next();
-  unsigned threads = impl_->context->options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = http_worker_threads(impl_->context->options);
   for (unsigned i = 0; i < threads; ++i) {
     impl_->workers.emplace_back([impl = impl_.get()] { impl->run_worker(); });
   }

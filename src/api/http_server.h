@@ -2,10 +2,11 @@
 // road: parse -> route (method, path, scope, body limit) -> authorize -> handler -> respond.
 //
 // Threads: construct, set_observer(), start(), port() and stop() from one controlling thread,
-// never from a handler. The server runs `threads` worker threads; every connection lives on its own
-// strand, so a connection's handler calls and responses are serialized. The authorize callback and
-// the observer are called on worker threads, concurrently for different connections, and must be
-// thread-safe and quick. The Router must not change and must outlive the server.
+// never from a handler. The server runs http_worker_threads(options) worker threads; every
+// connection lives on its own strand, so a connection's handler calls and responses are serialized.
+// The authorize callback and the observer are called on worker threads, concurrently for different
+// connections, and must be thread-safe and quick. The Router must not change and must outlive the
+// server.
 //
 // Failure: start() returns an error value (e.g. "listen_failed" with the OS message) instead of
 // throwing. Protocol errors are answered (400 bad_request, 413 body_too_large, 431
@@ -32,7 +33,7 @@ namespace mpay::api {
 struct HttpServerOptions {
   std::string listen_address = "127.0.0.1";
   uint16_t port = 8080;  // 0 = let the kernel pick a free port; see HttpServer::port()
-  unsigned threads = 0;  // 0 = hardware concurrency
+  unsigned threads = 0;  // worker threads; 0 = half the cores, at least one (http_worker_threads)
   size_t header_bytes_max = 16 * 1024;
   size_t body_bytes_max = 1 << 20;    // absolute cap; routes may set lower
   uint32_t read_timeout_ms = 30000;   // from the first byte of a request to its last
@@ -41,6 +42,13 @@ struct HttpServerOptions {
   uint32_t stop_timeout_ms = 10000;   // how long stop() lets in-flight requests finish
   size_t connections_max = 10000;     // further connections are closed right after accept
 };
+
+// The worker threads a server with these options runs: `threads`, or when 0 half the hardware
+// threads and at least one. Half, because handlers hand most of a request's work to other threads
+// (the ledger's committer, the blocking pool, the webhook threads): with a worker per core those
+// competed for the cores, and on 2 cores one worker made the request-to-pay benchmark cheaper per
+// payment than two (docs/performance.md).
+unsigned http_worker_threads(const HttpServerOptions& options);
 
 // nullopt = allowed; the callback may then set request.principal to name the caller. Otherwise
 // the Error is sent to the client: a code starting with "forbidden" gives 403, "store_error" and

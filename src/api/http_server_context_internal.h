@@ -35,7 +35,10 @@ struct HttpServerContext {
   const Authorize authorize;
   RequestObserver observer;  // set before start
   mpay::SystemRandom random;
-  boost::asio::io_context io_context;
+  // A single worker lets asio keep the handlers that worker posts in a queue of its own, without
+  // the shared queue's lock; other threads may still post (concurrency hint 1 keeps locking on).
+  boost::asio::io_context io_context{
+      http_worker_threads(options) == 1 ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT};
   // Set when stop() begins: connections finish the request in hand and then close.
   std::atomic<bool> draining{false};
 

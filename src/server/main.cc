@@ -65,6 +65,7 @@ struct ServerConfig {
   std::string ledger_mode = "journal";
   mpay::server::WalletServiceOptions wallet;
   unsigned blocking_threads = 32;
+  unsigned http_threads = 0;  // 0: half the cores, at least one (api::http_worker_threads)
   int64_t webhook_retry_base_ms = 10'000;  // first retry of a failed webhook delivery
   std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
   bool refunds_return_fee = true;
@@ -201,6 +202,7 @@ int run(const ServerConfig& config) {
   http_options.listen_address = address->host;
   http_options.port = address->port;
   http_options.body_bytes_max = mpay::api::kLedgerBodyBytesMax;
+  http_options.threads = config.http_threads;
   mpay::api::OperatorTokenAuthorizer operators(*token);
   mpay::api::MerchantAuthorizer merchant_authorizer((*merchants)->verifier());
   mpay::api::CallerAuthorizer authorizer(operators, (*wallet)->context(), &merchant_authorizer);
@@ -298,6 +300,10 @@ int main(int argc, char** argv) {
   app.add_option("--blocking-threads", config.blocking_threads,
                  "threads for requests that wait on storage, the bank or KYC")
       ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  app.add_option("--http-threads", config.http_threads,
+                 "threads that read requests and write answers; 0 = half the cores, at least one")
+      ->check(CLI::Range(0u, 256u))
       ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))

@@ -6,6 +6,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -145,6 +147,7 @@ bool is_generated_request_id(const std::string& id) {
 class HttpServerTest : public ::testing::Test {
  protected:
   void TearDown() override {
+    release_held();
     if (server_) server_->stop();
     std::lock_guard lock(helpers_mutex_);
     for (auto& helper : helpers_) helper.join();
@@ -186,6 +189,17 @@ class HttpServerTest : public ::testing::Test {
                    ++slow_entered_;
                    later(slow_delay_, [respond] {
                      HttpResponse response = json_response(200, {{"slow", true}});
+                     response.headers.emplace_back("X-Answered-By", "helper-thread");
+                     respond(std::move(response));
+                   });
+                 }});
+    // Answered from another thread once the test calls release_held().
+    router_.add({http::verb::get, "/v1/held", "", 0, [this](HttpRequest&, Responder respond) {
+                   ++held_entered_;
+                   std::lock_guard lock(helpers_mutex_);
+                   helpers_.emplace_back([this, respond] {
+                     held_released_.wait();
+                     HttpResponse response = json_response(200, {{"held", true}});
                      response.headers.emplace_back("X-Answered-By", "helper-thread");
                      respond(std::move(response));
                    });
@@ -258,6 +272,13 @@ class HttpServerTest : public ::testing::Test {
   std::unique_ptr<HttpServer> server_;
   std::chrono::milliseconds slow_delay_ = 100ms;
   std::atomic<int> slow_entered_{0};
+  std::atomic<int> held_entered_{0};
+  std::once_flag held_once_;
+  std::promise<void> release_held_promise_;
+  std::shared_future<void> held_released_ = release_held_promise_.get_future().share();
+  void release_held() {
+    std::call_once(held_once_, [this] { release_held_promise_.set_value(); });
+  }
   std::atomic<int> authorize_calls_{0};
   std::mutex helpers_mutex_;
   std::vector<std::thread> helpers_;
@@ -690,6 +711,45 @@ TEST(HttpServerLifecycle, StopBeforeStartAndBadAddress) {
   auto started = bad.start();
   ASSERT_FALSE(started.ok());
   EXPECT_EQ(started.error().code, "listen_failed");
+}
+
+TEST(HttpServerLifecycle, WorkerThreadsAreTheOptionOrHalfTheCores) {
+  HttpServerOptions options;
+  options.threads = 3;
+  EXPECT_EQ(http_worker_threads(options), 3u);
+  options.threads = 0;
+  unsigned cores = std::thread::hardware_concurrency();
+  EXPECT_EQ(http_worker_threads(options), std::max(1u, cores / 2));
+}
+
+// One worker (the default on 2 cores): a request whose answer comes from another thread holds up
+// neither other connections nor the answers that follow it.
+TEST_F(HttpServerTest, OneWorkerServesOtherConnectionsWhileAnAnswerIsPending) {
+  HttpServerOptions options;
+  options.threads = 1;
+  start(options);
+  TestClient waiting = client();
+  waiting.send("GET /v1/held HTTP/1.1\r\nHost: x\r\n\r\n");
+  while (held_entered_.load() == 0) std::this_thread::sleep_for(1ms);
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([this, c, &answered] {
+      TestClient connection = client();
+      for (int i = 0; i < 20; ++i) {
+        std::string id = std::to_string(c) + "-" + std::to_string(i);
+        Response response = connection.request(http::verb::get, "/v1/echo/" + id);
+        if (response.result_int() == 200 && body_json(response)["id"] == id) ++answered;
+      }
+    });
+  }
+  for (std::thread& thread : clients) thread.join();
+  EXPECT_EQ(answered.load(), 80);  // all while the held answer was still pending
+  release_held();
+  Response held = waiting.read();
+  EXPECT_EQ(held.result_int(), 200);
+  EXPECT_EQ(header(held, "X-Answered-By"), "helper-thread");
+  EXPECT_EQ(waiting.request(http::verb::get, "/v1/echo/after").result_int(), 200);
 }
 
 TEST_F(HttpServerTest, ResponderCalledTwiceAborts) {
