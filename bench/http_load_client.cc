@@ -180,8 +180,13 @@ struct LoadWorker {
 class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
  public:
   LoadConnection(const LoadPlan& plan, LoadWorker& worker, uint64_t seed)
-      : plan_(plan), worker_(worker), stream_(worker.context), reconnect_timer_(worker.context),
-        random_(seed) {}
+      : plan_(plan),
+        worker_(worker),
+        stream_(worker.context),
+        reconnect_timer_(worker.context),
+        random_(seed) {
+    buffer_.reserve(kReadBufferBytes);
+  }
 
   void start() { connect(); }
 

@@ -42,7 +42,9 @@ struct PaymentPlan {
 // One keep-alive connection with its buffers: sends one request, reads one answer.
 class Exchange {
  public:
-  explicit Exchange(asio::io_context& context) : stream_(context) {}
+  explicit Exchange(asio::io_context& context) : stream_(context) {
+    buffer_.reserve(kReadBufferBytes);
+  }
 
   bool open() const { return open_; }
   LoadStream& stream() { return stream_; }
