@@ -158,7 +158,8 @@ int fail(const Error& error) {
 }  // namespace
 
 int run_request_to_pay_bench(const RequestToPayOptions& options) {
-  std::printf("mpay-bench request-to-pay: %u merchants, %u users, %u client threads, %.1f s after %.1f s warm-up\n",
+  std::printf("mpay-bench request-to-pay: %u merchants, %u users, %u payment loops on one client "
+              "thread, %.1f s after %.1f s warm-up\n",
               options.merchants, options.users, options.connections, options.seconds, options.warmup_seconds);
   std::printf("machine: %u hardware threads; a payment = signed create + confirm\n\n",
               std::thread::hardware_concurrency());
