@@ -15,10 +15,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-// The receiver's io_context runs on one thread: its sockets keep that executor's concrete type
-// rather than the type-erased any_io_executor, which costs a few percent per operation.
+
+// A read buffer with room for a whole pipelined batch (at most 16 requests, 64 KiB of bodies).
 constexpr size_t kBatchReadBytes = 96 * 1024;
 
+// The receiver's io_context runs on one thread: its sockets keep that executor's concrete type
+// rather than the type-erased any_io_executor, which costs a few percent per operation.
 using ReceiverSocket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
 
 // One accepted connection: read requests, answer each 200, until the sender closes. Requests
@@ -29,8 +31,7 @@ class ReceiverConnection : public std::enable_shared_from_this<ReceiverConnectio
  public:
   ReceiverConnection(ReceiverSocket socket, std::atomic<uint64_t>& requests)
       : socket_(std::move(socket)), requests_(requests) {
-    // Room for a whole pipelined batch (at most 16 requests and 64 KiB of bodies): one read each.
-    buffer_.reserve(kBatchReadBytes);
+    buffer_.reserve(kBatchReadBytes);  // one read per batch (Beast reads the free room at most)
   }
 
   void read() {
