@@ -30,7 +30,9 @@ WebhookDispatcher::WebhookDispatcher(WebhookOutbox& outbox, WebhookEndpoints& en
   MPAY_CHECK(options_.batch_max >= 1 && options_.batch_max <= kBatchMax, "webhook batch_max out of range");
   MPAY_CHECK(options_.thread_nice >= 0 && options_.thread_nice <= kNiceMax,
              "webhook thread_nice out of range");
-  MPAY_CHECK(options_.attempt_timeout_ns > 0 && options_.poll_interval_ns > 0, "webhook timings must be positive");
+  MPAY_CHECK(options_.attempt_timeout_ns > 0 && options_.poll_interval_ns > 0 &&
+                 options_.slow_attempt_ns > 0,
+             "webhook timings must be positive");
 }
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
@@ -45,9 +47,9 @@ void WebhookDispatcher::start() {
     schedule_loop();
   });
   for (size_t i = 0; i < options_.threads; ++i) {
-    workers_.emplace_back([this] {
+    workers_.emplace_back([this, main = i == 0] {
       name_and_lower_this_thread("webhook-send");
-      work_loop();
+      work_loop(main);
     });
   }
 }
@@ -83,13 +85,12 @@ void WebhookDispatcher::wake() {
 
 void WebhookDispatcher::offer(std::vector<DueDelivery> fresh) {
   if (fresh.empty()) return;
-  size_t offered = fresh.size();
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     for (DueDelivery& item : fresh) queue_.push_back(std::move(item));
   }
-  for (size_t i = 0; i < std::min(offered, options_.threads); ++i) worker_cv_.notify_one();
+  worker_cv_.notify_all();  // the main thread and the spares wait for different merchants
 }
 
 DispatcherStats WebhookDispatcher::stats() const {
@@ -139,41 +140,74 @@ void WebhookDispatcher::dispatch_due_locked(std::unique_lock<std::mutex>& lock) 
     --free_slots;
     ++queued;
   }
-  // A worker takes a batch, so waking one per delivery would mostly wake workers for nothing.
-  for (size_t i = 0; i < std::min(queued, options_.threads); ++i) worker_cv_.notify_one();
+  if (queued > 0) worker_cv_.notify_all();
 }
 
-void WebhookDispatcher::work_loop() {
+void WebhookDispatcher::work_loop(bool main) {
   std::vector<std::vector<DueDelivery>> batches;
   IdSet settled;
+  IdSet slow;
+  IdSet fast;
   while (true) {
     batches.clear();
     settled.clear();
+    slow.clear();
+    fast.clear();
     {
       std::unique_lock lock(mutex_);
-      worker_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      while (!stopping_ && !take_batches_locked(main, batches)) {
+        // A spare looks again when the main thread's round may have become stuck.
+        if (main) {
+          worker_cv_.wait(lock);
+        } else {
+          worker_cv_.wait_for(lock, std::chrono::nanoseconds(options_.slow_attempt_ns));
+        }
+      }
       if (stopping_) return;
-      take_batches_locked(batches);
+      if (main) {
+        main_busy_ = true;
+        main_round_began_ = std::chrono::steady_clock::now();
+      }
     }
-    run_batches(batches, settled);
-    finish(batches, settled);
+    run_batches(batches, settled, slow, fast);
+    finish(main, batches, settled, slow, fast);
   }
 }
 
-// This thread's part of the attempts at once: up to concurrency / threads batches, each the oldest
-// queued delivery and more of the same merchant, in queue order, up to an equal share of the queue
-// per batch (at most batch_max), so that a short queue still goes out in parallel (a slow receiver
-// then gets several attempts at once).
-void WebhookDispatcher::take_batches_locked(std::vector<std::vector<DueDelivery>>& batches) {
+bool WebhookDispatcher::main_stuck_locked() const {
+  return main_busy_ && std::chrono::steady_clock::now() - main_round_began_ >
+                           std::chrono::nanoseconds(options_.slow_attempt_ns);
+}
+
+bool WebhookDispatcher::takes_merchant_locked(bool main, bool main_stuck,
+                                              const Id128& merchant) const {
+  if (options_.threads == 1) return true;
+  bool slow = slow_merchants_.count(merchant) != 0;
+  return main ? !slow : slow || main_stuck;
+}
+
+// This thread's part of the attempts at once: batches, each the oldest queued delivery this thread
+// takes and more of the same merchant, in queue order, up to an equal share of the queue per batch
+// (at most batch_max), so that a short queue still goes out in parallel (a slow receiver then gets
+// several attempts at once).
+bool WebhookDispatcher::take_batches_locked(bool main,
+                                            std::vector<std::vector<DueDelivery>>& batches) {
   size_t share = std::clamp((queue_.size() + options_.concurrency - 1) / options_.concurrency, size_t{1},
                             options_.batch_max);
-  size_t per_thread = (options_.concurrency + options_.threads - 1) / options_.threads;
-  while (!queue_.empty() && batches.size() < per_thread) {
+  const bool main_stuck = !main && main_stuck_locked();
+  // A spare helping a stuck main thread does not count the main thread's batches.
+  size_t others = main ? spare_batches_ : spare_batches_ + (main_stuck ? 0 : main_batches_);
+  size_t room = options_.concurrency > others ? options_.concurrency - others : 0;
+  while (batches.size() < room) {
+    auto first = std::find_if(queue_.begin(), queue_.end(), [&](const DueDelivery& due) {
+      return takes_merchant_locked(main, main_stuck, due.delivery.merchant_id);
+    });
+    if (first == queue_.end()) break;
     std::vector<DueDelivery>& batch = batches.emplace_back();
-    batch.push_back(std::move(queue_.front()));
-    queue_.pop_front();
-    const Id128 merchant = batch.front().delivery.merchant_id;
-    for (auto it = queue_.begin(); it != queue_.end() && batch.size() < share;) {
+    const Id128 merchant = first->delivery.merchant_id;
+    batch.push_back(std::move(*first));
+    // Earlier deliveries of this merchant would have been taken first: look only after it.
+    for (auto it = queue_.erase(first); it != queue_.end() && batch.size() < share;) {
       if (it->delivery.merchant_id == merchant) {
         batch.push_back(std::move(*it));
         it = queue_.erase(it);
@@ -182,10 +216,12 @@ void WebhookDispatcher::take_batches_locked(std::vector<std::vector<DueDelivery>
       }
     }
   }
+  (main ? main_batches_ : spare_batches_) += batches.size();
+  return !batches.empty();
 }
 
 void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>& batches,
-                                    IdSet& settled) {
+                                    IdSet& settled, IdSet& slow, IdSet& fast) {
   const int64_t round_at_ns = clock_.now_ns();
   std::vector<WebhookSequence> sequences;
   std::vector<std::vector<const DueDelivery*>> sent;  // the delivery of each request
@@ -202,9 +238,15 @@ void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>&
   }
   std::vector<std::vector<WebhookResponse>> answers = transport_.post_sequences(sequences);
   for (size_t i = 0; i < sent.size() && i < answers.size(); ++i) {
+    bool slowly = false;
     for (size_t j = 0; j < answers[i].size() && j < sent[i].size(); ++j) {
-      outcomes.push_back(outcome_of(*sent[i][j], answers[i][j], round_at_ns));
+      const WebhookResponse& response = answers[i][j];
+      slowly =
+          slowly || response.http_status == 0 || response.duration_ns > options_.slow_attempt_ns;
+      outcomes.push_back(outcome_of(*sent[i][j], response, round_at_ns));
     }
+    if (answers[i].empty()) continue;
+    (slowly ? slow : fast).insert(sent[i].front()->delivery.merchant_id);
   }
   Status recorded = outbox_.record_attempts(outcomes);
   if (!recorded.ok()) {
@@ -221,11 +263,14 @@ void WebhookDispatcher::run_batches(const std::vector<std::vector<DueDelivery>>&
   }
 }
 
-void WebhookDispatcher::finish(std::vector<std::vector<DueDelivery>>& batches,
-                               const IdSet& settled) {
-  size_t again = 0;
+void WebhookDispatcher::finish(bool main, std::vector<std::vector<DueDelivery>>& batches,
+                               const IdSet& settled, const IdSet& slow, const IdSet& fast) {
   {
     std::lock_guard lock(mutex_);
+    (main ? main_batches_ : spare_batches_) -= batches.size();
+    if (main) main_busy_ = false;
+    for (const Id128& merchant : fast) slow_merchants_.erase(merchant);
+    for (const Id128& merchant : slow) slow_merchants_.insert(merchant);  // slow wins over fast
     for (std::vector<DueDelivery>& batch : batches) {
       for (DueDelivery& due : batch) {
         if (due.delivery.seq != 0) {
@@ -233,14 +278,14 @@ void WebhookDispatcher::finish(std::vector<std::vector<DueDelivery>>& batches,
         } else if (!stopping_ && settled.count(due.delivery.id) == 0) {
           // Its subject waits for it in the outbox's fresh lane: it must be attempted again.
           queue_.push_back(std::move(due));
-          ++again;
         }
       }
     }
     woken_ = true;  // room is free and the subjects' next deliveries may now be due
   }
   scheduler_cv_.notify_one();
-  for (size_t i = 0; i < std::min(again, options_.threads); ++i) worker_cv_.notify_one();
+  // Queued again, or room and merchants freed for the others.
+  worker_cv_.notify_all();
 }
 
 // The requests of one merchant's batch. Deliveries that cannot be sent are skipped (recorded

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -36,8 +37,9 @@ class WebhookDispatcherTest : public ::testing::Test {
   }
 
   void start(FakeTransport& transport, size_t concurrency = 4, size_t batch_max = 32,
-             int thread_nice = 0) {
+             int thread_nice = 0, const std::function<void(DispatcherOptions&)>& adjust = nullptr) {
     DispatcherOptions options;
+    if (adjust) adjust(options);
     options.thread_nice = thread_nice;
     options.concurrency = concurrency;
     options.batch_max = batch_max;
@@ -327,6 +329,103 @@ TEST_F(WebhookDispatcherTest, GivesUpAfterTheWindowAndTheSubjectMovesOn) {
   ASSERT_EQ(outcomes.back(), (std::pair<std::string, bool>{"evt_pr_a_2", true}));
   EXPECT_EQ(std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.first == "evt_pr_a_2"; }), 1);
   EXPECT_EQ(dispatcher->stats().failed, 1u);
+}
+
+// A receiver that hangs until released: for the tests of slow merchants.
+class Hang {
+ public:
+  void wait() {
+    std::unique_lock lock(mutex_);
+    ++waiting_;
+    released_cv_.wait(lock, [this] { return released_; });
+  }
+  int waiting() {
+    std::lock_guard lock(mutex_);
+    return waiting_;
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    released_cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable released_cv_;
+  int waiting_ = 0;
+  bool released_ = false;
+};
+
+// Two merchants whose endpoints went silent, then hang: the spare thread takes their batches, and
+// the main thread keeps delivering a third merchant's events meanwhile. (With the sending threads
+// taking any merchant, each silent one would hold up a thread's round, and the third merchant's
+// event would wait for one of them.)
+TEST_F(WebhookDispatcherTest, SlowMerchantsDoNotHoldUpTheOthers) {
+  const Id128 silent{0x0190f4c27a3e7c41ULL, 4};
+  const Id128 answering{0x0190f4c27a3e7c41ULL, 5};
+  endpoints.set(silent, "http://silent.test/hooks", kSecret);
+  endpoints.set(answering, "http://answering.test/hooks", kSecret);
+  Hang hang;
+  std::mutex mutex;
+  std::map<std::string, int> calls_by_url;
+  FakeTransport transport([&](const WebhookRequest& request, int) {
+    if (request.url == "http://answering.test/hooks") return answer(200);
+    int calls;
+    {
+      std::lock_guard lock(mutex);
+      calls = ++calls_by_url[request.url];
+    }
+    if (calls == 1) return WebhookResponse{0, "timeout"};  // no answer: the merchant is slow
+    hang.wait();
+    return answer(200);
+  });
+  start(transport, 4, 32, 0, [](DispatcherOptions& options) {
+    options.threads = 2;
+    options.slow_attempt_ns = 60 * kSecondNs;  // the main thread never counts as stuck here
+  });
+  ASSERT_TRUE(
+      outbox->enqueue({make_event(kMerchant, "pr_a", 1), make_event(silent, "pr_s", 1)}).ok());
+  ASSERT_TRUE(eventually([&] { return dispatcher->stats().retries_scheduled == 2; }));
+  // Both are slow now. A new event of each goes to the spare, which hangs on the first.
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_b", 1)}).ok());
+  ASSERT_TRUE(eventually([&] { return hang.waiting() == 1; }));
+  ASSERT_TRUE(outbox->enqueue({make_event(silent, "pr_t", 1)}).ok());
+  ASSERT_TRUE(outbox->enqueue({make_event(answering, "pr_c", 1)}).ok());
+  EXPECT_TRUE(
+      eventually([&] { return count(DeliveryStatus::delivered, answering) == 1; }, [] {}, 10));
+  EXPECT_EQ(hang.waiting(), 1);  // still hanging: the spare's round had not ended
+  hang.release();
+  ASSERT_TRUE(eventually(
+      [&] {
+        return count(DeliveryStatus::delivered) == 2 &&
+               count(DeliveryStatus::delivered, silent) == 2;
+      },
+      [&] { advance_an_hour(); }));
+}
+
+// A merchant not yet known to be slow hangs the main thread's round: once that round has lasted
+// longer than slow_attempt_ns, the spare delivers the other merchants' events.
+TEST_F(WebhookDispatcherTest, ASpareTakesOverFromAMainThreadStuckInARound) {
+  const Id128 answering{0x0190f4c27a3e7c41ULL, 5};
+  endpoints.set(answering, "http://answering.test/hooks", kSecret);
+  Hang hang;
+  FakeTransport transport([&](const WebhookRequest& request, int) {
+    if (request.url == "http://merchant.test/hooks") hang.wait();
+    return answer(200);
+  });
+  start(transport, 4, 32, 0, [](DispatcherOptions& options) {
+    options.threads = 2;
+    options.slow_attempt_ns = 100'000'000;  // 0.1 s
+  });
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_a", 1)}).ok());
+  ASSERT_TRUE(eventually([&] { return hang.waiting() == 1; }));
+  ASSERT_TRUE(
+      outbox->enqueue({make_event(answering, "pr_c", 1), make_event(answering, "pr_d", 1)}).ok());
+  EXPECT_TRUE(
+      eventually([&] { return count(DeliveryStatus::delivered, answering) == 2; }, [] {}, 10));
+  EXPECT_EQ(count(DeliveryStatus::delivered), 0);
+  hang.release();
+  ASSERT_TRUE(eventually([&] { return count(DeliveryStatus::delivered) == 1; }));
 }
 
 TEST_F(WebhookDispatcherTest, AMerchantWithoutAUrlGetsSkippedDeliveries) {

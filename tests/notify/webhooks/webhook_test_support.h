@@ -85,7 +85,11 @@ class FakeTransport final : public WebhookTransport {
     for (size_t i = 0; i < sequences.size(); ++i) {
       senders.emplace_back([&, i] {
         for (const WebhookRequest& request : sequences[i]) {
+          auto started = std::chrono::steady_clock::now();
           answers[i].push_back(post(request));
+          answers[i].back().duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::steady_clock::now() - started)
+                                              .count();
           if (answers[i].back().http_status == 0) break;
         }
       });
