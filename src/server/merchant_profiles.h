@@ -16,19 +16,17 @@ class MerchantProfiles final : public requests::MerchantLookup {
                                                 uint16_t currency) const override {
     std::optional<requests::MerchantProfile> profile;
     directory_.read(merchant::MerchantId(id), [&](const merchant::MerchantRecord& record) {
-      for (const merchant::MerchantAccount& account : record.accounts) {
-        if (account.currency != currency) continue;
-        profile.emplace();
-        profile->id = id;
-        profile->display_name = record.display_name;
-        profile->mcc = record.mcc;
-        profile->country = record.country;
-        profile->city = record.city;
-        profile->fee_bps = static_cast<uint32_t>(record.fee_bps);
-        profile->active = record.status == merchant::MerchantStatus::active;
-        profile->account = account.account_id;
-        return;
-      }
+      std::optional<AccountId> account = record.account_in(currency);
+      if (!account) return;
+      profile.emplace();
+      profile->id = id;
+      profile->display_name = record.display_name;
+      profile->mcc = record.mcc;
+      profile->country = record.country;
+      profile->city = record.city;
+      profile->fee_bps = static_cast<uint32_t>(record.fee_bps);
+      profile->active = record.status == merchant::MerchantStatus::active;
+      profile->account = *account;
     });
     return profile;
   }

@@ -62,10 +62,7 @@ std::optional<AccountId> MerchantDirectory::ledger_account(const MerchantId& id,
   std::shared_lock lock(mutex_);
   auto found = merchants_.find(id);
   if (found == merchants_.end()) return std::nullopt;
-  for (const MerchantAccount& account : found->second.record.accounts) {
-    if (account.currency == currency) return account.account_id;
-  }
-  return std::nullopt;
+  return found->second.record.account_in(currency);
 }
 
 std::optional<int> MerchantDirectory::fee_bps(const MerchantId& id) const {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,14 @@ struct MerchantRecord {
   std::vector<MerchantAccount> accounts;  // at least one; sorted by currency
   int64_t created_at_ns = 0;
   int64_t updated_at_ns = 0;
+
+  // The merchant's account in that currency; nullopt when it does not accept it.
+  std::optional<AccountId> account_in(uint16_t currency) const {
+    for (const MerchantAccount& account : accounts) {
+      if (account.currency == currency) return account.account_id;
+    }
+    return std::nullopt;
+  }
 };
 
 struct MerchantKeyRecord {
