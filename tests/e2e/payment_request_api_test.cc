@@ -321,6 +321,65 @@ TEST_F(PaymentRequestApiTest, ABankDeclineFailsThePaymentCleanly) {
   EXPECT_EQ(seen["funding_source"], "bank");
 }
 
+// A bank refund: pending (202) with the fee already back, then settled by the bank; the merchant
+// is told refund.pending, then refund.succeeded, in that order.
+TEST_F(PaymentRequestApiTest, ABankRefundIsPendingUntilTheBankConfirms) {
+  Merchant merchant = onboard();
+  auto alice = app(46);
+  alice->open_funded(46, "10.00");
+  std::string ordinary = alice->bank_account_id();
+  std::string id = ask(merchant, alice->phone(), "8.00", "bank-refund-1")["id"];
+  ASSERT_EQ(
+      alice
+          ->post("/v1/me/payment-requests/" + id + "/confirm",
+                 {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", ordinary}})
+          .status,
+      202u);
+  json seen;
+  for (int i = 0; i < 200; ++i) {
+    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
+    if (seen["status"] != "awaiting_confirmation") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(seen["status"], "succeeded");
+  ASSERT_EQ(seen["fee"], "0.10");  // 8.00 x 120 bps = 0.096, rounded half up
+
+  // The merchant holds only this payment's net (7.90) and refunds all of it.
+  HttpReply started =
+      merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds", {{"amount", "8.00"}});
+  ASSERT_EQ(started.status, 202u) << started.body;
+  json refund = json::parse(started.body);
+  EXPECT_EQ(refund["status"], "pending");
+  EXPECT_EQ(refund["fee_returned"], "0.10");
+  EXPECT_TRUE(refund["settled_at"].is_null());
+  HttpReply more =
+      merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds", {{"amount", "0.01"}});
+  EXPECT_EQ(error_code_of(more), "refund_amount_exceeds_captured");  // the pending one counts
+  for (int i = 0; i < 200; ++i) {
+    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
+    if (seen["refunded_amount"] == "8.00") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(seen["refunded_amount"], "8.00");
+  ASSERT_EQ(seen["refunds"].size(), 1u);
+  EXPECT_EQ(seen["refunds"][0]["status"], "succeeded");
+  EXPECT_EQ(seen["refunds"][0]["fee_returned"], "0.10");
+
+  std::vector<std::string> types;
+  for (int i = 0; i < 200; ++i) {
+    json listed = json::parse(
+        merchant_get(merchant, "/v1/webhook-deliveries?payment_request_id=" + id + "&limit=100")
+            .body);
+    types.clear();
+    for (const json& delivery : listed["items"])
+      types.insert(types.begin(), delivery["event_type"].get<std::string>());  // newest first
+    if (types.size() >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"payment_request.succeeded", "refund.pending",
+                                             "refund.succeeded"}));
+}
+
 TEST_F(PaymentRequestApiTest, StatusesComeBackFromTheJournalAfterARestart) {
   Merchant merchant = onboard();
   auto alice = app(46);

@@ -90,12 +90,14 @@ struct BankOrderResult {
 using BankOrderCallback = std::function<void(BankOrderResult)>;
 
 // Decline codes a connector reports. Declines are final for that order; a new order (new
-// reference) may succeed later for insufficient_funds and limit_exceeded, never for account_closed
-// or currency_not_supported.
+// reference) may succeed later for insufficient_funds and limit_exceeded, never for account_closed,
+// currency_not_supported or transaction_forbidden (the account does not take orders of that
+// direction, ISO 20022 reason AG01).
 inline constexpr std::string_view kDeclineInsufficientFunds = "insufficient_funds";
 inline constexpr std::string_view kDeclineAccountClosed = "account_closed";
 inline constexpr std::string_view kDeclineLimitExceeded = "limit_exceeded";
 inline constexpr std::string_view kDeclineCurrencyNotSupported = "currency_not_supported";
+inline constexpr std::string_view kDeclineTransactionForbidden = "transaction_forbidden";
 
 // "debit" / "credit"; "confirmed" / "declined" / "timed_out".
 std::string_view to_string(BankOrderDirection direction);

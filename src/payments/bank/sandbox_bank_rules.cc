@@ -14,6 +14,7 @@ SandboxAccountRule sandbox_account_rule(std::string_view account_number) {
   if (last_digits == "0003") return SandboxAccountRule::never_answers;
   if (last_digits == "0004") return SandboxAccountRule::closed;
   if (last_digits == "0005") return SandboxAccountRule::unavailable;
+  if (last_digits == "0006") return SandboxAccountRule::credits_forbidden;
   return SandboxAccountRule::ordinary;
 }
 
@@ -29,6 +30,10 @@ SandboxOrderDecision decide_sandbox_order(const SandboxOrderInput& input) {
     return SandboxOrderDecision{BankOrderOutcome::timed_out, {}};
   }
   if (input.rule == SandboxAccountRule::closed) return declined(kDeclineAccountClosed);
+  if (input.rule == SandboxAccountRule::credits_forbidden &&
+      input.direction == BankOrderDirection::credit) {
+    return declined(kDeclineTransactionForbidden);
+  }
   if (input.currency != input.account_currency) return declined(kDeclineCurrencyNotSupported);
   if (input.amount_minor > input.order_amount_limit_minor) return declined(kDeclineLimitExceeded);
   if (input.direction == BankOrderDirection::debit) {

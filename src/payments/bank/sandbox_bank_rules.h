@@ -12,6 +12,9 @@
 //                                                      reports timed_out at answer_timeout_ms
 //   ....0004     ok                                    every order declined account_closed
 //   ....0005     bank_unavailable                      -
+//   ....0006     ok                                    debits ordinary; every credit declined
+//                                                      transaction_forbidden (so that a refund
+//                                                      to the account can be declined)
 //   anything     ok; the first holder name linked is   ordinary (below)
 //   else         the one on file
 //
@@ -37,6 +40,7 @@ enum class SandboxAccountRule {
   never_answers,
   closed,
   unavailable,
+  credits_forbidden,
 };
 
 inline constexpr std::string_view kSandboxMismatchHolderName = "HOLDER MISMATCH";

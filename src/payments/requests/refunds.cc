@@ -1,5 +1,7 @@
 #include "payments/requests/refunds.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -14,21 +16,28 @@ namespace {
 // The refund transfer's id is the refund's own id: one refund, one movement, findable from both.
 TransferId refund_transfer_id(const Id128& refund_id) { return TransferId(refund_id); }
 
+ledger::Transfer fee_transfer(RequestContext& context, const AccountId& from, const AccountId& to,
+                              uint16_t currency, int64_t amount, uint16_t code) {
+  ledger::Transfer fee;
+  fee.id = TransferId(context.wallet.ids.next());
+  fee.debit_account_id = from;
+  fee.credit_account_id = to;
+  fee.amount = amount;
+  fee.currency = currency;
+  fee.code = code;
+  return fee;
+}
+
 std::vector<ledger::Transfer> refund_chain(RequestContext& context, const RefundRecord& refund,
                                            const AccountId& merchant, const AccountId& destination,
                                            uint16_t currency, int64_t fee_returned, bool hold) {
   std::vector<ledger::Transfer> chain;
   // The fee comes back first: a merchant holding only this payment's net (amount less fee) can
-  // then refund it in full; debiting the merchant first would fail with exceeds_credits.
-  if (!hold && fee_returned > 0) {
-    ledger::Transfer fee;
-    fee.id = TransferId(context.wallet.ids.next());
-    fee.debit_account_id = fee_income_account_id(currency);
-    fee.credit_account_id = merchant;
-    fee.amount = fee_returned;
-    fee.currency = currency;
-    fee.code = transfer_codes::fee_return;
-    chain.push_back(fee);
+  // then refund it in full; debiting (or holding from) the merchant first would fail with
+  // exceeds_credits.
+  if (fee_returned > 0) {
+    chain.push_back(fee_transfer(context, fee_income_account_id(currency), merchant, currency,
+                                 fee_returned, transfer_codes::fee_return));
   }
   ledger::Transfer back;
   back.id = refund_transfer_id(refund.id);
@@ -43,10 +52,20 @@ std::vector<ledger::Transfer> refund_chain(RequestContext& context, const Refund
   return chain;
 }
 
-int64_t fee_share(RequestContext& context, const RequestState& state, int64_t amount) {
+// The fee a refund of `amount` gives back. Pending bank refunds count as refunded already: their
+// fee came back with their holds (except holds booked by an older mpayd, which return it when
+// the bank confirms and so are left out until then).
+int64_t fee_share(RequestContext& context, const Id128& request_id, const RequestState& state,
+                  int64_t amount) {
   if (!context.options.refund_returns_fee) return 0;
-  return fee_returned_by(state.captured_minor, state.fee_minor, state.refunded_minor,
-                         state.fee_returned_minor, amount);
+  int64_t refunded = state.refunded_minor;
+  int64_t returned = state.fee_returned_minor;
+  for (const RefundRecord& r : context.book.refunds_of(request_id)) {
+    if (r.status != RefundStatus::pending || !r.fee_returned_with_hold) continue;
+    refunded += r.amount_minor;
+    returned += r.fee_returned_minor;
+  }
+  return fee_returned_by(state.captured_minor, state.fee_minor, refunded, returned, amount);
 }
 
 Error merchant_balance_or(ledger::CreateTransferResult result) {
@@ -102,18 +121,34 @@ void commit_refund(RequestContext& context, const PaymentRequest& request,
                 });
 }
 
+// The bank account a refund goes back to: the one the payer paid from (its pull), or the newest
+// link for a payment whose pull was not recorded.
+Result<std::string> refund_account_token(RequestContext& context, const RequestTerms& terms) {
+  Result<std::vector<wallet::BankAccountRecord>> accounts =
+      context.wallet.repository.bank_accounts_of(terms.payer_id);
+  if (!accounts.ok()) return accounts.error();
+  if (accounts->empty()) return Error("bank_account_not_found", "the payer has no bank account");
+  Result<std::optional<BankPull>> pull = context.repository.bank_pull_of(terms.id);
+  if (!pull.ok()) return pull.error();
+  if (!*pull) return accounts->back().bank_account_token;
+  auto paid_from = std::find_if(accounts->begin(), accounts->end(),
+                                [&](const wallet::BankAccountRecord& account) {
+                                  return account.id == (*pull)->bank_account_id;
+                                });
+  if (paid_from == accounts->end()) {
+    return Error("bank_account_not_found", "the account the payer paid from is not linked");
+  }
+  return paid_from->bank_account_token;
+}
+
 // Pushes a held bank refund to the payer's bank; settles it when the bank answers.
 Status push_bank_refund(RequestContext& context, const PaymentRequest& request,
                         const RefundRecord& refund, const AccountId& merchant) {
-  Result<std::vector<wallet::BankAccountRecord>> accounts =
-      context.wallet.repository.bank_accounts_of(request.terms.payer_id);
-  if (!accounts.ok()) return accounts.error();
-  if (accounts->empty()) return Error("bank_account_not_found", "the payer has no bank account");
-  // The pull's account is the one the payer confirmed with; the newest link is the fallback.
-  const wallet::BankAccountRecord& account = accounts->back();
+  Result<std::string> token = refund_account_token(context, request.terms);
+  if (!token.ok()) return token.error();
   bank::BankOrder order;
   order.reference = "prf-" + to_uuid_text(refund.id);
-  order.bank_account_token = account.bank_account_token;
+  order.bank_account_token = std::move(*token);
   order.amount_minor = refund.amount_minor;
   order.currency = context.wallet.currency.code;
   Id128 request_id = request.terms.id;
@@ -139,27 +174,31 @@ Status push_bank_refund(RequestContext& context, const PaymentRequest& request,
     settle.id = TransferId(context.wallet.ids.next());
     settle.pending_id = refund_transfer_id(refund_id);
     settle.code = transfer_codes::merchant_refund;
+    std::vector<ledger::Transfer> chain{settle};
     if (result.outcome == bank::BankOrderOutcome::confirmed) {
-      int64_t fee_returned = fee_share(context, claimed->state, refund->amount_minor);
-      settle.flags = ledger::transfer_flags::post_pending_transfer;
-      std::vector<ledger::Transfer> chain{settle};
-      if (fee_returned > 0) {
-        ledger::Transfer fee;
-        fee.id = TransferId(context.wallet.ids.next());
-        fee.debit_account_id = fee_income_account_id(currency);
-        fee.credit_account_id = merchant;
-        fee.amount = fee_returned;
-        fee.currency = currency;
-        fee.code = transfer_codes::fee_return;
-        chain.push_back(fee);
+      chain.front().flags = ledger::transfer_flags::post_pending_transfer;
+      int64_t fee_returned = refund->fee_returned_minor;
+      if (!refund->fee_returned_with_hold) {  // held by an older mpayd: the fee comes back now
+        fee_returned = fee_share(context, request_id, claimed->state, refund->amount_minor);
+        if (fee_returned > 0) {
+          chain.push_back(fee_transfer(context, fee_income_account_id(currency), merchant, currency,
+                                       fee_returned, transfer_codes::fee_return));
+        }
       }
       link_chain(chain);
       return commit_refund(context, *claimed, *refund, std::move(chain),
                            change_of(*refund, RefundStatus::succeeded, fee_returned), nullptr,
                            log_outcome);
     }
-    settle.flags = ledger::transfer_flags::void_pending_transfer;
-    commit_refund(context, *claimed, *refund, {settle},
+    // Declined: the hold is released, and the fee that came back with it is charged again (the
+    // release frees the whole refund on the merchant's account, never less than that fee).
+    chain.front().flags = ledger::transfer_flags::void_pending_transfer;
+    if (refund->fee_returned_with_hold && refund->fee_returned_minor > 0) {
+      chain.push_back(fee_transfer(context, merchant, fee_income_account_id(currency), currency,
+                                   refund->fee_returned_minor, transfer_codes::merchant_fee));
+    }
+    link_chain(chain);
+    commit_refund(context, *claimed, *refund, std::move(chain),
                   change_of(*refund, RefundStatus::failed, 0), nullptr, log_outcome);
   });
 }
@@ -204,6 +243,11 @@ void refund_payment_request(RequestContext& context, const MerchantId& merchant,
   std::optional<MerchantProfile> profile = context.merchants.find(merchant, claimed->terms.currency);
   if (!profile) return refuse(Error("merchant_unavailable", "the merchant has no account"));
 
+  if (state.funding == FundingSource::bank) {
+    Result<std::string> account = refund_account_token(context, claimed->terms);
+    if (!account.ok()) return refuse(account.error());
+  }
+
   RefundRecord refund;
   refund.id = context.wallet.ids.next();
   refund.request_id = request_id;
@@ -236,34 +280,32 @@ void refund_payment_request(RequestContext& context, const MerchantId& merchant,
       break;
     }
     case FundingSource::bank: {
-      // Held first; the bank's answer posts or releases it.
+      // Held first, together with the fee's return and a pending refund event; the bank's answer
+      // posts or releases the hold.
+      int64_t fee_returned = fee_share(context, request_id, state, refund.amount_minor);
       std::vector<ledger::Transfer> hold =
           refund_chain(context, refund, profile->account, context.wallet.bank_clearing_account,
-                       currency, 0, /*hold=*/true);
-      Status submitted = context.wallet.ledger.submit_transfers(
-          std::move(hold),
-          [&context, request = *claimed, refund, merchant_account = profile->account,
-           done](std::vector<ledger::EventOutcome> outcomes) {
-            auto result = static_cast<ledger::CreateTransferResult>(outcomes.at(0).result);
-            context.book.release(request.terms.id);
-            if (result != ledger::CreateTransferResult::created) {
-              record_refund_failed(context, request.terms, refund);
-              return done(merchant_balance_or(result));
-            }
-            Status pushed = push_bank_refund(context, request, refund, merchant_account);
-            if (!pushed.ok()) {
-              spdlog::error("refund {}: handing it to the bank failed ({}); retried at the next start",
-                            to_uuid_text(refund.id), pushed.error().message);
-            }
-            done(refund);  // pending until the bank answers
-          });
-      if (!submitted.ok()) return refuse(submitted.error());
+                       currency, fee_returned, /*hold=*/true);
+      commit_refund(context, *claimed, refund, std::move(hold),
+                    change_of(refund, RefundStatus::pending, fee_returned), merchant_balance_or,
+                    [&context, request = *claimed, merchant_account = profile->account,
+                     done](Result<RefundRecord> held) {
+                      if (!held.ok()) return done(held.error());
+                      Status pushed = push_bank_refund(context, request, *held, merchant_account);
+                      if (!pushed.ok()) {
+                        spdlog::error(
+                            "refund {}: handing it to the bank failed ({}); retried at "
+                            "the next start",
+                            to_uuid_text(held->id), pushed.error().message);
+                      }
+                      done(*held);  // pending until the bank answers
+                    });
       return;
     }
     case FundingSource::none:
       return refuse(Error("payment_request_not_refundable", "nothing was paid"));
   }
-  int64_t fee_returned = fee_share(context, state, refund.amount_minor);
+  int64_t fee_returned = fee_share(context, request_id, state, refund.amount_minor);
   std::vector<ledger::Transfer> chain =
       refund_chain(context, refund, profile->account, destination, currency, fee_returned, false);
   commit_refund(context, *claimed, refund, std::move(chain),

@@ -4,9 +4,11 @@
 // back in proportion when RequestOptions::refund_returns_fee (fees.h has the rounding rule).
 //   wallet      merchant -> the payer's wallet, at once;
 //   phone_bill  merchant -> the carrier's receivable (the charge comes off the bill), at once;
-//   bank        held from the merchant (pending), pushed to the payer's bank account; posted when
-//               the bank confirms, released (refund failed) when it declines. Status pending
-//               meanwhile; a restart hands the push to the bank again under the same reference.
+//   bank        held from the merchant (pending) with the fee's return and a pending refund event,
+//               pushed to the bank account the payer paid from; posted when the bank confirms,
+//               released with the fee charged again (refund failed) when it declines. Status
+//               pending meanwhile; a restart hands the push to the bank again under the same
+//               reference.
 #pragma once
 
 #include <string>

@@ -214,8 +214,10 @@ void apply_refund(RequestState& state, RefundRecord& refund, const ledger::AppEv
   refund.status = status;
   refund.settled_at_ns = timestamp;
   state.updated_at_ns = timestamp;
+  // Pending: the fee already came back with the hold. Failed: nothing stayed returned.
+  refund.fee_returned_minor = status == RefundStatus::failed ? 0 : event.amount2;
+  if (status == RefundStatus::pending) refund.fee_returned_with_hold = true;
   if (status != RefundStatus::succeeded) return;
-  refund.fee_returned_minor = event.amount2;
   state.refunded_minor += event.amount;
   state.fee_returned_minor += event.amount2;
 }

@@ -101,6 +101,9 @@ struct RefundRecord {
   RefundStatus status = RefundStatus::pending;
   int64_t fee_returned_minor = 0;
   int64_t settled_at_ns = 0;
+  // A bank refund's fee comes back with its hold, told by a pending event; holds booked by
+  // mpayd before that carry no event, and their fee comes back when the bank confirms.
+  bool fee_returned_with_hold = false;
 };
 
 struct MandateRecord {

@@ -38,6 +38,9 @@ class RequestRepository {
   virtual Status set_carrier(const wallet::UserId& user, const std::string& carrier,
                              int64_t at_ns) = 0;
   virtual Status insert_bank_pull(const BankPull& pull) = 0;
+  // The pull that paid a request (std::nullopt when none was recorded); refunds go back to its
+  // account.
+  virtual Result<std::optional<BankPull>> bank_pull_of(const Id128& request_id) = 0;
 
   // Start-up: everything, oldest first.
   virtual Status load(const std::function<void(RequestTerms)>& request,

@@ -96,6 +96,27 @@ Status SqliteRequestRepository::insert_bank_pull(const BankPull& p) {
   });
 }
 
+Result<std::optional<BankPull>> SqliteRequestRepository::bank_pull_of(const Id128& request_id) {
+  OpenOptions options;
+  options.read_only = true;
+  Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::open(path_, options);
+  if (!db.ok()) return db.error();
+  StatementResult select = (*db)->prepare(
+      "SELECT request_id, bank_account_id, reference, started_at_ns FROM payment_bank_pulls "
+      "WHERE request_id = ?");
+  if (!select.ok()) return select.error();
+  Result<bool> row = (*select)->bind(1, request_id).step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<BankPull>();
+  const Statement& s = **select;
+  BankPull pull;
+  pull.request_id = s.column_id(0);
+  pull.bank_account_id = s.column_id(1);
+  pull.reference = s.column_text(2);
+  pull.started_at_ns = s.column_int64(3);
+  return std::optional<BankPull>(std::move(pull));
+}
+
 Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& request,
                                      const std::function<void(RefundRecord)>& refund,
                                      const std::function<void(MandateRecord)>& mandate,

@@ -3,7 +3,8 @@
 //
 // Writes go through mpay.db's one GroupCommitWriter (owned by SqliteWalletRepository, which also
 // applies the migrations), so they share its group commits; load() opens a read-only connection
-// for the one read at start-up. Thread-safe; calls block.
+// for the one read at start-up, and so does bank_pull_of() (once per bank refund). Thread-safe;
+// calls block.
 #pragma once
 
 #include <memory>
@@ -26,6 +27,7 @@ class SqliteRequestRepository final : public requests::RequestRepository {
   Status revoke_mandate(const Id128& id, int64_t revoked_at_ns) override;
   Status set_carrier(const wallet::UserId& user, const std::string& carrier, int64_t at_ns) override;
   Status insert_bank_pull(const requests::BankPull& pull) override;
+  Result<std::optional<requests::BankPull>> bank_pull_of(const Id128& request_id) override;
   Status load(const std::function<void(requests::RequestTerms)>& request,
               const std::function<void(requests::RefundRecord)>& refund,
               const std::function<void(requests::MandateRecord)>& mandate,

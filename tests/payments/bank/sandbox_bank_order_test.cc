@@ -105,6 +105,19 @@ TEST_F(SandboxBankOrderTest, AccountsEndingIn0004AreClosed) {
   }
 }
 
+TEST_F(SandboxBankOrderTest, AccountsEndingIn0006PayOutButRefuseCredits) {
+  auto bank = open_bank();
+  ASSERT_NE(bank, nullptr);
+  std::string token = link(*bank, "0006");
+  int64_t opening = balance(*bank, token);
+  BankOrderResult debit = run(*bank, Direction::debit, make_order("forbidden-d", token, 30));
+  EXPECT_EQ(debit.outcome, BankOrderOutcome::confirmed);
+  BankOrderResult credit = run(*bank, Direction::credit, make_order("forbidden-c", token, 30));
+  EXPECT_EQ(credit.outcome, BankOrderOutcome::declined);
+  EXPECT_EQ(credit.decline_code, "transaction_forbidden");
+  EXPECT_EQ(balance(*bank, token), opening - 30);  // the declined credit changed nothing
+}
+
 TEST_F(SandboxBankOrderTest, OtherCurrenciesAreDeclined) {
   auto bank = open_bank();
   ASSERT_NE(bank, nullptr);

@@ -120,10 +120,15 @@ class RequestFixture : public ::testing::Test {
   }
 
   // Stops the service, then the wallet and the ledger (the order mpayd uses). Completions still
-  // queued on the ledger refer to the service's books, so they run first.
+  // queued on the ledger, and the bank's answers to orders still in flight (a pending refund),
+  // refer to the service's books, so they run before the service is destroyed.
   void close() {
-    if (stack_ && stack_->ok()) settle();
-    if (service_) service_->shutdown();
+    if (stack_ && stack_->ok()) {
+      settle();
+      if (service_) service_->shutdown();
+      stack_->service().shutdown();  // the bank answers what is in flight
+      settle();                      // and the ledger completes what the answers submitted
+    }
     service_.reset();
     stack_.reset();
   }

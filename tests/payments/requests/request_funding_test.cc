@@ -1,6 +1,6 @@
 // Payment requests paid from the phone bill (allowance, refunds, the carrier's monthly CSV) and
 // from a linked bank account (the sandbox bank answers later; its rules go by the account number's
-// last four digits: ....0004 declines every order).
+// last four digits: ....0004 declines every order, ....0006 every credit).
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -195,7 +195,7 @@ TEST_F(BankRequestTest, AnOrdinaryAccountPaysTheMerchantFromBankClearing) {
 
 TEST_F(BankRequestTest, ABankRefundIsPushedToThePayersBankAndSettles) {
   Id128 account = link("6222020000001022");
-  fund(merchant_account(merchant_), 1'00);  // more than the net: see the disabled test below
+  fund(merchant_account(merchant_), 1'00);  // a balance beyond this payment's net stays
   Id128 request = create_ok(merchant_, payer_, "80.00");
   ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
   ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
@@ -214,18 +214,107 @@ TEST_F(BankRequestTest, ABankRefundIsPushedToThePayersBankAndSettles) {
   EXPECT_EQ(balance(fee_income()), 0);
 }
 
-// DISABLED: fails today with merchant_balance_insufficient. A bank refund holds the whole amount
-// from the merchant and gives the fee back only when the bank confirms, so a merchant holding just
-// this payment's net cannot refund it in full (the wallet and phone-bill refunds were fixed by
-// returning the fee first; the bank path needs the fee returned with the hold and taken back on a
-// decline).
-TEST_F(BankRequestTest, DISABLED_AFullBankRefundNeedsOnlyThePaymentsNet) {
+// The fee comes back with the hold, so a merchant holding just this payment's net (80.00 less the
+// 0.80 fee) can refund it in full.
+TEST_F(BankRequestTest, AFullBankRefundNeedsOnlyThePaymentsNet) {
   Id128 account = link("6222020000001022");
   Id128 request = create_ok(merchant_, payer_, "80.00");
   ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
   ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  ASSERT_EQ(balance(merchant_account(merchant_)), 80'00 - 80);
   Result<RefundRecord> started = refund(merchant_, request, 80'00);
-  EXPECT_TRUE(started.ok()) << code_of(started);
+  ASSERT_TRUE(started.ok()) << code_of(started);
+  EXPECT_EQ(started->status, RefundStatus::pending);
+  EXPECT_EQ(started->fee_returned_minor, 80);  // back with the hold
+  ASSERT_TRUE(wait_until([&] {
+    std::optional<RefundRecord> now = context().book.refund(started->id);
+    return now && now->status == RefundStatus::succeeded;
+  }));
+  settle();
+  EXPECT_EQ(context().book.refund(started->id)->fee_returned_minor, 80);
+  EXPECT_EQ(get(request).state.refunded_minor, 80'00);
+  EXPECT_EQ(get(request).state.fee_returned_minor, 80);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 0);
+  EXPECT_EQ(balance(bank_clearing()), 0);
+  EXPECT_EQ(balance(fee_income()), 0);
+  expect_money_conserved({payer_.wallet()});
+}
+
+// A refund the bank refuses: the hold is released and the fee that came back with it is charged
+// again, so every balance is what it was before the refund.
+TEST_F(BankRequestTest, ADeclinedBankRefundPutsTheMerchantAndTheFeeBack) {
+  Id128 account = link("6222020000000006");  // pays out, refuses every credit
+  Id128 request = create_ok(merchant_, payer_, "80.00");
+  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Result<RefundRecord> started = refund(merchant_, request, 30'00);
+  ASSERT_TRUE(started.ok()) << code_of(started);
+  EXPECT_EQ(started->status, RefundStatus::pending);
+  EXPECT_EQ(started->fee_returned_minor, 30);
+  ASSERT_TRUE(wait_until([&] {
+    std::optional<RefundRecord> now = context().book.refund(started->id);
+    return now && now->status == RefundStatus::failed;
+  }));
+  settle();
+  EXPECT_EQ(context().book.refund(started->id)->fee_returned_minor, 0);
+  EXPECT_EQ(get(request).state.refunded_minor, 0);
+  EXPECT_EQ(get(request).state.fee_returned_minor, 0);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 80'00 - 80);
+  EXPECT_EQ(balance(fee_income()), 80);
+  EXPECT_EQ(balance(bank_clearing()), -80'00);
+  // Nothing is held any more: the whole amount can be refunded again (to the same account).
+  Result<RefundRecord> again = refund(merchant_, request, 80'00);
+  ASSERT_TRUE(again.ok()) << code_of(again);
+  EXPECT_EQ(again->fee_returned_minor, 80);
+  ASSERT_TRUE(wait_until([&] {
+    std::optional<RefundRecord> now = context().book.refund(again->id);
+    return now && now->status == RefundStatus::failed;
+  }));
+  settle();
+  EXPECT_EQ(balance(merchant_account(merchant_)), 80'00 - 80);
+  expect_money_conserved({payer_.wallet()});
+}
+
+// Two partial bank refunds pending together: the second's fee share counts the first's, so the
+// two return exactly the fee, and the merchant ends with nothing.
+TEST_F(BankRequestTest, PendingBankRefundsShareTheFeeWithoutReturningTooMuch) {
+  Id128 account = link("6222020000001022");
+  Id128 request = create_ok(merchant_, payer_, "80.00");
+  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Result<RefundRecord> first = refund(merchant_, request, 50'00);
+  ASSERT_TRUE(first.ok()) << code_of(first);
+  Result<RefundRecord> second = refund(merchant_, request, 30'00);
+  ASSERT_TRUE(second.ok()) << code_of(second);
+  EXPECT_EQ(first->fee_returned_minor + second->fee_returned_minor, 80);
+  EXPECT_EQ(code_of(refund(merchant_, request, 1)), "refund_amount_exceeds_captured");
+  ASSERT_TRUE(wait_until([&] {
+    std::optional<RefundRecord> a = context().book.refund(first->id);
+    std::optional<RefundRecord> b = context().book.refund(second->id);
+    return a && b && a->status == RefundStatus::succeeded && b->status == RefundStatus::succeeded;
+  }));
+  settle();
+  EXPECT_EQ(get(request).state.refunded_minor, 80'00);
+  EXPECT_EQ(get(request).state.fee_returned_minor, 80);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 0);
+  EXPECT_EQ(balance(fee_income()), 0);
+  EXPECT_EQ(balance(bank_clearing()), 0);
+}
+
+// The refund goes back to the account the payer paid from, not to an account linked later.
+TEST_F(BankRequestTest, ABankRefundGoesBackToTheAccountThatPaid) {
+  Id128 paying = link("6222020000001022");
+  Id128 request = create_ok(merchant_, payer_, "80.00");
+  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, paying)), "ok");
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  link("6222020000000004");  // newer, and closed: a refund sent there would be declined
+  Result<RefundRecord> started = refund(merchant_, request, 80'00);
+  ASSERT_TRUE(started.ok()) << code_of(started);
+  ASSERT_TRUE(wait_until([&] {
+    std::optional<RefundRecord> now = context().book.refund(started->id);
+    return now && now->status != RefundStatus::pending;
+  }));
+  EXPECT_EQ(context().book.refund(started->id)->status, RefundStatus::succeeded);
 }
 
 TEST_F(BankRequestTest, ABankCannotFundAManualCapture) {
