@@ -1,6 +1,8 @@
 #include "payments/requests/refunds.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -121,6 +123,15 @@ void commit_refund(RequestContext& context, const PaymentRequest& request,
                 });
 }
 
+// A bank's answer that finds the request claimed by another action tries again this often, this
+// far apart (a claim lasts one ledger commit).
+constexpr int kBusyRetries = 2500;
+constexpr auto kBusyRetryDelay = std::chrono::milliseconds(2);
+
+void settle_bank_refund(RequestContext& context, const Id128& request_id, const Id128& refund_id,
+                        const AccountId& merchant, const bank::BankOrderResult& result,
+                        int tries_left);
+
 // The bank account a refund goes back to: the one the payer paid from (its pull), or the newest
 // link for a payment whose pull was not recorded.
 Result<std::string> refund_account_token(RequestContext& context, const RequestTerms& terms) {
@@ -152,55 +163,77 @@ Status push_bank_refund(RequestContext& context, const PaymentRequest& request,
   order.amount_minor = refund.amount_minor;
   order.currency = context.wallet.currency.code;
   Id128 request_id = request.terms.id;
-  return context.wallet.bank.credit(order, [&context, request_id, refund_id = refund.id,
-                                            merchant](bank::BankOrderResult result) {
-    auto log_outcome = [refund_id](Result<RefundRecord> outcome) {
-      if (!outcome.ok()) {
-        spdlog::error("refund {}: recording the bank's answer failed: {}", to_uuid_text(refund_id),
-                      outcome.error().message);
-      }
-    };
-    Result<PaymentRequest> claimed = context.book.claim(
-        request_id, {PaymentStatus::succeeded, PaymentStatus::captured}, Error("gone", ""));
-    std::optional<RefundRecord> refund = context.book.refund(refund_id);
-    if (!claimed.ok() || !refund) {
-      // Busy with another action: the next start-up settles it (the bank repeats its answer).
-      spdlog::warn("refund {}: the bank answered while the request was busy; settled at the next "
-                   "start", to_uuid_text(refund_id));
-      return;
+  return context.wallet.bank.credit(
+      order, [&context, request_id, refund_id = refund.id, merchant](bank::BankOrderResult result) {
+        settle_bank_refund(context, request_id, refund_id, merchant, result, kBusyRetries);
+      });
+}
+
+// The bank's answer to a refund: posts or releases its hold. The request may be claimed by another
+// action for a moment (a second refund being made); the answer then waits on the wallet's
+// background worker and tries again, rather than leaving the refund pending until the next start.
+void settle_bank_refund(RequestContext& context, const Id128& request_id, const Id128& refund_id,
+                        const AccountId& merchant, const bank::BankOrderResult& result,
+                        int tries_left) {
+  auto log_outcome = [refund_id](Result<RefundRecord> outcome) {
+    if (!outcome.ok()) {
+      spdlog::error("refund {}: recording the bank's answer failed: {}", to_uuid_text(refund_id),
+                    outcome.error().message);
     }
-    uint16_t currency = claimed->terms.currency;
-    ledger::Transfer settle;
-    settle.id = TransferId(context.wallet.ids.next());
-    settle.pending_id = refund_transfer_id(refund_id);
-    settle.code = transfer_codes::merchant_refund;
-    std::vector<ledger::Transfer> chain{settle};
-    if (result.outcome == bank::BankOrderOutcome::confirmed) {
-      chain.front().flags = ledger::transfer_flags::post_pending_transfer;
-      int64_t fee_returned = refund->fee_returned_minor;
-      if (!refund->fee_returned_with_hold) {  // held by an older mpayd: the fee comes back now
-        fee_returned = fee_share(context, request_id, claimed->state, refund->amount_minor);
-        if (fee_returned > 0) {
-          chain.push_back(fee_transfer(context, fee_income_account_id(currency), merchant, currency,
-                                       fee_returned, transfer_codes::fee_return));
-        }
+  };
+  Result<PaymentRequest> claimed = context.book.claim(
+      request_id, {PaymentStatus::succeeded, PaymentStatus::captured}, Error("gone", ""));
+  if (!claimed.ok() && claimed.error().code == "payment_request_busy" && tries_left > 0) {
+    bool queued = context.wallet.background.post(
+        [&context, request_id, refund_id, merchant, result, tries_left] {
+          std::this_thread::sleep_for(kBusyRetryDelay);
+          settle_bank_refund(context, request_id, refund_id, merchant, result, tries_left - 1);
+        });
+    if (queued) return;
+  }
+  if (!claimed.ok()) {
+    // The next start-up settles a refund still pending (the bank repeats its answer).
+    spdlog::warn("refund {}: the bank's answer could not be recorded ({}); the next start "
+                 "settles it",
+                 to_uuid_text(refund_id), claimed.error().code);
+    return;
+  }
+  std::optional<RefundRecord> refund = context.book.refund(refund_id);
+  if (!refund || refund->status != RefundStatus::pending) {
+    context.book.release(request_id);  // settled already: an answer repeated after a restart
+    return;
+  }
+  uint16_t currency = claimed->terms.currency;
+  ledger::Transfer settle;
+  settle.id = TransferId(context.wallet.ids.next());
+  settle.pending_id = refund_transfer_id(refund_id);
+  settle.code = transfer_codes::merchant_refund;
+  std::vector<ledger::Transfer> chain{settle};
+  if (result.outcome == bank::BankOrderOutcome::confirmed) {
+    chain.front().flags = ledger::transfer_flags::post_pending_transfer;
+    int64_t fee_returned = refund->fee_returned_minor;
+    if (!refund->fee_returned_with_hold) {  // held by an older mpayd: the fee comes back now
+      fee_returned = fee_share(context, request_id, claimed->state, refund->amount_minor);
+      if (fee_returned > 0) {
+        chain.push_back(fee_transfer(context, fee_income_account_id(currency), merchant, currency,
+                                     fee_returned, transfer_codes::fee_return));
       }
-      link_chain(chain);
-      return commit_refund(context, *claimed, *refund, std::move(chain),
-                           change_of(*refund, RefundStatus::succeeded, fee_returned), nullptr,
-                           log_outcome);
-    }
-    // Declined: the hold is released, and the fee that came back with it is charged again (the
-    // release frees the whole refund on the merchant's account, never less than that fee).
-    chain.front().flags = ledger::transfer_flags::void_pending_transfer;
-    if (refund->fee_returned_with_hold && refund->fee_returned_minor > 0) {
-      chain.push_back(fee_transfer(context, merchant, fee_income_account_id(currency), currency,
-                                   refund->fee_returned_minor, transfer_codes::merchant_fee));
     }
     link_chain(chain);
-    commit_refund(context, *claimed, *refund, std::move(chain),
-                  change_of(*refund, RefundStatus::failed, 0), nullptr, log_outcome);
-  });
+    return commit_refund(context, *claimed, *refund, std::move(chain),
+                         change_of(*refund, RefundStatus::succeeded, fee_returned), nullptr,
+                         log_outcome);
+  }
+  // Declined: the hold is released, and the fee that came back with it is charged again (the
+  // release frees the whole refund on the merchant's account, never less than that fee).
+  chain.front().flags = ledger::transfer_flags::void_pending_transfer;
+  if (refund->fee_returned_with_hold && refund->fee_returned_minor > 0) {
+    chain.push_back(fee_transfer(context, merchant, fee_income_account_id(currency), currency,
+                                 refund->fee_returned_minor, transfer_codes::merchant_fee));
+  }
+  link_chain(chain);
+  commit_refund(context, *claimed, *refund, std::move(chain),
+                change_of(*refund, RefundStatus::failed, 0), nullptr, log_outcome);
 }
 
 }  // namespace

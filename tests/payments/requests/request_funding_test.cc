@@ -3,7 +3,9 @@
 // last four digits: ....0004 declines every order, ....0006 every credit).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "core/phone.h"
 #include "payments/requests/carrier_billing.h"
@@ -299,6 +301,30 @@ TEST_F(BankRequestTest, PendingBankRefundsShareTheFeeWithoutReturningTooMuch) {
   EXPECT_EQ(balance(merchant_account(merchant_)), 0);
   EXPECT_EQ(balance(fee_income()), 0);
   EXPECT_EQ(balance(bank_clearing()), 0);
+}
+
+// The bank answers while another action holds the request (here the test, standing for a second
+// refund being made): the answer waits and is recorded once the request is free, not at the next
+// start.
+TEST_F(BankRequestTest, ABankAnswerWaitsForABusyRequest) {
+  Id128 account = link("6222020000001022");
+  Id128 request = create_ok(merchant_, payer_, "80.00");
+  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Result<RefundRecord> started = refund(merchant_, request, 20'00);
+  ASSERT_TRUE(started.ok()) << code_of(started);
+  // The sandbox answers 20 ms after the order; the claim is taken well before.
+  ASSERT_TRUE(context().book.claim(request, {PaymentStatus::succeeded}, Error("x", "")).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(context().book.refund(started->id)->status, RefundStatus::pending);
+  context().book.release(request);
+  ASSERT_TRUE(wait_until([&] {
+    std::optional<RefundRecord> now = context().book.refund(started->id);
+    return now && now->status == RefundStatus::succeeded;
+  }));
+  settle();
+  EXPECT_EQ(get(request).state.refunded_minor, 20'00);
+  EXPECT_EQ(balance(bank_clearing()), -60'00);
 }
 
 // The refund goes back to the account the payer paid from, not to an account linked later.
