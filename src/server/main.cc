@@ -67,6 +67,11 @@ struct ServerConfig {
   unsigned blocking_threads = 32;
   unsigned http_threads = 0;  // 0: half the cores, at least one (api::http_worker_threads)
   int64_t webhook_retry_base_ms = 10'000;  // first retry of a failed webhook delivery
+  // Webhook sending (notify/webhooks/webhook_dispatcher.h has the defaults and the limits).
+  size_t webhook_concurrency = mpay::notify::webhooks::DispatcherOptions{}.concurrency;
+  size_t webhook_threads = mpay::notify::webhooks::DispatcherOptions{}.threads;
+  int64_t webhook_timeout_ms =
+      mpay::notify::webhooks::DispatcherOptions{}.attempt_timeout_ns / 1'000'000;
   std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
   bool refunds_return_fee = true;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
@@ -148,6 +153,9 @@ int run(const ServerConfig& config) {
   mpay::notify::webhooks::DispatcherOptions dispatcher_options;
   dispatcher_options.retry.base_ns = config.webhook_retry_base_ms * 1'000'000;
   dispatcher_options.thread_nice = config.webhook_nice;
+  dispatcher_options.concurrency = config.webhook_concurrency;
+  dispatcher_options.threads = config.webhook_threads;
+  dispatcher_options.attempt_timeout_ns = config.webhook_timeout_ms * 1'000'000;
   mpay::notify::webhooks::WebhookDispatcher webhook_dispatcher(
       **webhook_outbox, webhook_endpoints, webhook_transport, clock, random, dispatcher_options);
   (*webhook_outbox)->set_on_new_work([&webhook_dispatcher] { webhook_dispatcher.wake(); });
@@ -280,6 +288,19 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-retry-base-ms", config.webhook_retry_base_ms,
                  "wait before the first retry of a failed webhook delivery (then doubling, at most 1 h)")
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
+  app.add_option("--webhook-concurrency", config.webhook_concurrency,
+                 "webhook attempts in flight at once, over all merchants")
+      ->check(CLI::Range(size_t{1}, mpay::notify::webhooks::kConcurrencyMax))
+      ->capture_default_str();
+  app.add_option("--webhook-threads", config.webhook_threads,
+                 "threads that send webhooks (the first takes the merchants that answer, the "
+                 "others the slow ones; at most --webhook-concurrency are used)")
+      ->check(CLI::Range(size_t{1}, size_t{64}))
+      ->capture_default_str();
+  app.add_option("--webhook-timeout-ms", config.webhook_timeout_ms,
+                 "how long one webhook attempt may take before it counts as failed and is retried")
+      ->check(CLI::Range(int64_t{100}, int64_t{120'000}))
       ->capture_default_str();
   app.add_option("--webhook-ca-file", config.webhook_ca_file,
                  "PEM file of extra CA certificates trusted for https webhook URLs")

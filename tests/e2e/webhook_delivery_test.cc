@@ -403,5 +403,50 @@ TEST_F(WebhookDeliveryTest, WebhookThreadsRunAtTheWebhookNiceValue) {
   EXPECT_THROW(start("5", {"--webhook-nice", "20"}), std::runtime_error);
 }
 
+// The sending side's flags: --webhook-threads sending threads run, an attempt that outlasts
+// --webhook-timeout-ms fails (and is retried), and values out of range are refused.
+TEST_F(WebhookDeliveryTest, SendingThreadsAndTheAttemptTimeoutAreFlags) {
+  ASSERT_EQ(stop(), 0);
+  start("5", {"--webhook-retry-base-ms", "50", "--webhook-threads", "3", "--webhook-concurrency",
+              "8", "--webhook-timeout-ms", "300"});
+  std::multimap<std::string, int> threads = thread_priorities(pid());
+  EXPECT_EQ(threads.count("webhook-send"), 3u);
+
+  WebhookReceiver receiver([](const ReceivedRequest&, int index) {
+    if (index == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // too slow once
+    return ReceiverReply::ok;
+  });
+  Merchant merchant = onboard(receiver.url("/hooks"));
+  auto alice = app(52);
+  alice->open_funded(52, "20.00");
+  std::string paid = ask(merchant, alice->phone(), "5.00", "wh-timeout");
+  ASSERT_EQ(alice
+                ->post("/v1/me/payment-requests/" + paid + "/confirm",
+                       {{"pin", kTestPin}, {"funding_source", "wallet"}})
+                .status,
+            200u);
+  json delivery;
+  ASSERT_TRUE(eventually([&] {
+    json items = deliveries_of(merchant, paid);
+    if (items.empty() || items[0]["status"] != "delivered") return false;
+    delivery = items[0];
+    return true;
+  }));
+  HttpReply detail =
+      merchant_get(merchant, "/v1/webhook-deliveries/" + delivery["id"].get<std::string>());
+  ASSERT_EQ(detail.status, 200u) << detail.body;
+  json log = json::parse(detail.body)["attempt_log"];
+  ASSERT_GE(log.size(), 2u) << detail.body;
+  EXPECT_TRUE(log.front()["http_status"].is_null()) << detail.body;  // no answer in time
+  EXPECT_FALSE(log.front()["error"].is_null()) << detail.body;
+  EXPECT_LT(log.front()["duration_ms"].get<int64_t>(), 1000) << detail.body;  // cut at 300 ms
+  EXPECT_EQ(log.back()["http_status"], 200) << detail.body;
+
+  ASSERT_EQ(stop(), 0);
+  EXPECT_THROW(start("5", {"--webhook-concurrency", "0"}), std::runtime_error);
+  EXPECT_THROW(start("5", {"--webhook-threads", "0"}), std::runtime_error);
+  EXPECT_THROW(start("5", {"--webhook-timeout-ms", "50"}), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace mpay
