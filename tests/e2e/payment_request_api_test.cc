@@ -69,6 +69,19 @@ class PaymentRequestApiTest : public testing::WalletServerTest {
   }
 
   static std::string available(testing::WalletApp& app) { return app.wallet()["available"]; }
+
+  // Reads the request every 20 ms until `done(request)`, for up to 4 s; returns the last answer.
+  template <typename Done>
+  json poll_request(Merchant& merchant, const std::string& id, Done done) {
+    json seen;
+    for (int i = 0; i < 200; ++i) {
+      seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
+      if (done(seen)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return seen;
+  }
+  static bool answered(const json& request) { return request["status"] != "awaiting_confirmation"; }
 };
 
 TEST_F(PaymentRequestApiTest, AMerchantAsksTheUserConfirmsAndTheMerchantRefunds) {
@@ -298,12 +311,7 @@ TEST_F(PaymentRequestApiTest, ABankDeclineFailsThePaymentCleanly) {
   HttpReply sent = alice->post("/v1/me/payment-requests/" + id + "/confirm",
                                {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", closed}});
   ASSERT_EQ(sent.status, 202u) << sent.body;
-  json seen;
-  for (int i = 0; i < 200; ++i) {
-    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
-    if (seen["status"] != "awaiting_confirmation") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  json seen = poll_request(merchant, id, answered);
   EXPECT_EQ(seen["status"], "failed");
   EXPECT_EQ(seen["failure_reason"], "bank_declined");
   EXPECT_EQ(available(*alice), "10.00");
@@ -312,11 +320,7 @@ TEST_F(PaymentRequestApiTest, ABankDeclineFailsThePaymentCleanly) {
   std::string id2 = ask(merchant, alice->phone(), "8.00", "bank-2")["id"];
   ASSERT_EQ(alice->post("/v1/me/payment-requests/" + id2 + "/confirm",
                         {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", ordinary}}).status, 202u);
-  for (int i = 0; i < 200; ++i) {
-    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id2).body);
-    if (seen["status"] != "awaiting_confirmation") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  seen = poll_request(merchant, id2, answered);
   EXPECT_EQ(seen["status"], "succeeded");
   EXPECT_EQ(seen["funding_source"], "bank");
 }
@@ -335,12 +339,7 @@ TEST_F(PaymentRequestApiTest, ABankRefundIsPendingUntilTheBankConfirms) {
                  {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", ordinary}})
           .status,
       202u);
-  json seen;
-  for (int i = 0; i < 200; ++i) {
-    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
-    if (seen["status"] != "awaiting_confirmation") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  json seen = poll_request(merchant, id, answered);
   ASSERT_EQ(seen["status"], "succeeded");
   ASSERT_EQ(seen["fee"], "0.10");  // 8.00 x 120 bps = 0.096, rounded half up
 
@@ -355,11 +354,8 @@ TEST_F(PaymentRequestApiTest, ABankRefundIsPendingUntilTheBankConfirms) {
   HttpReply more =
       merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds", {{"amount", "0.01"}});
   EXPECT_EQ(error_code_of(more), "refund_amount_exceeds_captured");  // the pending one counts
-  for (int i = 0; i < 200; ++i) {
-    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body);
-    if (seen["refunded_amount"] == "8.00") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  seen = poll_request(merchant, id,
+                      [](const json& request) { return request["refunded_amount"] == "8.00"; });
   EXPECT_EQ(seen["refunded_amount"], "8.00");
   ASSERT_EQ(seen["refunds"].size(), 1u);
   EXPECT_EQ(seen["refunds"][0]["status"], "succeeded");

@@ -160,6 +160,23 @@ class BankRequestTest : public RequestFixture {
     return linked.ok() ? linked->id : Id128{};
   }
 
+  // A request of 80.00 paid from a newly linked account (Id128{} when it did not succeed).
+  Id128 paid_from_bank(const std::string& number) {
+    Id128 account = link(number);
+    Id128 request = create_ok(merchant_, payer_, "80.00");
+    EXPECT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
+    return wait_for_status(request, PaymentStatus::succeeded) ? request : Id128{};
+  }
+
+  bool wait_for_refund(const Id128& refund, RefundStatus wanted) {
+    bool reached = wait_until([&] {
+      std::optional<RefundRecord> now = context().book.refund(refund);
+      return now && now->status == wanted;
+    });
+    settle();
+    return reached;
+  }
+
   Payer payer_;
   MerchantId merchant_;
 };
@@ -204,11 +221,7 @@ TEST_F(BankRequestTest, ABankRefundIsPushedToThePayersBankAndSettles) {
   Result<RefundRecord> started = refund(merchant_, request, 80'00);
   ASSERT_TRUE(started.ok()) << code_of(started);
   EXPECT_EQ(started->status, RefundStatus::pending);  // held until the bank answers
-  ASSERT_TRUE(wait_until([&] {
-    std::optional<RefundRecord> now = context().book.refund(started->id);
-    return now && now->status == RefundStatus::succeeded;
-  }));
-  settle();
+  ASSERT_TRUE(wait_for_refund(started->id, RefundStatus::succeeded));
   EXPECT_EQ(get(request).state.refunded_minor, 80'00);
   EXPECT_EQ(get(request).state.fee_returned_minor, 80);
   EXPECT_EQ(balance(merchant_account(merchant_)), 1'00);
@@ -219,20 +232,14 @@ TEST_F(BankRequestTest, ABankRefundIsPushedToThePayersBankAndSettles) {
 // The fee comes back with the hold, so a merchant holding just this payment's net (80.00 less the
 // 0.80 fee) can refund it in full.
 TEST_F(BankRequestTest, AFullBankRefundNeedsOnlyThePaymentsNet) {
-  Id128 account = link("6222020000001022");
-  Id128 request = create_ok(merchant_, payer_, "80.00");
-  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
-  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Id128 request = paid_from_bank("6222020000001022");
+  ASSERT_NE(request, Id128{});
   ASSERT_EQ(balance(merchant_account(merchant_)), 80'00 - 80);
   Result<RefundRecord> started = refund(merchant_, request, 80'00);
   ASSERT_TRUE(started.ok()) << code_of(started);
   EXPECT_EQ(started->status, RefundStatus::pending);
   EXPECT_EQ(started->fee_returned_minor, 80);  // back with the hold
-  ASSERT_TRUE(wait_until([&] {
-    std::optional<RefundRecord> now = context().book.refund(started->id);
-    return now && now->status == RefundStatus::succeeded;
-  }));
-  settle();
+  ASSERT_TRUE(wait_for_refund(started->id, RefundStatus::succeeded));
   EXPECT_EQ(context().book.refund(started->id)->fee_returned_minor, 80);
   EXPECT_EQ(get(request).state.refunded_minor, 80'00);
   EXPECT_EQ(get(request).state.fee_returned_minor, 80);
@@ -245,19 +252,13 @@ TEST_F(BankRequestTest, AFullBankRefundNeedsOnlyThePaymentsNet) {
 // A refund the bank refuses: the hold is released and the fee that came back with it is charged
 // again, so every balance is what it was before the refund.
 TEST_F(BankRequestTest, ADeclinedBankRefundPutsTheMerchantAndTheFeeBack) {
-  Id128 account = link("6222020000000006");  // pays out, refuses every credit
-  Id128 request = create_ok(merchant_, payer_, "80.00");
-  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
-  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Id128 request = paid_from_bank("6222020000000006");  // pays out, refuses every credit
+  ASSERT_NE(request, Id128{});
   Result<RefundRecord> started = refund(merchant_, request, 30'00);
   ASSERT_TRUE(started.ok()) << code_of(started);
   EXPECT_EQ(started->status, RefundStatus::pending);
   EXPECT_EQ(started->fee_returned_minor, 30);
-  ASSERT_TRUE(wait_until([&] {
-    std::optional<RefundRecord> now = context().book.refund(started->id);
-    return now && now->status == RefundStatus::failed;
-  }));
-  settle();
+  ASSERT_TRUE(wait_for_refund(started->id, RefundStatus::failed));
   EXPECT_EQ(context().book.refund(started->id)->fee_returned_minor, 0);
   EXPECT_EQ(get(request).state.refunded_minor, 0);
   EXPECT_EQ(get(request).state.fee_returned_minor, 0);
@@ -268,11 +269,7 @@ TEST_F(BankRequestTest, ADeclinedBankRefundPutsTheMerchantAndTheFeeBack) {
   Result<RefundRecord> again = refund(merchant_, request, 80'00);
   ASSERT_TRUE(again.ok()) << code_of(again);
   EXPECT_EQ(again->fee_returned_minor, 80);
-  ASSERT_TRUE(wait_until([&] {
-    std::optional<RefundRecord> now = context().book.refund(again->id);
-    return now && now->status == RefundStatus::failed;
-  }));
-  settle();
+  ASSERT_TRUE(wait_for_refund(again->id, RefundStatus::failed));
   EXPECT_EQ(balance(merchant_account(merchant_)), 80'00 - 80);
   expect_money_conserved({payer_.wallet()});
 }
@@ -280,10 +277,8 @@ TEST_F(BankRequestTest, ADeclinedBankRefundPutsTheMerchantAndTheFeeBack) {
 // Two partial bank refunds pending together: the second's fee share counts the first's, so the
 // two return exactly the fee, and the merchant ends with nothing.
 TEST_F(BankRequestTest, PendingBankRefundsShareTheFeeWithoutReturningTooMuch) {
-  Id128 account = link("6222020000001022");
-  Id128 request = create_ok(merchant_, payer_, "80.00");
-  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
-  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Id128 request = paid_from_bank("6222020000001022");
+  ASSERT_NE(request, Id128{});
   Result<RefundRecord> first = refund(merchant_, request, 50'00);
   ASSERT_TRUE(first.ok()) << code_of(first);
   Result<RefundRecord> second = refund(merchant_, request, 30'00);
@@ -307,10 +302,8 @@ TEST_F(BankRequestTest, PendingBankRefundsShareTheFeeWithoutReturningTooMuch) {
 // refund being made): the answer waits and is recorded once the request is free, not at the next
 // start.
 TEST_F(BankRequestTest, ABankAnswerWaitsForABusyRequest) {
-  Id128 account = link("6222020000001022");
-  Id128 request = create_ok(merchant_, payer_, "80.00");
-  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
-  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Id128 request = paid_from_bank("6222020000001022");
+  ASSERT_NE(request, Id128{});
   Result<RefundRecord> started = refund(merchant_, request, 20'00);
   ASSERT_TRUE(started.ok()) << code_of(started);
   // The sandbox answers 20 ms after the order; the claim is taken well before.
@@ -318,21 +311,15 @@ TEST_F(BankRequestTest, ABankAnswerWaitsForABusyRequest) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(context().book.refund(started->id)->status, RefundStatus::pending);
   context().book.release(request);
-  ASSERT_TRUE(wait_until([&] {
-    std::optional<RefundRecord> now = context().book.refund(started->id);
-    return now && now->status == RefundStatus::succeeded;
-  }));
-  settle();
+  ASSERT_TRUE(wait_for_refund(started->id, RefundStatus::succeeded));
   EXPECT_EQ(get(request).state.refunded_minor, 20'00);
   EXPECT_EQ(balance(bank_clearing()), -60'00);
 }
 
 // The refund goes back to the account the payer paid from, not to an account linked later.
 TEST_F(BankRequestTest, ABankRefundGoesBackToTheAccountThatPaid) {
-  Id128 paying = link("6222020000001022");
-  Id128 request = create_ok(merchant_, payer_, "80.00");
-  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, paying)), "ok");
-  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Id128 request = paid_from_bank("6222020000001022");
+  ASSERT_NE(request, Id128{});
   link("6222020000000004");  // newer, and closed: a refund sent there would be declined
   Result<RefundRecord> started = refund(merchant_, request, 80'00);
   ASSERT_TRUE(started.ok()) << code_of(started);
