@@ -105,16 +105,24 @@ void record_refund_failed(RequestContext& context, const RequestTerms& terms,
   }
 }
 
+// What a rejected refund commit leaves: a refund that moved nothing yet is recorded as failed; a
+// bank refund whose hold stands stays pending (settling it again is the next start's job).
+enum class OnRejection { record_failed, keep_pending };
+
 // Commits a refund event (with `chain`) and answers with the refund as it now is.
 void commit_refund(RequestContext& context, const PaymentRequest& request,
                    const RefundRecord& refund, std::vector<ledger::Transfer> chain,
-                   const RefundChange& change, RejectionMapper rejected, RefundDone done) {
+                   const RefundChange& change, RejectionMapper rejected, OnRejection on_rejection,
+                   RefundDone done) {
   ledger::AppEvent event = encode_refund(context.wallet.ids.next(), request.terms, change);
   commit_change(context, request.terms.id, std::move(chain), {event}, std::move(rejected),
-                [&context, terms = request.terms, refund, done](Result<PaymentRequest> outcome) {
+                [&context, terms = request.terms, refund, on_rejection,
+                 done](Result<PaymentRequest> outcome) {
                   Id128 refund_id = refund.id;
                   if (!outcome.ok()) {
-                    record_refund_failed(context, terms, refund);
+                    if (on_rejection == OnRejection::record_failed) {
+                      record_refund_failed(context, terms, refund);
+                    }
                     return done(outcome.error());
                   }
                   std::optional<RefundRecord> now = context.book.refund(refund_id);
@@ -152,14 +160,14 @@ Result<std::string> refund_account_token(RequestContext& context, const RequestT
   return paid_from->bank_account_token;
 }
 
-// Pushes a held bank refund to the payer's bank; settles it when the bank answers.
+// Pushes a held bank refund to the payer's bank account (`account_token`, refund_account_token);
+// settles it when the bank answers.
 Status push_bank_refund(RequestContext& context, const PaymentRequest& request,
-                        const RefundRecord& refund, const AccountId& merchant) {
-  Result<std::string> token = refund_account_token(context, request.terms);
-  if (!token.ok()) return token.error();
+                        const RefundRecord& refund, const AccountId& merchant,
+                        std::string account_token) {
   bank::BankOrder order;
   order.reference = "prf-" + to_uuid_text(refund.id);
-  order.bank_account_token = std::move(*token);
+  order.bank_account_token = std::move(account_token);
   order.amount_minor = refund.amount_minor;
   order.currency = context.wallet.currency.code;
   Id128 request_id = request.terms.id;
@@ -177,8 +185,10 @@ void settle_bank_refund(RequestContext& context, const Id128& request_id, const 
                         int tries_left) {
   auto log_outcome = [refund_id](Result<RefundRecord> outcome) {
     if (!outcome.ok()) {
-      spdlog::error("refund {}: recording the bank's answer failed: {}", to_uuid_text(refund_id),
-                    outcome.error().message);
+      spdlog::error(
+          "refund {}: the bank's answer could not be booked ({}); the refund stays "
+          "pending, its hold in place, for an operator or the next start",
+          to_uuid_text(refund_id), outcome.error().message);
     }
   };
   Result<PaymentRequest> claimed = context.book.claim(
@@ -222,7 +232,7 @@ void settle_bank_refund(RequestContext& context, const Id128& request_id, const 
     link_chain(chain);
     return commit_refund(context, *claimed, *refund, std::move(chain),
                          change_of(*refund, RefundStatus::succeeded, fee_returned), nullptr,
-                         log_outcome);
+                         OnRejection::keep_pending, log_outcome);
   }
   // Declined: the hold is released, and the fee that came back with it is charged again (the
   // release frees the whole refund on the merchant's account, never less than that fee).
@@ -233,7 +243,8 @@ void settle_bank_refund(RequestContext& context, const Id128& request_id, const 
   }
   link_chain(chain);
   commit_refund(context, *claimed, *refund, std::move(chain),
-                change_of(*refund, RefundStatus::failed, 0), nullptr, log_outcome);
+                change_of(*refund, RefundStatus::failed, 0), nullptr, OnRejection::keep_pending,
+                log_outcome);
 }
 
 }  // namespace
@@ -276,9 +287,12 @@ void refund_payment_request(RequestContext& context, const MerchantId& merchant,
   std::optional<MerchantProfile> profile = context.merchants.find(merchant, claimed->terms.currency);
   if (!profile) return refuse(Error("merchant_unavailable", "the merchant has no account"));
 
+  // Checked before anything is held: a bank refund needs the account the payer paid from.
+  std::string bank_account_token;
   if (state.funding == FundingSource::bank) {
     Result<std::string> account = refund_account_token(context, claimed->terms);
     if (!account.ok()) return refuse(account.error());
+    bank_account_token = std::move(*account);
   }
 
   RefundRecord refund;
@@ -321,10 +335,12 @@ void refund_payment_request(RequestContext& context, const MerchantId& merchant,
                        currency, fee_returned, /*hold=*/true);
       commit_refund(context, *claimed, refund, std::move(hold),
                     change_of(refund, RefundStatus::pending, fee_returned), merchant_balance_or,
+                    OnRejection::record_failed,
                     [&context, request = *claimed, merchant_account = profile->account,
-                     done](Result<RefundRecord> held) {
+                     token = std::move(bank_account_token), done](Result<RefundRecord> held) {
                       if (!held.ok()) return done(held.error());
-                      Status pushed = push_bank_refund(context, request, *held, merchant_account);
+                      Status pushed =
+                          push_bank_refund(context, request, *held, merchant_account, token);
                       if (!pushed.ok()) {
                         spdlog::error(
                             "refund {}: handing it to the bank failed ({}); retried at "
@@ -343,7 +359,7 @@ void refund_payment_request(RequestContext& context, const MerchantId& merchant,
       refund_chain(context, refund, profile->account, destination, currency, fee_returned, false);
   commit_refund(context, *claimed, refund, std::move(chain),
                 change_of(refund, RefundStatus::succeeded, fee_returned), merchant_balance_or,
-                std::move(done));
+                OnRejection::record_failed, std::move(done));
 }
 
 void resume_refunds(RequestContext& context) {
@@ -357,8 +373,12 @@ void resume_refunds(RequestContext& context) {
     if (request->state.funding == FundingSource::bank && held) {
       std::optional<MerchantProfile> profile =
           context.merchants.find(request->terms.merchant_id, request->terms.currency);
-      Status pushed = profile ? push_bank_refund(context, *request, refund, profile->account)
-                              : Status(Error("merchant_unavailable", "no merchant account"));
+      Result<std::string> account = refund_account_token(context, request->terms);
+      Status pushed = Error("merchant_unavailable", "no merchant account");
+      if (profile && !account.ok()) pushed = account.error();
+      if (profile && account.ok()) {
+        pushed = push_bank_refund(context, *request, refund, profile->account, *account);
+      }
       if (!pushed.ok()) {
         spdlog::error("refund {}: handing it to the bank again failed: {}",
                       to_uuid_text(refund.id), pushed.error().message);
