@@ -16,6 +16,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -149,7 +150,10 @@ int run(const ServerConfig& config) {
       mpay::notify::webhooks::WebhookOutbox::open(data, clock, ids, outbox_options);
   if (!webhook_outbox.ok()) return fail("webhooks", webhook_outbox.error());
   mpay::server::MerchantWebhookEndpoints webhook_endpoints((*merchants)->directory());
-  mpay::notify::webhooks::BeastWebhookTransport webhook_transport(config.webhook_ca_file);
+  // As many kept connections per sending thread as it may run sequences at once.
+  mpay::notify::webhooks::BeastWebhookTransport webhook_transport(
+      config.webhook_ca_file,
+      std::max(mpay::notify::webhooks::kIdleConnectionsPerThreadMax, config.webhook_concurrency));
   mpay::notify::webhooks::DispatcherOptions dispatcher_options;
   dispatcher_options.retry.base_ns = config.webhook_retry_base_ms * 1'000'000;
   dispatcher_options.thread_nice = config.webhook_nice;

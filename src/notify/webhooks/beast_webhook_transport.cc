@@ -228,11 +228,12 @@ std::unique_ptr<Connection> take_idle(const std::string& key) {
   return nullptr;
 }
 
-void keep_idle(std::unique_ptr<Connection> connection) {
+void keep_idle(std::unique_ptr<Connection> connection, size_t idle_max) {
   connection->lowest().expires_never();
   connection->idle_since = SteadyClock::now();
   std::vector<std::unique_ptr<Connection>>& idle = attempt_thread.idle;
-  if (idle.size() >= kIdleConnectionsPerThreadMax) idle.erase(idle.begin());
+  // Another transport on this thread may have kept more: the oldest go until this one fits.
+  while (idle.size() >= idle_max) idle.erase(idle.begin());
   idle.push_back(std::move(connection));
 }
 
@@ -251,6 +252,7 @@ struct TransportSettings {
   ssl::context* tls;  // null when TLS could not be set up
   std::string tls_error;
   uint64_t instance;
+  size_t idle_connections_max;
 };
 
 // One sequence in flight. Owned by post_sequences(), not by the coroutine: when the guard below
@@ -365,7 +367,7 @@ asio::awaitable<Pipelined> attempt(const TransportSettings& settings, SequenceRu
     }
     if (!failure) {
       if (exchange.reusable) {
-        keep_idle(std::move(run.connection));
+        keep_idle(std::move(run.connection), settings.idle_connections_max);
       } else {
         run.connection.reset();
       }
@@ -392,7 +394,9 @@ asio::awaitable<Pipelined> attempt(const TransportSettings& settings, SequenceRu
 
 }  // namespace
 
-BeastWebhookTransport::BeastWebhookTransport(const std::string& ca_file) {
+BeastWebhookTransport::BeastWebhookTransport(const std::string& ca_file,
+                                             size_t idle_connections_max)
+    : idle_connections_max_(std::max<size_t>(idle_connections_max, 1)) {
   static std::atomic<uint64_t> instances{0};
   instance_ = ++instances;
   try {
@@ -418,7 +422,7 @@ std::vector<std::vector<WebhookResponse>> BeastWebhookTransport::post_sequences(
     const std::vector<WebhookSequence>& sequences) {
   const SteadyClock::time_point began = SteadyClock::now();
   std::vector<SequenceRun> runs(sequences.size());
-  const TransportSettings settings{tls_.get(), tls_error_, instance_};
+  const TransportSettings settings{tls_.get(), tls_error_, instance_, idle_connections_max_};
   asio::io_context& io = attempt_context();
   // Each attempt's stream expiry bounds its connect, handshake, write and read; this bounds the
   // name lookups too: no sequence may take longer than all its attempts timing out.

@@ -2,8 +2,10 @@
 // resolve, connect, [TLS handshake], write the requests, read the responses. Connections are kept
 // alive between attempts (HTTP/1.1 persistent connections): a busy merchant receives a stream of
 // events, and a new TCP (and TLS) connection per event cost more than the event itself. Each
-// calling thread keeps at most kIdleConnectionsPerThreadMax idle connections (a transport only
-// ever reuses its own: another may trust other certificates), each for at most kIdleLifetime; a
+// calling thread keeps at most `idle_connections_max` idle connections (a transport only ever
+// reuses its own: another may trust other certificates), each for at most kIdleLifetime. A
+// caller that sends N sequences at once wants N kept: with fewer, every round opens the missing
+// ones anew and closes them again (mpayd passes its --webhook-concurrency). A
 // connection is kept only when the receiver's answer allows it (no `Connection: close`, a body of
 // known length up to 64 KiB, read to its end). A kept connection the receiver has closed is noticed
 // before use, or, if the close races the request, the attempt is made once more on a new connection
@@ -47,7 +49,7 @@ class context;
 
 namespace mpay::notify::webhooks {
 
-inline constexpr size_t kIdleConnectionsPerThreadMax = 16;
+inline constexpr size_t kIdleConnectionsPerThreadMax = 16;  // the default
 // Shorter than common servers' idle timeouts (nginx 75 s), so most kept connections are still open.
 inline constexpr std::chrono::seconds kIdleLifetime{30};
 inline constexpr size_t kPipelineDepthMax = 16;
@@ -61,7 +63,9 @@ class BeastWebhookTransport final : public WebhookTransport {
  public:
   // `ca_file`: PEM certificates to trust instead of the system's store; "" = the system's. If the
   // TLS context cannot be set up, https attempts fail with "tls_unavailable: ..." (http works).
-  explicit BeastWebhookTransport(const std::string& ca_file = "");
+  // `idle_connections_max`: kept per calling thread (at least 1).
+  explicit BeastWebhookTransport(const std::string& ca_file = "",
+                                 size_t idle_connections_max = kIdleConnectionsPerThreadMax);
   ~BeastWebhookTransport() override;
   WebhookResponse post(const WebhookRequest& request) override;
   // The sequences at once, as coroutines on the calling thread's io_context, each on its own
@@ -74,6 +78,7 @@ class BeastWebhookTransport final : public WebhookTransport {
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::string tls_error_;
   uint64_t instance_ = 0;  // tells this transport's kept connections from another's
+  size_t idle_connections_max_;
 };
 
 }  // namespace mpay::notify::webhooks

@@ -458,6 +458,33 @@ TEST(BeastWebhookTransport, OneThreadKeepsAtMost16IdleConnectionsDroppingTheOlde
   poster.join();
 }
 
+// A transport made to keep more (mpayd keeps --webhook-concurrency per thread) keeps every
+// connection of a round of that many sequences: the next round opens none. With the default 16,
+// 24 at once would open 8 anew each round.
+TEST(BeastWebhookTransport, ARoundOfAsManySequencesAsItKeepsReusesEveryConnection) {
+  constexpr size_t kAtOnce = 24;
+  LoopbackReceiver receiver;
+  BeastWebhookTransport transport("", kAtOnce);
+  std::thread poster([&] {
+    auto round = [&](const std::string& name) {
+      std::vector<WebhookSequence> sequences;
+      for (size_t i = 0; i < kAtOnce; ++i)
+        sequences.push_back(sequence_to(receiver, numbered(name + std::to_string(i), 1)));
+      for (const std::vector<WebhookResponse>& answers : transport.post_sequences(sequences)) {
+        ASSERT_EQ(answers.size(), 1u);
+        EXPECT_TRUE(answers[0].success()) << answers[0].error;
+      }
+    };
+    round("first");
+    EXPECT_EQ(receiver.connections(), static_cast<int>(kAtOnce));
+    round("second");
+    round("third");
+    EXPECT_EQ(receiver.connections(), static_cast<int>(kAtOnce));
+    EXPECT_EQ(receiver.closed_by_client(), 0);
+  });
+  poster.join();
+}
+
 // Sequences run at the same time: all four are in flight before any answer, so none finds the
 // connection another one would have kept, and each opens its own. (One after the other, they
 // would all have used the first one's.) On a new thread: no connection kept from earlier tests.
