@@ -7,6 +7,7 @@
 
 #include "api/payment_request_json.h"
 #include "core/thread_priority.h"
+#include "notify/webhooks/webhook_envelope.h"
 #include "payments/requests/request_events.h"
 
 namespace mpay::server {
@@ -49,7 +50,7 @@ notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange&
   webhook.merchant_id = change.request.terms.merchant_id;
   webhook.subject_id = to_uuid_text(change.request.terms.id);
   webhook.type = std::move(type);
-  webhook.payload_json = data.dump();
+  notify::webhooks::set_payload(webhook, data);
   webhook.created_at_ns = change.event.timestamp;
   return webhook;
 }

@@ -38,6 +38,11 @@ Result<std::string> envelope_body(const WebhookEvent& event) {
   return body;
 }
 
+void set_payload(WebhookEvent& event, const nlohmann::json& object) {
+  event.payload_json = dump(object);
+  event.payload_serialized_from_object = object.is_object();
+}
+
 Status validate_event(const WebhookEvent& event) {
   auto bad = [](const char* field, const char* message) {
     return Error("event_invalid", message, field);
@@ -53,8 +58,9 @@ Status validate_event(const WebhookEvent& event) {
   }
   if (event.merchant_id.is_zero()) return bad("merchant_id", "merchant_id must not be zero");
   if (event.payload_json.size() > kPayloadBytesMax) return bad("payload_json", "payload is over 64 KiB");
-  if (!is_json_object(event.payload_json))
-    return bad("payload_json", "payload must be a JSON object");
+  bool object = event.payload_serialized_from_object ? braced(event.payload_json)
+                                                     : is_json_object(event.payload_json);
+  if (!object) return bad("payload_json", "payload must be a JSON object");
   return ok_status();
 }
 
