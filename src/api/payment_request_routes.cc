@@ -5,6 +5,7 @@
 #include "api/operator_auth.h"
 #include "api/payment_request_json.h"
 #include "api/payment_request_requests.h"
+#include "api/payment_request_text.h"
 #include "api/pooled_route.h"
 #include "api/user_auth.h"
 #include "core/check.h"
@@ -40,11 +41,34 @@ nlohmann::json merchant_view(RequestContext& context, const PaymentRequest& requ
                               currency_of(context));
 }
 
-nlohmann::json payer_view(RequestContext& context, const PaymentRequest& request) {
+std::string merchant_name_of(RequestContext& context, const PaymentRequest& request) {
   std::optional<requests::MerchantProfile> merchant =
       context.merchants.find(request.terms.merchant_id, request.terms.currency);
-  return payer_request_json(request, merchant ? merchant->display_name : "",
-                            currency_of(context));
+  return merchant ? merchant->display_name : "";
+}
+
+nlohmann::json payer_view(RequestContext& context, const PaymentRequest& request) {
+  return payer_request_json(request, merchant_name_of(context, request), currency_of(context));
+}
+
+// One request answered alone: the same bytes as json_response(status, ..._view(...)), written
+// without the tree (payment_request_text.h).
+HttpResponse merchant_view_response(unsigned status, RequestContext& context,
+                                    const PaymentRequest& request) {
+  HttpResponse response;
+  response.status = status;
+  response.body = payment_request_text(request, context.book.refunds_of(request.terms.id),
+                                       currency_of(context));
+  return response;
+}
+
+HttpResponse payer_view_response(unsigned status, RequestContext& context,
+                                 const PaymentRequest& request) {
+  HttpResponse response;
+  response.status = status;
+  response.body =
+      payer_request_text(request, merchant_name_of(context, request), currency_of(context));
+  return response;
 }
 
 Result<int64_t> amount_of(RequestContext& context, const std::string& text) {
@@ -71,7 +95,7 @@ void create(RequestContext& context, BlockingPool& pool, HttpRequest& request, R
     requests::create_payment_request(
         context, merchant, decoded, [&context, respond](Result<PaymentRequest> created) {
           if (!created.ok()) return respond(failure(created.error()));
-          respond(json_response(201, merchant_view(context, *created)));
+          respond(merchant_view_response(201, context, *created));
         });
   };
   if (in_memory) return run();
@@ -85,7 +109,7 @@ void get_one(RequestContext& context, HttpRequest& request, Responder respond) {
   if (!found || !(found->terms.merchant_id == merchant_caller(request).value())) {
     return respond(failure(Error("payment_request_not_found", "no payment request of yours has this id")));
   }
-  respond(json_response(200, merchant_view(context, *found)));
+  respond(merchant_view_response(200, context, *found));
 }
 
 nlohmann::json page_json(const std::vector<PaymentRequest>& page, uint32_t limit,
@@ -114,7 +138,7 @@ void merchant_action(RequestContext& context, HttpRequest& request, Responder re
   if (!id.ok()) return respond(failure(id.error()));
   action(*id, [&context, respond](Result<PaymentRequest> outcome) {
     if (!outcome.ok()) return respond(failure(outcome.error()));
-    respond(json_response(200, merchant_view(context, *outcome)));
+    respond(merchant_view_response(200, context, *outcome));
   });
 }
 
@@ -197,7 +221,7 @@ void get_mine_as_payer(RequestContext& context, HttpRequest& request, Responder 
   if (!found || !(found->terms.payer_id == user_caller(request))) {
     return respond(failure(Error("payment_request_not_found", "no payment request has this id")));
   }
-  respond(json_response(200, payer_view(context, *found)));
+  respond(payer_view_response(200, context, *found));
 }
 
 // Runs on the I/O thread (in_place_route); the pool takes it unless it is a right PIN of a
@@ -219,7 +243,7 @@ void confirm(RequestContext& context, BlockingPool& pool, HttpRequest& request, 
           // A bank pull answers later: 202 while the request still awaits the bank.
           bool waiting =
               from_bank && outcome->state.status == requests::PaymentStatus::awaiting_confirmation;
-          respond(json_response(waiting ? 202 : 200, payer_view(context, *outcome)));
+          respond(payer_view_response(waiting ? 202 : 200, context, *outcome));
         });
   };
   if (in_memory) return run();
@@ -236,7 +260,7 @@ void decline(RequestContext& context, HttpRequest& request, Responder respond) {
   requests::decline_payment_request(context, user_caller(request), *id,
                                     [&context, respond](Result<PaymentRequest> outcome) {
                                       if (!outcome.ok()) return respond(failure(outcome.error()));
-                                      respond(json_response(200, payer_view(context, *outcome)));
+                                      respond(payer_view_response(200, context, *outcome));
                                     });
 }
 

@@ -5,9 +5,8 @@
 
 #include <algorithm>
 
-#include "api/payment_request_json.h"
+#include "api/payment_request_text.h"
 #include "core/thread_priority.h"
-#include "notify/webhooks/webhook_envelope.h"
 #include "payments/requests/request_events.h"
 
 namespace mpay::server {
@@ -27,30 +26,29 @@ int64_t republish_window_ns(int64_t now_ns, std::optional<int64_t> newest_stored
 notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange& change,
                                                 const Currency& currency) {
   const ledger::AppEvent& event = change.event.event;
-  nlohmann::json request = api::payment_request_json(change.request, {}, currency);
-  request.erase("refunds");
-  nlohmann::json data = {{"payment_request", request}};
   std::string type;
+  std::string data;
   if (event.kind == requests::event_kinds::refund) {
-    auto status = static_cast<requests::RefundStatus>(event.status);
-    type = "refund." + std::string(requests::refund_status_name(status));
-    if (change.refund) {
-      nlohmann::json refund = api::refund_json(*change.refund, currency);
-      refund["status"] = requests::refund_status_name(status);
-      data["refund"] = std::move(refund);
-    }
+    std::string_view status =
+        requests::refund_status_name(static_cast<requests::RefundStatus>(event.status));
+    type = "refund." + std::string(status);
+    data = api::payment_webhook_data_text(
+        change.request, requests::status_name(change.request.state.status),
+        change.refund ? &*change.refund : nullptr, status, currency);
   } else {
-    auto status = static_cast<requests::PaymentStatus>(event.status);
-    type = "payment_request." + std::string(requests::status_name(status));
     // The status this event recorded, even if the request has moved on since (a republish).
-    data["payment_request"]["status"] = requests::status_name(status);
+    std::string_view status =
+        requests::status_name(static_cast<requests::PaymentStatus>(event.status));
+    type = "payment_request." + std::string(status);
+    data = api::payment_webhook_data_text(change.request, status, nullptr, {}, currency);
   }
   notify::webhooks::WebhookEvent webhook;
   webhook.event_id = "evt_" + to_uuid_text(event.id);
   webhook.merchant_id = change.request.terms.merchant_id;
   webhook.subject_id = to_uuid_text(change.request.terms.id);
   webhook.type = std::move(type);
-  notify::webhooks::set_payload(webhook, data);
+  webhook.payload_json = std::move(data);
+  webhook.payload_serialized_from_object = true;  // JsonObjectText wrote it
   webhook.created_at_ns = change.event.timestamp;
   return webhook;
 }

@@ -38,11 +38,6 @@ Result<std::string> envelope_body(const WebhookEvent& event) {
   return body;
 }
 
-void set_payload(WebhookEvent& event, const nlohmann::json& object) {
-  event.payload_json = dump(object);
-  event.payload_serialized_from_object = object.is_object();
-}
-
 Status validate_event(const WebhookEvent& event) {
   auto bad = [](const char* field, const char* message) {
     return Error("event_invalid", message, field);

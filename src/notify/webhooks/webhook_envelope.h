@@ -5,12 +5,11 @@
 // Keys in this order, no whitespace; "data" is payload_json as the producer serialized it (mpay's
 // producers write it compactly, keys sorted: nlohmann's dump), not parsed and rebuilt. The outbox
 // validates it fully once, at enqueue (validate_event, a pass without a parse tree, skipped for a
-// payload set_payload serialized from an object); each attempt only checks that it is still braced
-// like an object. The body is a pure function of the event,
+// payload its producer serialized from an object); each attempt only checks that it is still
+// braced like an object. The body is a pure function of the event,
 // so every attempt and every replay of an event sends the same bytes.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -23,13 +22,9 @@ namespace mpay::notify::webhooks {
 // validate_event's).
 Result<std::string> envelope_body(const WebhookEvent& event);
 
-// Sets the payload to `object` serialized as the envelope expects (compact, keys sorted, invalid
-// UTF-8 replaced) and marks it as written from an object, so validation only checks its size
-// and braces. A value that is not an object is stored unmarked and refused by validation.
-void set_payload(WebhookEvent& event, const nlohmann::json& object);
-
 // Checks what enqueue() accepts: non-empty ids and type within their limits, a JSON-object payload
-// (parsed, unless set_payload wrote it). Errors: "event_invalid" (field names the part at fault).
+// (parsed, unless payload_serialized_from_object). Errors: "event_invalid" (field names the part at
+// fault).
 Status validate_event(const WebhookEvent& event);
 // What one enqueue accepts: at most kEnqueueBatchMax events, each valid. One invalid event
 // refuses them all.

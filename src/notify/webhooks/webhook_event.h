@@ -23,9 +23,9 @@ struct WebhookEvent {
   std::string type;          // "payment_request.succeeded", "refund.succeeded", ...
   std::string payload_json;  // a JSON object: the envelope's "data"
   int64_t created_at_ns = 0;
-  // payload_json was written by a JSON serializer from an object (set_payload in
-  // webhook_envelope.h): validation need not parse it again, which cost the feed a fifth of its
-  // time. Left false, the outbox checks the payload fully.
+  // The producer wrote payload_json with a JSON serializer, from an object (the payment feed:
+  // api/payment_request_text.h): validation need not parse it again, which cost the feed a fifth
+  // of its time. Left false, the outbox checks the payload fully.
   bool payload_serialized_from_object = false;
 };
 
