@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/json_text.h"
+#include "core/json_text.h"
 #include "core/money.h"
 #include "core/time_text.h"
 

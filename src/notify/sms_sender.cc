@@ -6,7 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <nlohmann/json.hpp>
+
+#include "core/json_text.h"
 
 namespace mpay::notify {
 
@@ -33,11 +34,18 @@ Result<std::string> OutboxSmsSender::line_of(const SmsMessage& message) {
   if (message.text.size() > kSmsTextBytesMax) {
     return Error("sms_too_long", "message text is too long");
   }
-  nlohmann::json line = {{"at_ns", clock_.now_ns()},
-                         {"to", message.to_e164},
-                         {"purpose", message.purpose},
-                         {"text", message.text}};
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  // Written straight to text (one line per message, on the commit path): the bytes a tree's
+  // dump gave, keys in its order.
+  std::string line;
+  line.reserve(64 + message.to_e164.size() + message.purpose.size() + message.text.size());
+  JsonObjectText object(line);
+  object.integer("at_ns", clock_.now_ns())
+      .string("purpose", message.purpose)
+      .string("text", message.text)
+      .string("to", message.to_e164);
+  object.close();
+  line += '\n';
+  return line;
 }
 
 Status OutboxSmsSender::append(const std::string& lines) {

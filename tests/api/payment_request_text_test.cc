@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "api/json_text.h"
 #include "api/payment_request_json.h"
 
 namespace mpay::api {
@@ -75,31 +74,6 @@ RefundRecord refund_of(const PaymentRequest& request, uint64_t n, RefundStatus s
   refund.fee_returned_minor = static_cast<int64_t>(n);
   refund.settled_at_ns = status == RefundStatus::pending ? 0 : refund.created_at_ns + 1'000;
   return refund;
-}
-
-TEST(JsonText, StringsAreEscapedAsNlohmannDumpsThem) {
-  for (const std::string& text : kAwkwardTexts) {
-    std::string out;
-    append_json_string(out, text);
-    EXPECT_EQ(out, dumped(nlohmann::json(text))) << text;
-  }
-  for (int c = 0; c < 0x80; ++c) {
-    std::string text(1, static_cast<char>(c));
-    std::string out;
-    append_json_string(out, text);
-    EXPECT_EQ(out, dumped(nlohmann::json(text))) << c;
-  }
-}
-
-TEST(JsonText, AnObjectIsWrittenMemberByMember) {
-  std::string out;
-  JsonObjectText object(out);
-  object.string("a", "x\"y").integer("b", -42).null("c").raw("d", "[1,{}]");
-  JsonObjectText inner(object.value_of("e"));
-  inner.close();
-  object.close();
-  EXPECT_EQ(out, R"({"a":"x\"y","b":-42,"c":null,"d":[1,{}],"e":{}})");
-  EXPECT_TRUE(nlohmann::json::accept(out));
 }
 
 TEST(PaymentRequestText, TheMerchantsViewIsTheTreeViewsBytes) {

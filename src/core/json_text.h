@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace mpay::api {
+namespace mpay {
 
 // Appends `text` as a JSON string, quotes included.
 void append_json_string(std::string& out, std::string_view text);
@@ -36,4 +36,4 @@ class JsonObjectText {
   bool first_ = true;
 };
 
-}  // namespace mpay::api
+}  // namespace mpay

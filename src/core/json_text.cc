@@ -1,8 +1,8 @@
-#include "api/json_text.h"
+#include "core/json_text.h"
 
 #include <nlohmann/json.hpp>
 
-namespace mpay::api {
+namespace mpay {
 
 void append_json_string(std::string& out, std::string_view text) {
   constexpr char kHex[] = "0123456789abcdef";
@@ -78,4 +78,4 @@ std::string& JsonObjectText::value_of(std::string_view key_name) {
 
 void JsonObjectText::close() { out_ += '}'; }
 
-}  // namespace mpay::api
+}  // namespace mpay

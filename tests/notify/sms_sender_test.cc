@@ -1,0 +1,68 @@
+// The SMS outbox file: one JSON object per line, in the bytes the tree-built line had (a relay
+// that compares or hashes lines sees no change), appended whole.
+#include "notify/sms_sender.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/clock.h"
+#include "support/temp_directory.h"
+
+namespace mpay::notify {
+namespace {
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string tree_line(int64_t at_ns, const SmsMessage& message) {
+  nlohmann::json line = {{"at_ns", at_ns},
+                         {"to", message.to_e164},
+                         {"purpose", message.purpose},
+                         {"text", message.text}};
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+TEST(OutboxSmsSender, WritesOneLinePerMessageAsTheTreeDumpDid) {
+  testing::TempDirectory directory;
+  ManualClock clock(1'795'000'000'123'456'789LL);
+  std::string path = directory.path() + "/sms-outbox.jsonl";
+  auto sms = OutboxSmsSender::open(path, clock);
+  ASSERT_TRUE(sms.ok());
+  std::vector<SmsMessage> messages = {
+      {"+8613800138000", "mpay: pay 12.34 CNY to Caf\xc3\xa9 \"Bench\"?\nReply YES", "payment_request"},
+      {"+8613900000002", "tab\there \x01 and broken \xff utf-8", "otp"},
+      {"+8613900000003", "", "transfer_received"},
+  };
+  std::string expected;
+  ASSERT_TRUE((*sms)->send(messages[0]).ok());
+  expected += tree_line(clock.now_ns(), messages[0]);
+  clock.advance_ns(1'000);
+  ASSERT_TRUE((*sms)->send_all({messages[1], messages[2]}).ok());
+  expected += tree_line(clock.now_ns(), messages[1]) + tree_line(clock.now_ns(), messages[2]);
+  EXPECT_EQ(file_text(path), expected);
+}
+
+TEST(OutboxSmsSender, RefusesATextOverTheLimitAndWritesNothing) {
+  testing::TempDirectory directory;
+  ManualClock clock(1);
+  std::string path = directory.path() + "/sms-outbox.jsonl";
+  auto sms = OutboxSmsSender::open(path, clock);
+  ASSERT_TRUE(sms.ok());
+  SmsMessage ok{"+8613800138000", std::string(kSmsTextBytesMax, 'x'), "otp"};
+  SmsMessage too_long{"+8613800138000", std::string(kSmsTextBytesMax + 1, 'x'), "otp"};
+  EXPECT_EQ((*sms)->send(too_long).error().code, "sms_too_long");
+  EXPECT_EQ((*sms)->send_all({ok, too_long}).error().code, "sms_too_long");
+  EXPECT_EQ(file_text(path), "");
+  EXPECT_TRUE((*sms)->send(ok).ok());
+  EXPECT_EQ(file_text(path), tree_line(1, ok));
+}
+
+}  // namespace
+}  // namespace mpay::notify
