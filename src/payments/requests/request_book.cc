@@ -40,16 +40,16 @@ Status RequestBook::add(RequestTerms terms) {
   Entry entry;
   entry.request.terms = std::move(terms);
   entry.request.state.updated_at_ns = entry.request.terms.created_at_ns;
-  if (!requests_.emplace(id, std::move(entry)).second) {
-    return Error("already_exists", "a payment request has this id");
-  }
+  auto [added, fresh] = requests_.emplace(id, std::move(entry));
+  if (!fresh) return Error("already_exists", "a payment request has this id");
+  const PaymentRequest& request = added->second.request;
   insert_in_order(by_merchant_[merchant], id);
   insert_in_order(by_payer_[payer], id);
-  if (const std::optional<Id128>& mandate = requests_.at(id).request.terms.mandate_id) {
+  if (const std::optional<Id128>& mandate = request.terms.mandate_id) {
     insert_in_order(by_mandate_[*mandate], id);
   }
   active_.insert(id);
-  if (requests_.at(id).request.state.status == PaymentStatus::awaiting_confirmation) {
+  if (request.state.status == PaymentStatus::awaiting_confirmation) {
     ++awaiting_by_payer_[payer];
   }
   return ok_status();
