@@ -67,12 +67,6 @@ JsonObjectText& JsonObjectText::null(std::string_view key_name) {
   return *this;
 }
 
-JsonObjectText& JsonObjectText::raw(std::string_view key_name, std::string_view json) {
-  key(key_name);
-  out_ += json;
-  return *this;
-}
-
 std::string& JsonObjectText::value_of(std::string_view key_name) {
   key(key_name);
   return out_;

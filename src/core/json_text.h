@@ -23,8 +23,6 @@ class JsonObjectText {
   JsonObjectText& string(std::string_view key, std::string_view value);
   JsonObjectText& integer(std::string_view key, int64_t value);
   JsonObjectText& null(std::string_view key);
-  // A value already serialized as JSON (an object written by another JsonObjectText, a dump).
-  JsonObjectText& raw(std::string_view key, std::string_view json);
   // Starts a member whose value the caller writes next into the same string.
   std::string& value_of(std::string_view key);
   void close();

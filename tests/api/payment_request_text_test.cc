@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/payment_request_json.h"
+#include "support/json_text_samples.h"
 
 namespace mpay::api {
 namespace {
@@ -22,19 +23,8 @@ using requests::RefundStatus;
 const Currency kCny{"CNY", 156, 2};
 const Currency kJpy{"JPY", 392, 0};
 
-std::string dumped(const nlohmann::json& tree) {
-  return tree.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Strings a merchant or payer may send, and some no JSON parser would have let through.
-const std::vector<std::string> kAwkwardTexts = {
-    "",
-    "plain",
-    "quote \" backslash \\ slash /",
-    "controls \b\f\n\r\t \x01\x1f \x7f",
-    "caf\xc3\xa9 \xe6\x94\xaf\xe4\xbb\x98 \xf0\x9f\x92\xb3",
-    "broken \xff\xfe utf-8 \xc3",
-};
+using testing::dumped;
+using testing::kAwkwardTexts;
 
 PaymentRequest sample(uint64_t seed) {
   PaymentRequest request;

@@ -8,21 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "support/json_text_samples.h"
+
 namespace mpay {
 namespace {
 
-std::string dumped(const nlohmann::json& tree) {
-  return tree.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-const std::vector<std::string> kAwkwardTexts = {
-    "",
-    "plain",
-    "quote \" backslash \\ slash /",
-    "controls \b\f\n\r\t \x01\x1f \x7f",
-    "caf\xc3\xa9 \xe6\x94\xaf\xe4\xbb\x98 \xf0\x9f\x92\xb3",
-    "broken \xff\xfe utf-8 \xc3",
-};
+using testing::dumped;
+using testing::kAwkwardTexts;
 
 TEST(JsonText, StringsAreEscapedAsNlohmannDumpsThem) {
   for (const std::string& text : kAwkwardTexts) {
@@ -41,11 +33,13 @@ TEST(JsonText, StringsAreEscapedAsNlohmannDumpsThem) {
 TEST(JsonText, AnObjectIsWrittenMemberByMember) {
   std::string out;
   JsonObjectText object(out);
-  object.string("a", "x\"y").integer("b", -42).null("c").raw("d", "[1,{}]");
+  object.string("a", "x\"y").integer("b", -42).null("c");
+  object.value_of("d") += "[1,2]";
   JsonObjectText inner(object.value_of("e"));
+  inner.integer("f", 0);
   inner.close();
   object.close();
-  EXPECT_EQ(out, R"({"a":"x\"y","b":-42,"c":null,"d":[1,{}],"e":{}})");
+  EXPECT_EQ(out, R"({"a":"x\"y","b":-42,"c":null,"d":[1,2],"e":{"f":0}})");
   EXPECT_TRUE(nlohmann::json::accept(out));
 }
 

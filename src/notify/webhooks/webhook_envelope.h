@@ -6,8 +6,8 @@
 // producers write it compactly, keys sorted: nlohmann's dump), not parsed and rebuilt. The outbox
 // validates it fully once, at enqueue (validate_event, a pass without a parse tree, skipped for a
 // payload its producer serialized from an object); each attempt only checks that it is still
-// braced like an object. The body is a pure function of the event,
-// so every attempt and every replay of an event sends the same bytes.
+// braced like an object. The body is a pure function of the event, so every attempt and every
+// replay of an event sends the same bytes.
 #pragma once
 
 #include <string>
