@@ -70,6 +70,14 @@ class PaymentRequestApiTest : public testing::WalletServerTest {
 
   static std::string available(testing::WalletApp& app) { return app.wallet()["available"]; }
 
+  // The payer confirms paying from a linked bank account: 202 while the bank is asked.
+  static HttpReply confirm_from_bank(testing::WalletApp& payer, const std::string& id,
+                                     const std::string& bank_account_id) {
+    return payer.post(
+        "/v1/me/payment-requests/" + id + "/confirm",
+        {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", bank_account_id}});
+  }
+
   // Reads the request every 20 ms until `done(request)`, for up to 4 s; returns the last answer.
   template <typename Done>
   json poll_request(Merchant& merchant, const std::string& id, Done done) {
@@ -308,8 +316,7 @@ TEST_F(PaymentRequestApiTest, ABankDeclineFailsThePaymentCleanly) {
   alice->open_funded(45, "10.00");
   std::string closed = alice->link_bank("6222020200000004");  // the sandbox declines every order
   std::string id = ask(merchant, alice->phone(), "8.00", "bank-1")["id"];
-  HttpReply sent = alice->post("/v1/me/payment-requests/" + id + "/confirm",
-                               {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", closed}});
+  HttpReply sent = confirm_from_bank(*alice, id, closed);
   ASSERT_EQ(sent.status, 202u) << sent.body;
   json seen = poll_request(merchant, id, answered);
   EXPECT_EQ(seen["status"], "failed");
@@ -318,8 +325,7 @@ TEST_F(PaymentRequestApiTest, ABankDeclineFailsThePaymentCleanly) {
 
   std::string ordinary = alice->bank_account_id();
   std::string id2 = ask(merchant, alice->phone(), "8.00", "bank-2")["id"];
-  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + id2 + "/confirm",
-                        {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", ordinary}}).status, 202u);
+  ASSERT_EQ(confirm_from_bank(*alice, id2, ordinary).status, 202u);
   seen = poll_request(merchant, id2, answered);
   EXPECT_EQ(seen["status"], "succeeded");
   EXPECT_EQ(seen["funding_source"], "bank");
@@ -333,12 +339,7 @@ TEST_F(PaymentRequestApiTest, ABankRefundIsPendingUntilTheBankConfirms) {
   alice->open_funded(46, "10.00");
   std::string ordinary = alice->bank_account_id();
   std::string id = ask(merchant, alice->phone(), "8.00", "bank-refund-1")["id"];
-  ASSERT_EQ(
-      alice
-          ->post("/v1/me/payment-requests/" + id + "/confirm",
-                 {{"pin", kTestPin}, {"funding_source", "bank"}, {"bank_account_id", ordinary}})
-          .status,
-      202u);
+  ASSERT_EQ(confirm_from_bank(*alice, id, ordinary).status, 202u);
   json seen = poll_request(merchant, id, answered);
   ASSERT_EQ(seen["status"], "succeeded");
   ASSERT_EQ(seen["fee"], "0.10");  // 8.00 x 120 bps = 0.096, rounded half up

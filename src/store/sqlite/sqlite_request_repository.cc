@@ -10,6 +10,18 @@ using requests::RefundRecord;
 using requests::RequestTerms;
 using StatementResult = Result<std::unique_ptr<Statement>>;
 
+constexpr const char* kSelectBankPulls =
+    "SELECT request_id, bank_account_id, reference, started_at_ns FROM payment_bank_pulls ";
+
+BankPull bank_pull_from(const Statement& s) {
+  BankPull pull;
+  pull.request_id = s.column_id(0);
+  pull.bank_account_id = s.column_id(1);
+  pull.reference = s.column_text(2);
+  pull.started_at_ns = s.column_int64(3);
+  return pull;
+}
+
 }  // namespace
 
 Status SqliteRequestRepository::insert_request(const RequestTerms& t) {
@@ -101,20 +113,12 @@ Result<std::optional<BankPull>> SqliteRequestRepository::bank_pull_of(const Id12
   options.read_only = true;
   Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::open(path_, options);
   if (!db.ok()) return db.error();
-  StatementResult select = (*db)->prepare(
-      "SELECT request_id, bank_account_id, reference, started_at_ns FROM payment_bank_pulls "
-      "WHERE request_id = ?");
+  StatementResult select = (*db)->prepare(std::string(kSelectBankPulls) + "WHERE request_id = ?");
   if (!select.ok()) return select.error();
   Result<bool> row = (*select)->bind(1, request_id).step();
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<BankPull>();
-  const Statement& s = **select;
-  BankPull pull;
-  pull.request_id = s.column_id(0);
-  pull.bank_account_id = s.column_id(1);
-  pull.reference = s.column_text(2);
-  pull.started_at_ns = s.column_int64(3);
-  return std::optional<BankPull>(std::move(pull));
+  return std::optional<BankPull>(bank_pull_from(**select));
 }
 
 Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& request,
@@ -182,17 +186,8 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
     carrier(wallet::UserId(s.column_id(0)), s.column_text(1));
   });
   if (!status.ok()) return status;
-  return each_row(**db,
-                  "SELECT request_id, bank_account_id, reference, started_at_ns "
-                  "FROM payment_bank_pulls ORDER BY started_at_ns",
-                  [&](const Statement& s) {
-                    BankPull p;
-                    p.request_id = s.column_id(0);
-                    p.bank_account_id = s.column_id(1);
-                    p.reference = s.column_text(2);
-                    p.started_at_ns = s.column_int64(3);
-                    bank_pull(std::move(p));
-                  });
+  return each_row(**db, std::string(kSelectBankPulls) + "ORDER BY started_at_ns",
+                  [&](const Statement& s) { bank_pull(bank_pull_from(s)); });
 }
 
 }  // namespace mpay::store::sqlite
