@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_database.h"
 #include "store/sqlite/sqlite_ledger_storage.h"
 #include "support/temp_directory.h"
 
@@ -25,9 +27,52 @@ uint64_t wal_size(const std::string& directory) {
   return ec ? 0 : size;
 }
 
-TEST(JournalWal, APastTheLimitWalIsStartedOverAndCutBackAndTheJournalKeepsEveryRecord) {
+int64_t journal_page_bytes(const std::string& directory) {
+  OpenOptions read_only;
+  read_only.read_only = true;
+  auto db = SqliteDatabase::open((fs::path(directory) / "journal.db").string(), read_only);
+  if (!db.ok()) return 0;
+  auto pragma = (*db)->prepare("PRAGMA page_size");
+  if (!pragma.ok() || !(*pragma)->step().ok()) return 0;
+  return (*pragma)->column_int64(0);
+}
+
+// A journal.db as an older mpay created it, with 64 KiB pages.
+void create_journal_with_64_kib_pages(const std::string& directory, Clock& clock) {
+  OpenOptions options;
+  options.page_size_bytes = 64 * 1024;
+  auto db = SqliteDatabase::open((fs::path(directory) / "journal.db").string(), options);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  ASSERT_TRUE(migrate(**db, journal_migrations(), clock.now_ns()).ok());
+}
+
+TEST(JournalWal, ANewJournalHas16KibPagesAndAnOlderOneKeepsItsOwn) {
+  SystemClock clock;
+  testing::TempDirectory fresh;
+  SqliteStorageOptions options;
+  options.directory = fresh.path();
+  ASSERT_TRUE(SqliteLedgerStorage::open(options, clock).ok());
+  EXPECT_EQ(journal_page_bytes(fresh.path()), 16 * 1024);
+
+  testing::TempDirectory older;
+  create_journal_with_64_kib_pages(older.path(), clock);
+  options.directory = older.path();
+  auto storage = SqliteLedgerStorage::open(options, clock);
+  ASSERT_TRUE(storage.ok()) << storage.error().message;
+  std::vector<std::byte> bytes(1000, std::byte{0x11});
+  ASSERT_TRUE((*storage)->journal_append(std::vector<ledger::JournalRecordRef>{{1, bytes}}).ok());
+  storage->reset();
+  EXPECT_EQ(journal_page_bytes(older.path()), 64 * 1024);
+}
+
+// The bound holds for either page size: the WAL's length is counted in the file's own pages.
+class JournalWalBound : public ::testing::TestWithParam<bool> {};
+
+TEST_P(JournalWalBound, APastTheLimitWalIsStartedOverAndCutBackAndTheJournalKeepsEveryRecord) {
   testing::TempDirectory directory;
   SystemClock clock;
+  bool older_file = GetParam();
+  if (older_file) create_journal_with_64_kib_pages(directory.path(), clock);
   SqliteStorageOptions options;
   options.directory = directory.path();
   options.journal_wal_bytes_max = 1024 * 1024;
@@ -77,6 +122,11 @@ TEST(JournalWal, APastTheLimitWalIsStartedOverAndCutBackAndTheJournalKeepsEveryR
                   .ok());
   EXPECT_EQ(read, seq);
 }
+
+INSTANTIATE_TEST_SUITE_P(PageSizes, JournalWalBound, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Older64KibPages" : "New16KibPages";
+                         });
 
 }  // namespace
 }  // namespace mpay::store::sqlite

@@ -25,7 +25,12 @@ constexpr const char* kTransferColumns =
     "t.defaulted, t.status, t.resolved_timestamp";
 constexpr size_t kSnapshotsKept = 2;
 constexpr uint64_t kCheckpointEveryBytes = 8 * 1024 * 1024;  // written to the WAL, about
-constexpr uint64_t kJournalPageBytes = 64 * 1024;  // large: each row is a whole batch's record
+// Pages for new journal files. Large, as each row is a whole batch's record; but each commit
+// writes its last page whole (checksummed, copied, synced), so not larger than a typical
+// request-to-pay batch: 64 KiB pages (until 2026-12-05) wrote 72 KiB per commit there, 16 KiB
+// pages 26 KiB, and the big batches of the ledger benchmark lost nothing (docs/performance.md).
+// Files created with another size keep it.
+constexpr uint64_t kJournalPageBytes = 16 * 1024;
 constexpr uint64_t kWalFrameHeaderBytes = 24;
 
 TransferRecord read_transfer_row(const Statement& row) {
@@ -198,7 +203,7 @@ void SqliteLedgerStorage::checkpoint_loop() {
     // (journal_size_limit, applied by SQLite at the first commit after a restart). So the WAL's
     // length is read from its frame count, not from the file's size.
     uint64_t wal_bytes =
-        static_cast<uint64_t>(wal_frames) * (kJournalPageBytes + kWalFrameHeaderBytes);
+        static_cast<uint64_t>(wal_frames) * (journal_page_bytes_ + kWalFrameHeaderBytes);
     if (wal_bytes > options_.journal_wal_bytes_max / 2) {
       (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(RESTART)");
     }
@@ -231,6 +236,12 @@ Status SqliteLedgerStorage::open_databases() {
   if (!limited.ok()) return limited;
   migrated = migrate(*journal_db_, journal_migrations(), clock_.now_ns());
   if (!migrated.ok()) return migrated;
+  Result<std::unique_ptr<Statement>> page_size = journal_db_->prepare("PRAGMA page_size");
+  if (!page_size.ok()) return page_size.error();
+  Result<bool> page_row = (*page_size)->step();
+  if (!page_row.ok()) return page_row.error();
+  journal_page_bytes_ = static_cast<uint64_t>((*page_size)->column_int64(0));
+  (*page_size)->reset();
 
   // Projections are rebuilt from the journal after a crash, so their commits need not wait for
   // the disk: synchronous=NORMAL keeps them atomic and consistent (WAL) without an fsync per
@@ -321,7 +332,7 @@ Status SqliteLedgerStorage::journal_append(std::span<const ledger::JournalRecord
     // What the WAL grew by, about: the records, and the page their rows end on, which each commit
     // writes again whole. Counting the records alone let the WAL grow by some 60 MiB between two
     // checkpoint rounds under load, past its limit before a restart could come.
-    wal_bytes_since_checkpoint_ += bytes + kJournalPageBytes;
+    wal_bytes_since_checkpoint_ += bytes + journal_page_bytes_;
     checkpoint_due = wal_bytes_since_checkpoint_ >= kCheckpointEveryBytes;
   }
   if (checkpoint_due) checkpoint_cv_.notify_one();  // no wake-up (and context switch) per commit

@@ -107,6 +107,8 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   std::condition_variable checkpoint_cv_;
   uint64_t wal_bytes_since_checkpoint_ = 0;
   bool checkpoint_stop_ = false;
+  // journal.db's page size, read at open: a file keeps the size it was created with.
+  uint64_t journal_page_bytes_ = 0;
 };
 
 }  // namespace mpay::store::sqlite
