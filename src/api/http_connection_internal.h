@@ -2,8 +2,8 @@
 // road parse -> route -> authorize -> handler -> respond, and keeping the connection alive between
 // them.
 //
-// Threads: all private state is touched only on the connection's strand. The public functions may
-// be called from any thread; they post onto the strand. The connection owns itself through
+// Threads: all private state is touched only on the connection's io_context, which one worker
+// thread runs. The public functions may be called from any thread; they post onto it. The connection owns itself through
 // shared_ptr: pending socket operations hold it, and so does a Responder that has not been called
 // yet (so a request waiting on the ledger keeps its connection).
 //
@@ -13,7 +13,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -32,10 +31,11 @@ namespace mpay::api {
 
 struct HttpServerContext;
 
-// A connection's executor is its strand, by its concrete type: Beast's default tcp_stream erases it
-// (any_io_executor), and copying and querying that erased executor on every operation took about
-// 6% of the HTTP threads' time (perf, request-to-pay benchmark).
-using ConnectionExecutor = boost::asio::strand<boost::asio::io_context::executor_type>;
+// A connection's executor is its worker's io_context (one thread runs each), by its concrete type:
+// Beast's default tcp_stream erases it (any_io_executor), and copying and querying that erased
+// executor on every operation took about 6% of the HTTP threads' time (perf, request-to-pay
+// benchmark).
+using ConnectionExecutor = boost::asio::io_context::executor_type;
 using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, ConnectionExecutor>;
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {

@@ -5,7 +5,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <exception>
 #include <thread>
@@ -27,18 +26,18 @@ struct HttpServer::Impl {
   Impl(HttpServerOptions options, const Router& router, Authorize authorize)
       : context(
             std::make_shared<HttpServerContext>(std::move(options), router, std::move(authorize))),
-        acceptor(net::make_strand(context->io_context)),
+        acceptor(*context->io_contexts.front()),
         accept_retry_timer(acceptor.get_executor()) {}
 
   mpay::Status listen();
   void accept_next();
   void on_accept(error_code error, ConnectionSocket socket);
-  void run_worker();
+  void run_worker(net::io_context& io_context);
 
   std::shared_ptr<HttpServerContext> context;
-  net::ip::tcp::acceptor acceptor;  // used on its own strand once the workers run
+  net::ip::tcp::acceptor acceptor;  // on the first worker's io_context once the workers run
   net::steady_timer accept_retry_timer;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;  // one per worker
   std::vector<std::thread> workers;
   State state = State::created;
   uint16_t port = 0;
@@ -72,9 +71,9 @@ mpay::Status HttpServer::Impl::listen() {
 }
 
 void HttpServer::Impl::accept_next() {
-  // The accepted socket comes typed with its strand (ConnectionSocket), each connection its own.
+  // The accepted socket comes typed with its worker's executor (ConnectionSocket).
   acceptor.async_accept(
-      ConnectionExecutor(context->io_context.get_executor()),
+      context->next_connection_context().get_executor(),
       [this](error_code error, ConnectionSocket socket) { on_accept(error, std::move(socket)); });
 }
 
@@ -93,11 +92,11 @@ void HttpServer::Impl::on_accept(error_code error, ConnectionSocket socket) {
   accept_next();
 }
 
-void HttpServer::Impl::run_worker() {
+void HttpServer::Impl::run_worker(net::io_context& io_context) {
   // Handlers catch their own exceptions; this loop is the last line so a worker never dies.
   while (true) {
     try {
-      context->io_context.run();
+      io_context.run();
       return;
     } catch (const std::exception& exception) {
       spdlog::error("http worker caught an exception: {}", exception.what());
@@ -130,11 +129,14 @@ mpay::Status HttpServer::start() {
   }
   if (auto listened = impl_->listen(); !listened.ok()) return listened;
   impl_->state = Impl::State::running;
-  impl_->work.emplace(impl_->context->io_context.get_executor());
+  for (auto& io_context : impl_->context->io_contexts) {
+    impl_->work.push_back(net::make_work_guard(*io_context));
+  }
   impl_->accept_next();
   unsigned threads = http_worker_threads(impl_->context->options);
-  for (unsigned i = 0; i < threads; ++i) {
-    impl_->workers.emplace_back([impl = impl_.get()] { impl->run_worker(); });
+  for (auto& io_context : impl_->context->io_contexts) {
+    impl_->workers.emplace_back(
+        [impl = impl_.get(), context = io_context.get()] { impl->run_worker(*context); });
   }
   spdlog::info("http listening on {}:{} threads={}", impl_->context->options.listen_address,
                impl_->port, threads);
@@ -171,10 +173,10 @@ void HttpServer::stop() {
   }
 
   // 3. Close the rest. Responses arriving from now on are dropped, so once the workers finish
-  // what is queued nothing is left on the io_context.
+  // what is queued nothing is left on the io_contexts.
   context.stop_posting();
   for (auto& connection : context.live_connections()) connection->post_force_close();
-  impl_->work.reset();
+  impl_->work.clear();
   for (std::thread& worker : impl_->workers) worker.join();
   impl_->workers.clear();
   spdlog::info("http server stopped");

@@ -2,8 +2,9 @@
 // road: parse -> route (method, path, scope, body limit) -> authorize -> handler -> respond.
 //
 // Threads: construct, set_observer(), start(), port() and stop() from one controlling thread,
-// never from a handler. The server runs http_worker_threads(options) worker threads; every
-// connection lives on its own strand, so a connection's handler calls and responses are serialized.
+// never from a handler. The server runs http_worker_threads(options) worker threads, each with an
+// io_context of its own; every connection lives on one of them, so a connection's handler calls
+// and responses are serialized.
 // The authorize callback and the observer are called on worker threads, concurrently for different
 // connections, and must be thread-safe and quick. The Router must not change and must outlive the
 // server.

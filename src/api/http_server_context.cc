@@ -2,6 +2,15 @@
 
 namespace mpay::api {
 
+std::vector<std::unique_ptr<boost::asio::io_context>> HttpServerContext::make_io_contexts(
+    const HttpServerOptions& options) {
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+  for (unsigned i = 0; i < http_worker_threads(options); ++i) {
+    contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+  }
+  return contexts;
+}
+
 void HttpServerContext::stop_posting() {
   std::lock_guard lock(mutex_);
   posting_ = false;

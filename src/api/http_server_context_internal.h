@@ -1,7 +1,7 @@
 // Internal to src/api: the state that the server, its connections and their responders share.
 //
-// Lifetime: held by shared_ptr from the HttpServer and from every connection, so the io_context
-// outlives every socket, even a connection kept alive by a Responder that a slow handler still
+// Lifetime: held by shared_ptr from the HttpServer and from every connection, so the io_contexts
+// outlive every socket, even a connection kept alive by a Responder that a slow handler still
 // holds after the server stopped. Threads: every member function is thread-safe; `options`,
 // `router`, `authorize` and `observer` are fixed before the worker threads start.
 #pragma once
@@ -35,10 +35,12 @@ struct HttpServerContext {
   const Authorize authorize;
   RequestObserver observer;  // set before start
   mpay::SystemRandom random;
-  // A single worker lets asio keep the handlers that worker posts in a queue of its own, without
-  // the shared queue's lock; other threads may still post (concurrency hint 1 keeps locking on).
-  boost::asio::io_context io_context{
-      http_worker_threads(options) == 1 ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT};
+  // One io_context per worker thread, each run by that thread alone, and each connection on one
+  // of them: a connection's handlers are serialized without a strand (a strand's copies, queue
+  // and lock were about 5% of the HTTP thread's time under request-to-pay). Concurrency hint 1
+  // lets asio keep the handlers its own thread posts in a queue without the shared lock; other
+  // threads (the ledger's completions) may still post.
+  std::vector<std::unique_ptr<boost::asio::io_context>> io_contexts = make_io_contexts(options);
   // Set when stop() begins: connections finish the request in hand and then close.
   std::atomic<bool> draining{false};
 
@@ -55,6 +57,11 @@ struct HttpServerContext {
   }
   void stop_posting();
 
+  // The io_context of the next accepted connection: round robin over the workers'.
+  boost::asio::io_context& next_connection_context() {
+    return *io_contexts[next_context_.fetch_add(1, std::memory_order_relaxed) % io_contexts.size()];
+  }
+
   // Returns the new connection's id, or 0 when connections_max are already open.
   uint64_t register_connection(std::weak_ptr<HttpConnection> connection);
   void unregister_connection(uint64_t id);
@@ -63,6 +70,10 @@ struct HttpServerContext {
   bool wait_for_no_connections(std::chrono::steady_clock::time_point deadline);
 
  private:
+  static std::vector<std::unique_ptr<boost::asio::io_context>> make_io_contexts(
+      const HttpServerOptions& options);
+
+  std::atomic<size_t> next_context_{0};
   std::mutex mutex_;
   std::condition_variable connections_changed_;
   bool posting_ = true;

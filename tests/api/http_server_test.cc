@@ -163,6 +163,11 @@ class HttpServerTest : public ::testing::Test {
   }
 
   void add_routes() {
+    router_.add({http::verb::get, "/v1/worker", "", 0, [](HttpRequest&, Responder respond) {
+                   std::ostringstream thread;
+                   thread << std::this_thread::get_id();
+                   respond(json_response(200, {{"thread", thread.str()}}));
+                 }});
     router_.add(
         {http::verb::get, "/v1/echo/{id}", "", 0, [](HttpRequest& request, Responder respond) {
            json query = json::array();
@@ -750,6 +755,23 @@ TEST_F(HttpServerTest, OneWorkerServesOtherConnectionsWhileAnAnswerIsPending) {
   EXPECT_EQ(held.result_int(), 200);
   EXPECT_EQ(header(held, "X-Answered-By"), "helper-thread");
   EXPECT_EQ(waiting.request(http::verb::get, "/v1/echo/after").result_int(), 200);
+}
+
+// Each worker runs an io_context of its own: connections are dealt out in turn, and all of a
+// connection's handlers run on its worker's thread.
+TEST_F(HttpServerTest, ConnectionsAreDealtToTheWorkersAndEachStaysOnItsOwn) {
+  start();  // two workers
+  TestClient first = client();
+  std::string first_thread = body_json(first.request(http::verb::get, "/v1/worker"))["thread"];
+  TestClient second = client();
+  std::string second_thread = body_json(second.request(http::verb::get, "/v1/worker"))["thread"];
+  EXPECT_NE(first_thread, second_thread);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(body_json(first.request(http::verb::get, "/v1/worker"))["thread"], first_thread);
+    EXPECT_EQ(body_json(second.request(http::verb::get, "/v1/worker"))["thread"], second_thread);
+  }
+  TestClient third = client();
+  EXPECT_EQ(body_json(third.request(http::verb::get, "/v1/worker"))["thread"], first_thread);
 }
 
 TEST_F(HttpServerTest, ResponderCalledTwiceAborts) {
