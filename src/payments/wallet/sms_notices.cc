@@ -1,4 +1,4 @@
-#include "payments/wallet/transfer_notices.h"
+#include "payments/wallet/sms_notices.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -8,7 +8,11 @@
 
 namespace mpay::wallet {
 
-bool TransferNotices::enqueue(TransferNotice notice) {
+bool SmsNotices::enqueue(TransferNotice notice) { return enqueue_notice(std::move(notice)); }
+
+bool SmsNotices::enqueue(notify::SmsMessage message) { return enqueue_notice(std::move(message)); }
+
+bool SmsNotices::enqueue_notice(Notice notice) {
   std::lock_guard lock(mutex_);
   if (pending_.size() >= kPendingMax) return false;
   pending_.push_back(std::move(notice));
@@ -19,7 +23,7 @@ bool TransferNotices::enqueue(TransferNotice notice) {
   return true;
 }
 
-std::vector<notify::SmsMessage> TransferNotices::messages_of(const TransferNotice& notice) const {
+std::vector<notify::SmsMessage> SmsNotices::messages_of(const TransferNotice& notice) const {
   std::string amount = format_amount(notice.amount_minor, currency_);
   std::string code(currency_.code);
   return {
@@ -32,8 +36,8 @@ std::vector<notify::SmsMessage> TransferNotices::messages_of(const TransferNotic
   };
 }
 
-void TransferNotices::flush() {
-  std::vector<TransferNotice> batch;
+void SmsNotices::flush() {
+  std::vector<Notice> batch;
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
@@ -41,14 +45,18 @@ void TransferNotices::flush() {
   }
   std::vector<notify::SmsMessage> messages;
   messages.reserve(batch.size() * 2);
-  for (const TransferNotice& notice : batch) {
-    for (notify::SmsMessage& message : messages_of(notice)) {
+  for (Notice& notice : batch) {
+    if (auto* written = std::get_if<notify::SmsMessage>(&notice)) {
+      messages.push_back(std::move(*written));
+      continue;
+    }
+    for (notify::SmsMessage& message : messages_of(std::get<TransferNotice>(notice))) {
       if (!message.to_e164.empty()) messages.push_back(std::move(message));  // a number that did not open
     }
   }
   Status sent = sms_.send_all(messages);
   if (!sent.ok()) {
-    spdlog::warn("{} transfer notices not sent: {}", messages.size(), sent.error().code);
+    spdlog::warn("{} SMS notices not sent: {}", messages.size(), sent.error().code);
   }
 }
 
