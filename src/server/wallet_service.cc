@@ -51,7 +51,7 @@ Result<std::unique_ptr<WalletService>> WalletService::open(const WalletServiceOp
   if (!sms.ok()) return sms.error();
   service->sms_ = std::move(sms).value();
   service->background_ = std::make_unique<wallet::BackgroundWorker>();
-  service->notices_ = std::make_unique<wallet::SmsNotices>(*service->sms_, *service->background_, *currency);
+  service->notices_ = std::make_unique<wallet::TransferNotices>(*service->sms_, *service->background_, *currency);
 
   bank::SandboxBankOptions bank_options;
   bank_options.statement_directory = options.data_directory + "/sandbox-bank";

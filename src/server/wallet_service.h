@@ -62,7 +62,7 @@ class WalletService {
   std::unique_ptr<identity::SandboxKycVerifier> kyc_;
   std::unique_ptr<notify::OutboxSmsSender> sms_;
   std::unique_ptr<wallet::BackgroundWorker> background_;
-  std::unique_ptr<wallet::SmsNotices> notices_;
+  std::unique_ptr<wallet::TransferNotices> notices_;
   std::unique_ptr<bank::SandboxBank> bank_;
   std::unique_ptr<wallet::WalletContext> context_;
 };

@@ -102,7 +102,7 @@ TEST_F(PaymentRequestApiTest, AMerchantAsksTheUserConfirmsAndTheMerchantRefunds)
   EXPECT_EQ(request["payer_phone"].get<std::string>().find("13900000041"), std::string::npos);  // masked
   std::string id = request["id"];
   // The user is told by SMS and sees it among the pending ones.
-  std::vector<json> sms = alice->outbox().wait_for(alice->phone(), "payment_request");
+  std::vector<json> sms = alice->outbox().messages_to(alice->phone());
   ASSERT_FALSE(sms.empty());
   EXPECT_NE(sms.back()["text"].get<std::string>().find("Noodle Bar"), std::string::npos);
   json pending = json::parse(alice->get("/v1/me/payment-requests?status=pending").body);

@@ -45,21 +45,6 @@ class SmsOutbox {
     return found;
   }
 
-  // Notices after a commit (transfers, payment requests) are sent in the background right after
-  // the answer: waits up to 5 s for one with `purpose` to reach `e164`, then returns every message
-  // to e164 (empty if none came).
-  std::vector<nlohmann::json> wait_for(const std::string& e164, const std::string& purpose) const {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (true) {
-      std::vector<nlohmann::json> messages = messages_to(e164);
-      for (const nlohmann::json& message : messages) {
-        if (message["purpose"] == purpose) return messages;
-      }
-      if (std::chrono::steady_clock::now() >= deadline) return {};
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-
   std::string last_code(const std::string& e164) const {
     std::vector<nlohmann::json> messages = messages_to(e164);
     for (auto it = messages.rbegin(); it != messages.rend(); ++it) {

@@ -65,11 +65,11 @@ void notify_payer(RequestContext& context, const RequestTerms& terms,
                              format_amount(terms.amount_minor, context.wallet.currency),
                              terms.description.empty() ? "" : " for ", terms.description,
                              to_uuid_text(terms.id).substr(0, 8));
-  // Queued: the background worker hands it to the gateway with the other notices of the moment.
-  if (!context.wallet.notices.enqueue(std::move(message))) {
+  Status sent = context.wallet.sms.send(message);
+  if (!sent.ok()) {
     // The request stands: the payer also sees it in the app (GET /v1/me/payment-requests).
-    spdlog::warn("payment request {}: SMS to the payer dropped: too many notices waiting",
-                 to_uuid_text(terms.id));
+    spdlog::warn("payment request {}: SMS to the payer not sent: {}", to_uuid_text(terms.id),
+                 sent.error().message);
   }
 }
 
@@ -118,7 +118,7 @@ void charge_with_consent(RequestContext& context, const CreatedRequest& created,
 }
 
 // After the creation is durable (on the ledger's committer thread, which must not block): the
-// request joins the book; then the payer's SMS is queued (sent in the background), or the consented
+// request joins the book; then the payer is told (an append to the SMS outbox), or the consented
 // charge is paid from the background worker (it may read the payer's spending from the ledger).
 void after_creation(RequestContext& context, CreatedRequest created,
                     std::function<void()> unreserve, RequestDone done) {

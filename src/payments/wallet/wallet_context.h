@@ -21,7 +21,7 @@
 #include "payments/wallet/phone_identity.h"
 #include "payments/wallet/session_cache.h"
 #include "payments/wallet/spending_tracker.h"
-#include "payments/wallet/sms_notices.h"
+#include "payments/wallet/transfer_notices.h"
 #include "payments/wallet/user_directory.h"
 #include "payments/wallet/wallet_options.h"
 #include "payments/wallet/wallet_repository.h"
@@ -69,7 +69,7 @@ struct WalletContext {
   BalanceCapGuard& balance_caps;
   UserLocks& locks;
   BackgroundWorker& background;  // blocking follow-ups of bank answers
-  SmsNotices& notices;           // SMS after commits, sent in batches from `background`
+  TransferNotices& notices;      // SMS after transfers, sent in batches from `background`
   Currency currency;
   AccountId bank_clearing_account;  // where top-ups come from and withdrawals go
 };

@@ -162,10 +162,8 @@ class RequestFixture : public ::testing::Test {
     return Payer{*user, phone};
   }
 
-  // Every SMS sent to `phone`, oldest first (the outbox is DATA/sms-outbox.jsonl), once the
-  // notices queued so far have been sent (they go out from the background worker).
+  // Every SMS sent to `phone`, oldest first (the outbox is DATA/sms-outbox.jsonl).
   std::vector<nlohmann::json> sms_to(const std::string& phone) {
-    wallet_context().background.drain();
     std::vector<nlohmann::json> lines;
     std::ifstream in(directory_.path() + "/sms-outbox.jsonl");
     std::string line;

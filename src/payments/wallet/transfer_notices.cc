@@ -1,4 +1,4 @@
-#include "payments/wallet/sms_notices.h"
+#include "payments/wallet/transfer_notices.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -8,11 +8,7 @@
 
 namespace mpay::wallet {
 
-bool SmsNotices::enqueue(TransferNotice notice) { return enqueue_notice(std::move(notice)); }
-
-bool SmsNotices::enqueue(notify::SmsMessage message) { return enqueue_notice(std::move(message)); }
-
-bool SmsNotices::enqueue_notice(Notice notice) {
+bool TransferNotices::enqueue(TransferNotice notice) {
   std::lock_guard lock(mutex_);
   if (pending_.size() >= kPendingMax) return false;
   pending_.push_back(std::move(notice));
@@ -23,7 +19,7 @@ bool SmsNotices::enqueue_notice(Notice notice) {
   return true;
 }
 
-std::vector<notify::SmsMessage> SmsNotices::messages_of(const TransferNotice& notice) const {
+std::vector<notify::SmsMessage> TransferNotices::messages_of(const TransferNotice& notice) const {
   std::string amount = format_amount(notice.amount_minor, currency_);
   std::string code(currency_.code);
   return {
@@ -36,8 +32,8 @@ std::vector<notify::SmsMessage> SmsNotices::messages_of(const TransferNotice& no
   };
 }
 
-void SmsNotices::flush() {
-  std::vector<Notice> batch;
+void TransferNotices::flush() {
+  std::vector<TransferNotice> batch;
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
@@ -45,18 +41,14 @@ void SmsNotices::flush() {
   }
   std::vector<notify::SmsMessage> messages;
   messages.reserve(batch.size() * 2);
-  for (Notice& notice : batch) {
-    if (auto* written = std::get_if<notify::SmsMessage>(&notice)) {
-      messages.push_back(std::move(*written));
-      continue;
-    }
-    for (notify::SmsMessage& message : messages_of(std::get<TransferNotice>(notice))) {
+  for (const TransferNotice& notice : batch) {
+    for (notify::SmsMessage& message : messages_of(notice)) {
       if (!message.to_e164.empty()) messages.push_back(std::move(message));  // a number that did not open
     }
   }
   Status sent = sms_.send_all(messages);
   if (!sent.ok()) {
-    spdlog::warn("{} SMS notices not sent: {}", messages.size(), sent.error().code);
+    spdlog::warn("{} transfer notices not sent: {}", messages.size(), sent.error().code);
   }
 }
 
