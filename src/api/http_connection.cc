@@ -120,8 +120,8 @@ constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
 }  // namespace
 
 std::shared_ptr<HttpConnection> HttpConnection::create(std::shared_ptr<HttpServerContext> context,
-                                                       ConnectionSocket socket) {
-  auto connection = std::make_shared<HttpConnection>(context, std::move(socket));
+                                                       ConnectionSocket socket, size_t worker) {
+  auto connection = std::make_shared<HttpConnection>(context, std::move(socket), worker);
   connection->id_ = context->register_connection(connection);
   if (connection->id_ == 0) {
     spdlog::warn("http connection refused: connections_max={} reached remote={}",
@@ -134,8 +134,9 @@ std::shared_ptr<HttpConnection> HttpConnection::create(std::shared_ptr<HttpServe
   return connection;
 }
 
-HttpConnection::HttpConnection(std::shared_ptr<HttpServerContext> context, ConnectionSocket socket)
-    : context_(std::move(context)), stream_(std::move(socket)) {
+HttpConnection::HttpConnection(std::shared_ptr<HttpServerContext> context, ConnectionSocket socket,
+                               size_t worker)
+    : context_(std::move(context)), worker_(worker), stream_(std::move(socket)) {
   error_code error;
   auto endpoint = stream_.socket().remote_endpoint(error);
   remote_address_ = error ? "-" : endpoint.address().to_string();
@@ -156,12 +157,8 @@ void HttpConnection::start() {
 }
 
 void HttpConnection::post_response(uint64_t request_sequence, HttpResponse response) {
-  bool posted = context_->post_while_running(
-      stream_.get_executor(),
-      [self = shared_from_this(), request_sequence, response = std::move(response)]() mutable {
-        self->on_response(request_sequence, std::move(response));
-      });
-  if (!posted) spdlog::warn("http response dropped: the server has stopped");
+  // The mailbox logs a response it has to drop because the server stopped.
+  (void)context_->mailbox(worker_).add(shared_from_this(), request_sequence, std::move(response));
 }
 
 void HttpConnection::post_drain() {
@@ -412,7 +409,7 @@ void HttpConnection::call_handler() {
   state.reset();
 }
 
-void HttpConnection::on_response(uint64_t request_sequence, HttpResponse response) {
+void HttpConnection::deliver_response(uint64_t request_sequence, HttpResponse response) {
   if (phase_ == Phase::closed || !awaiting_response_ || request_sequence != request_sequence_) {
     spdlog::warn("http response dropped: its connection is gone request_id={}",
                  request_.request_id);

@@ -41,15 +41,19 @@ using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   // Registers with the context; returns null (and closes the socket) when connections_max are open.
+  // `worker`: the index of the worker whose io_context the socket is on.
   static std::shared_ptr<HttpConnection> create(std::shared_ptr<HttpServerContext> context,
-                                                ConnectionSocket socket);
-  HttpConnection(std::shared_ptr<HttpServerContext> context, ConnectionSocket socket);
+                                                ConnectionSocket socket, size_t worker);
+  HttpConnection(std::shared_ptr<HttpServerContext> context, ConnectionSocket socket,
+                 size_t worker);
   ~HttpConnection();
 
   void start();
-  // The response to request number `request_sequence`; dropped if the connection moved on or the
-  // server stopped.
+  // The response to request number `request_sequence`, handed to the worker's AnswerMailbox;
+  // dropped if the connection moved on or the server stopped.
   void post_response(uint64_t request_sequence, HttpResponse response);
+  // On the connection's worker thread (the mailbox's delivery): writes that response.
+  void deliver_response(uint64_t request_sequence, HttpResponse response);
   // Server stopping: close now if idle, otherwise after answering the request in hand.
   void post_drain();
   // Server giving up on in-flight work: close now. Bypasses the posting gate, so it may only be
@@ -68,7 +72,6 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void on_body(boost::beast::error_code error);
   void dispatch();
   void call_handler();
-  void on_response(uint64_t request_sequence, HttpResponse response);
   void answer_error(unsigned status, const char* code, const char* message);
   void answer(HttpResponse response);
   void on_write(boost::beast::error_code error, bool keep_alive);
@@ -80,6 +83,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
   // Declared first so it is destroyed last: the stream needs the context's io_context.
   std::shared_ptr<HttpServerContext> context_;
+  const size_t worker_;
   uint64_t id_ = 0;
   boost::beast::basic_stream<boost::asio::ip::tcp, ConnectionExecutor> stream_;
   boost::beast::flat_buffer buffer_;

@@ -31,7 +31,7 @@ struct HttpServer::Impl {
 
   mpay::Status listen();
   void accept_next();
-  void on_accept(error_code error, ConnectionSocket socket);
+  void on_accept(error_code error, ConnectionSocket socket, size_t worker);
   void run_worker(net::io_context& io_context);
 
   std::shared_ptr<HttpServerContext> context;
@@ -72,12 +72,14 @@ mpay::Status HttpServer::Impl::listen() {
 
 void HttpServer::Impl::accept_next() {
   // The accepted socket comes typed with its worker's executor (ConnectionSocket).
-  acceptor.async_accept(
-      context->next_connection_context().get_executor(),
-      [this](error_code error, ConnectionSocket socket) { on_accept(error, std::move(socket)); });
+  size_t worker = context->next_worker();
+  acceptor.async_accept(context->io_contexts[worker]->get_executor(),
+                        [this, worker](error_code error, ConnectionSocket socket) {
+                          on_accept(error, std::move(socket), worker);
+                        });
 }
 
-void HttpServer::Impl::on_accept(error_code error, ConnectionSocket socket) {
+void HttpServer::Impl::on_accept(error_code error, ConnectionSocket socket, size_t worker) {
   if (!acceptor.is_open()) return;  // stop() closed it
   if (error) {
     // E.g. EMFILE: back off instead of spinning on a failing accept.
@@ -88,7 +90,9 @@ void HttpServer::Impl::on_accept(error_code error, ConnectionSocket socket) {
     });
     return;
   }
-  if (auto connection = HttpConnection::create(context, std::move(socket))) connection->start();
+  if (auto connection = HttpConnection::create(context, std::move(socket), worker)) {
+    connection->start();
+  }
   accept_next();
 }
 

@@ -11,6 +11,17 @@ std::vector<std::unique_ptr<boost::asio::io_context>> HttpServerContext::make_io
   return contexts;
 }
 
+std::vector<std::unique_ptr<AnswerMailbox>> HttpServerContext::make_mailboxes() {
+  std::vector<std::unique_ptr<AnswerMailbox>> boxes;
+  for (auto& io_context : io_contexts) {
+    boxes.push_back(std::make_unique<AnswerMailbox>(
+        [this, executor = io_context->get_executor()](std::function<void()> deliver) {
+          return post_while_running(executor, std::move(deliver));
+        }));
+  }
+  return boxes;
+}
+
 void HttpServerContext::stop_posting() {
   std::lock_guard lock(mutex_);
   posting_ = false;

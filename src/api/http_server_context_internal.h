@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/answer_mailbox_internal.h"
 #include "api/http_server.h"
 #include "api/router.h"
 #include "core/random.h"
@@ -57,9 +58,13 @@ struct HttpServerContext {
   }
   void stop_posting();
 
-  // The io_context of the next accepted connection: round robin over the workers'.
-  boost::asio::io_context& next_connection_context() {
-    return *io_contexts[next_context_.fetch_add(1, std::memory_order_relaxed) % io_contexts.size()];
+  // Answers posted to each worker from other threads, delivered in batches (one per worker).
+  std::vector<std::unique_ptr<AnswerMailbox>> mailboxes = make_mailboxes();
+  AnswerMailbox& mailbox(size_t worker) { return *mailboxes[worker]; }
+
+  // The worker (index into io_contexts) of the next accepted connection: round robin.
+  size_t next_worker() {
+    return next_context_.fetch_add(1, std::memory_order_relaxed) % io_contexts.size();
   }
 
   // Returns the new connection's id, or 0 when connections_max are already open.
@@ -72,6 +77,7 @@ struct HttpServerContext {
  private:
   static std::vector<std::unique_ptr<boost::asio::io_context>> make_io_contexts(
       const HttpServerOptions& options);
+  std::vector<std::unique_ptr<AnswerMailbox>> make_mailboxes();
 
   std::atomic<size_t> next_context_{0};
   std::mutex mutex_;

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "core/check.h"
+#include "core/deferred_hand_offs.h"
 #include "ledger/projection_builder.h"
 #include "ledger/replay.h"
 #include "ledger/snapshot_format.h"
@@ -367,7 +368,11 @@ void Ledger::committer_loop() {
     }
 
     call_writer();
-    for (InFlightBatch& in_flight : group) publish(in_flight);
+    {
+      // The completions' hand-offs (HTTP answers, SMS notices) go out once per group.
+      DeferredHandOffs hand_offs;
+      for (InFlightBatch& in_flight : group) publish(in_flight);
+    }
     bool wake_writer;
     {
       std::lock_guard lock(submit_mutex_);

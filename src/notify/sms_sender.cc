@@ -7,6 +7,9 @@
 #include <cstring>
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
+#include "core/deferred_hand_offs.h"
 #include "core/json_text.h"
 
 namespace mpay::notify {
@@ -58,10 +61,33 @@ Status OutboxSmsSender::append(const std::string& lines) {
   return ok_status();
 }
 
+Status OutboxSmsSender::append_or_defer(std::string lines) {
+  if (DeferredHandOffs::defer(this, [this] { append_deferred(); })) {
+    std::lock_guard lock(deferred_mutex_);
+    deferred_lines_ += lines;
+    return ok_status();
+  }
+  return append(lines);
+}
+
+void OutboxSmsSender::append_deferred() {
+  std::string lines;
+  {
+    std::lock_guard lock(deferred_mutex_);
+    lines.swap(deferred_lines_);
+  }
+  if (lines.empty()) return;
+  Status appended = append(lines);
+  if (!appended.ok()) {
+    spdlog::warn("SMS outbox: {} bytes of queued messages not written: {}", lines.size(),
+                 appended.error().message);
+  }
+}
+
 Status OutboxSmsSender::send(const SmsMessage& message) {
   Result<std::string> line = line_of(message);
   if (!line.ok()) return line.error();
-  return append(*line);
+  return append_or_defer(std::move(*line));
 }
 
 Status OutboxSmsSender::send_all(const std::vector<SmsMessage>& messages) {
@@ -72,7 +98,7 @@ Status OutboxSmsSender::send_all(const std::vector<SmsMessage>& messages) {
     lines += *line;
   }
   if (lines.empty()) return ok_status();
-  return append(lines);
+  return append_or_defer(std::move(lines));
 }
 
 }  // namespace mpay::notify

@@ -7,6 +7,11 @@
 // message texts, one-time codes included, because it *is* the delivery channel: protect it like
 // the SMS gateway's own spool (mode 0600), and never copy it into logs.
 //
+// Inside a DeferredHandOffs scope (the ledger's committer running a group's completions), send()
+// and send_all() only queue their lines, and the scope's end appends them all in one write():
+// such a send answers ok once the message is checked and queued, and a failing write is logged.
+// Outside a scope (one-time codes, on the HTTP threads) they write at once and report failure.
+//
 // Thread-safe: send() may be called from any thread.
 #pragma once
 
@@ -50,12 +55,17 @@ class OutboxSmsSender final : public SmsSender {
 
  private:
   Result<std::string> line_of(const SmsMessage& message);
+  // Writes `lines` now, or queues them for the open DeferredHandOffs scope.
+  Status append_or_defer(std::string lines);
   Status append(const std::string& lines);
+  void append_deferred();
 
   OutboxSmsSender(int fd, Clock& clock) : fd_(fd), clock_(clock) {}
   int fd_;
   Clock& clock_;
   std::mutex mutex_;
+  std::mutex deferred_mutex_;
+  std::string deferred_lines_;
 };
 
 }  // namespace mpay::notify

@@ -19,12 +19,15 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "core/deferred_hand_offs.h"
 
 namespace mpay::api {
 namespace {
@@ -80,6 +83,9 @@ class TestClient {
     send(std::move(message));
     return read();
   }
+
+  // Bytes that arrived and were not read yet.
+  size_t bytes_waiting() { return socket_.available(); }
 
   // Raw bytes up to and including the first "\r\n\r\n" (for interim responses).
   std::string read_head() {
@@ -163,6 +169,10 @@ class HttpServerTest : public ::testing::Test {
   }
 
   void add_routes() {
+    router_.add({http::verb::get, "/v1/parked", "", 0, [this](HttpRequest&, Responder respond) {
+                   std::lock_guard lock(parked_mutex_);
+                   parked_.push_back(std::move(respond));
+                 }});
     router_.add({http::verb::get, "/v1/worker", "", 0, [](HttpRequest&, Responder respond) {
                    std::ostringstream thread;
                    thread << std::this_thread::get_id();
@@ -283,6 +293,12 @@ class HttpServerTest : public ::testing::Test {
   std::shared_future<void> held_released_ = release_held_promise_.get_future().share();
   void release_held() {
     std::call_once(held_once_, [this] { release_held_promise_.set_value(); });
+  }
+  std::mutex parked_mutex_;
+  std::vector<Responder> parked_;
+  size_t parked() {
+    std::lock_guard lock(parked_mutex_);
+    return parked_.size();
   }
   std::atomic<int> authorize_calls_{0};
   std::mutex helpers_mutex_;
@@ -772,6 +788,38 @@ TEST_F(HttpServerTest, ConnectionsAreDealtToTheWorkersAndEachStaysOnItsOwn) {
   }
   TestClient third = client();
   EXPECT_EQ(body_json(third.request(http::verb::get, "/v1/worker"))["thread"], first_thread);
+}
+
+// The ledger's committer answers a group of requests inside a DeferredHandOffs scope: the answers
+// wait in their workers' mailboxes and go out together when the scope ends, none before.
+TEST_F(HttpServerTest, AnswersGivenInADeferringScopeGoOutWhenItEnds) {
+  start();  // two workers: the three connections use both
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<TestClient>(server_->port()));
+    clients.back()->send(http::request<http::string_body>(http::verb::get, "/v1/parked", 11));
+  }
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (parked() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(parked(), 3u);
+  {
+    DeferredHandOffs scope;
+    std::lock_guard lock(parked_mutex_);
+    for (size_t i = 0; i < parked_.size(); ++i) {
+      parked_[i](json_response(200, {{"answer", i}}));
+    }
+    std::this_thread::sleep_for(50ms);
+    for (auto& waiting : clients) EXPECT_EQ(waiting->bytes_waiting(), 0u);
+  }
+  std::set<size_t> answers;  // the workers parked the requests in no particular order
+  for (auto& answered : clients) {
+    Response response = answered->read();
+    EXPECT_EQ(response.result_int(), 200u);
+    answers.insert(body_json(response)["answer"].get<size_t>());
+  }
+  EXPECT_EQ(answers, (std::set<size_t>{0, 1, 2}));
+  std::lock_guard lock(parked_mutex_);
+  parked_.clear();  // the answered responders still hold their connections
 }
 
 TEST_F(HttpServerTest, ResponderCalledTwiceAborts) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/clock.h"
+#include "core/deferred_hand_offs.h"
 #include "support/temp_directory.h"
 
 namespace mpay::notify {
@@ -62,6 +63,28 @@ TEST(OutboxSmsSender, RefusesATextOverTheLimitAndWritesNothing) {
   EXPECT_EQ(file_text(path), "");
   EXPECT_TRUE((*sms)->send(ok).ok());
   EXPECT_EQ(file_text(path), tree_line(1, ok));
+}
+
+// On the ledger's committer the messages of a group of completions are queued and appended in one
+// write when the group is done: nothing reaches the file before, all of it after, in order.
+TEST(OutboxSmsSender, InADeferringScopeTheLinesWaitForItsEndAndGoInOrder) {
+  testing::TempDirectory directory;
+  ManualClock clock(7);
+  std::string path = directory.path() + "/sms-outbox.jsonl";
+  auto sms = OutboxSmsSender::open(path, clock);
+  ASSERT_TRUE(sms.ok());
+  SmsMessage first{"+8613800138000", "first", "payment_request"};
+  SmsMessage second{"+8613800138001", "second", "transfer_sent"};
+  SmsMessage third{"+8613800138002", "third", "transfer_received"};
+  SmsMessage too_long{"+8613800138000", std::string(kSmsTextBytesMax + 1, 'x'), "otp"};
+  {
+    DeferredHandOffs scope;
+    ASSERT_TRUE((*sms)->send(first).ok());
+    EXPECT_EQ((*sms)->send(too_long).error().code, "sms_too_long");  // still checked at once
+    ASSERT_TRUE((*sms)->send_all({second, third}).ok());
+    EXPECT_EQ(file_text(path), "");
+  }
+  EXPECT_EQ(file_text(path), tree_line(7, first) + tree_line(7, second) + tree_line(7, third));
 }
 
 }  // namespace
