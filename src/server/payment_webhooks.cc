@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "api/payment_request_text.h"
+#include "core/deferred_hand_offs.h"
 #include "core/thread_priority.h"
 #include "payments/requests/request_events.h"
 
@@ -78,7 +79,9 @@ requests::ChangeListener PaymentWebhookFeed::listener() {
       }
       queue_.push_back(change);
     }
-    wake_.notify_one();
+    // On the committer, one wake-up for the commit group's changes, when the group is done: one
+    // per change woke this thread to take a single change while the committer went on queueing.
+    if (!DeferredHandOffs::defer(this, [this] { wake_.notify_one(); })) wake_.notify_one();
   };
 }
 
