@@ -3,9 +3,9 @@
 // them.
 //
 // Threads: all private state is touched only on the connection's io_context, which one worker
-// thread runs. The public functions may be called from any thread; they post onto it. The connection owns itself through
-// shared_ptr: pending socket operations hold it, and so does a Responder that has not been called
-// yet (so a request waiting on the ledger keeps its connection).
+// thread runs. The public functions may be called from any thread; they post onto it. The
+// connection owns itself through shared_ptr: pending socket operations hold it, and so does a
+// Responder that has not been called yet (so a request waiting on the ledger keeps its connection).
 //
 // Failure: protocol errors are answered and close the connection, timeouts and socket errors close
 // it silently (debug log), exceptions from handlers and from the authorize callback become 500.

@@ -19,8 +19,8 @@
 #include <future>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -800,7 +800,8 @@ TEST_F(HttpServerTest, AnswersGivenInADeferringScopeGoOutWhenItEnds) {
     clients.back()->send(http::request<http::string_body>(http::verb::get, "/v1/parked", 11));
   }
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (parked() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  while (parked() < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
   ASSERT_EQ(parked(), 3u);
   {
     DeferredHandOffs scope;
