@@ -3,20 +3,30 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/deferred_hand_offs.h"
 #include "core/money.h"
 #include "core/phone.h"
 
 namespace mpay::wallet {
 
 bool TransferNotices::enqueue(TransferNotice notice) {
+  {
+    std::lock_guard lock(mutex_);
+    if (pending_.size() >= kPendingMax) return false;
+    pending_.push_back(std::move(notice));
+  }
+  // On the committer, one flush per commit group: posted at once, the worker woke on the other
+  // core for each notice or two.
+  if (!DeferredHandOffs::defer(this, [this] { post_flush(); })) post_flush();
+  return true;
+}
+
+void TransferNotices::post_flush() {
   std::lock_guard lock(mutex_);
-  if (pending_.size() >= kPendingMax) return false;
-  pending_.push_back(std::move(notice));
-  if (!flush_posted_) {
-    // If the worker's queue is full the notice waits here for the next transfer to try again.
+  if (!flush_posted_ && !pending_.empty()) {
+    // If the worker's queue is full the notices wait here for the next transfer to try again.
     flush_posted_ = background_.post([this] { flush(); });
   }
-  return true;
 }
 
 std::vector<notify::SmsMessage> TransferNotices::messages_of(const TransferNotice& notice) const {
