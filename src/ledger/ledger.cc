@@ -369,7 +369,8 @@ void Ledger::committer_loop() {
 
     call_writer();
     {
-      // The completions' hand-offs (HTTP answers, SMS notices) go out once per group.
+      // The completions' hand-offs (HTTP answers, SMS, wake-ups of other threads) go out once
+      // per group, when it is done (core/deferred_hand_offs.h).
       DeferredHandOffs hand_offs;
       for (InFlightBatch& in_flight : group) publish(in_flight);
     }
