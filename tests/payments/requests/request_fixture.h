@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <thread>
 #include <future>
 #include <map>
 #include <memory>
@@ -160,6 +161,21 @@ class RequestFixture : public ::testing::Test {
     EXPECT_TRUE(user.ok()) << user.error().code;
     if (!user.ok()) return {};
     return Payer{*user, phone};
+  }
+
+  // SMS written by the ledger's committer reach the outbox when its commit group is done, which
+  // may be just after a completion answered: waits up to 5 s for one with `purpose`, then
+  // returns every SMS to `phone` (empty if none came).
+  std::vector<nlohmann::json> wait_for_sms(const std::string& phone, const std::string& purpose) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (true) {
+      std::vector<nlohmann::json> lines = sms_to(phone);
+      for (const nlohmann::json& line : lines) {
+        if (line["purpose"] == purpose) return lines;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) return {};
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
 
   // Every SMS sent to `phone`, oldest first (the outbox is DATA/sms-outbox.jsonl).

@@ -45,7 +45,7 @@ TEST_F(WalletRequestTest, AConfirmedRequestPaysTheMerchantLessTheFee) {
   EXPECT_EQ(created->terms.amount_minor, 40'00);
   EXPECT_EQ(created->terms.payer_phone_masked, mask_phone(payer_.phone));
   // The payer is asked by SMS, naming the merchant and the amount.
-  std::vector<nlohmann::json> sms = sms_to(payer_.phone);
+  std::vector<nlohmann::json> sms = wait_for_sms(payer_.phone, "payment_request");
   ASSERT_FALSE(sms.empty());
   EXPECT_EQ(sms.back()["purpose"], "payment_request");
   std::string text = sms.back()["text"];
