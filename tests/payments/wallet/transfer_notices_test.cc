@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -20,15 +21,26 @@ std::vector<nlohmann::json> outbox_lines(const std::string& path) {
   return lines;
 }
 
-TEST(TransferNotices, EveryTransferTellsBothPartiesInOrder) {
+// An SMS outbox in a scratch directory.
+struct ScratchOutbox {
+  ScratchOutbox() {
+    auto opened = notify::OutboxSmsSender::open(path, clock);
+    EXPECT_TRUE(opened.ok());
+    if (opened.ok()) sms = std::move(*opened);
+  }
   testing::TempDirectory directory;
-  ManualClock clock(1'795'000'000LL * 1'000'000'000);
+  ManualClock clock{1'795'000'000LL * 1'000'000'000};
   std::string path = directory.path() + "/sms-outbox.jsonl";
-  auto sms = notify::OutboxSmsSender::open(path, clock);
-  ASSERT_TRUE(sms.ok());
+  std::unique_ptr<notify::OutboxSmsSender> sms;
+};
+
+TEST(TransferNotices, EveryTransferTellsBothPartiesInOrder) {
+  ScratchOutbox outbox;
+  ASSERT_TRUE(outbox.sms);
+  const std::string& path = outbox.path;
   {
     BackgroundWorker background;
-    TransferNotices notices(**sms, background, *currency_by_code("CNY"));
+    TransferNotices notices(*outbox.sms, background, *currency_by_code("CNY"));
     for (int i = 0; i < 500; ++i) {
       ASSERT_TRUE(notices.enqueue({"+8613900000001", "+8613900000002", 100 + i}));
     }
@@ -45,13 +57,11 @@ TEST(TransferNotices, EveryTransferTellsBothPartiesInOrder) {
 }
 
 TEST(TransferNotices, InACommitGroupOneFlushIsPostedWhenTheGroupEnds) {
-  testing::TempDirectory directory;
-  ManualClock clock(1'795'000'000LL * 1'000'000'000);
-  std::string path = directory.path() + "/sms-outbox.jsonl";
-  auto sms = notify::OutboxSmsSender::open(path, clock);
-  ASSERT_TRUE(sms.ok());
+  ScratchOutbox outbox;
+  ASSERT_TRUE(outbox.sms);
+  const std::string& path = outbox.path;
   BackgroundWorker background;
-  TransferNotices notices(**sms, background, *currency_by_code("CNY"));
+  TransferNotices notices(*outbox.sms, background, *currency_by_code("CNY"));
   {
     DeferredHandOffs group;
     for (int i = 0; i < 3; ++i) {
