@@ -4,7 +4,7 @@
 // Posting each answer on its own cost the posting thread a lock and a wake-up of the worker's
 // epoll (epoll_ctl, futex) per answer, and the worker a wake-up per answer. The mailbox posts one
 // delivery while answers wait and adds later answers to it; inside a DeferredHandOffs scope (the
-// committer's group of completions) it posts once, when the scope ends. Thread-safe.
+// ledger completer's round of completions) it posts once, when the scope ends. Thread-safe.
 #pragma once
 
 #include <cstddef>

@@ -46,7 +46,7 @@ struct HttpServerOptions {
 
 // The worker threads a server with these options runs: `threads`, or when 0 half the hardware
 // threads and at least one. Half, because handlers hand most of a request's work to other threads
-// (the ledger's committer, the blocking pool, the webhook threads): with a worker per core those
+// (the ledger's completer, the blocking pool, the webhook threads): with a worker per core those
 // competed for the cores, and on 2 cores one worker made the request-to-pay benchmark cheaper per
 // payment than two (docs/performance.md).
 unsigned http_worker_threads(const HttpServerOptions& options);

@@ -23,7 +23,7 @@
 // ignores them, so expiry is about space, not correctness).
 //
 // Threads: the wrapped handler is safe to call from any server thread; it completes the record
-// on whichever thread answers (for ledger routes, the ledger's committer thread). The store and
+// on whichever thread answers (for ledger routes, the ledger's completer thread). The store and
 // clock must outlive the router.
 #pragma once
 

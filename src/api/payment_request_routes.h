@@ -4,7 +4,8 @@
 //   user (session):  GET /v1/me/payment-requests[/{id}], POST .../{id}/confirm|decline,
 //     POST/GET /v1/me/mandates, POST /v1/me/mandates/{id}/revoke
 //   operator:  POST /v1/admin/users/{id}/carrier, GET /v1/admin/carrier-bills/{carrier}/{month}
-// Handlers run on the blocking pool; answers that wait for the ledger come from its committer.
+// Handlers run on the blocking pool; answers that wait for the ledger come from its completer
+// thread.
 #pragma once
 
 #include "api/blocking_pool.h"

@@ -4,8 +4,8 @@
 //   user (session):  POST /v1/me/qr/scan, POST/GET /v1/me/payment-code/devices,
 //     POST /v1/me/payment-code/devices/{id}/revoke|reprovision, GET/POST /v1/me/payment-code/limit
 //   public:  GET /q/{token}, the page a plain camera app opens from a code's URL form
-// Handlers run on the blocking pool; answers that wait for the ledger come from its committer.
-// /metrics counts scans and payment-code charges by outcome (mpay_qr_scans_total{outcome},
+// Handlers run on the blocking pool; answers that wait for the ledger come from its completer
+// thread. /metrics counts scans and payment-code charges by outcome (mpay_qr_scans_total{outcome},
 // mpay_payment_code_charges_total{outcome}: "ok", "awaiting_confirmation" or the error code), so
 // that guessing, replays and expired codes can be watched and alerted on.
 #pragma once

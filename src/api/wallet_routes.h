@@ -1,7 +1,7 @@
 // The wallet API's routes (docs/wallet-api.md): sign-up and sessions, the user's own profile,
 // wallet, history, KYC, bank accounts, top-ups, withdrawals and transfers, and the operators'
 // user administration. Handlers that block run on the BlockingPool; a transfer answers from the
-// ledger's committer thread once it is durable.
+// ledger's completer thread once it is durable.
 #pragma once
 
 #include "api/blocking_pool.h"

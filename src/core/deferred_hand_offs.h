@@ -1,8 +1,9 @@
 // Gathers a thread's hand-offs to other threads over a stretch of work and makes each once at its
-// end. The ledger's committer runs a commit group's completions inside a DeferredHandOffs scope:
-// each completion answers an HTTP request (a post to the I/O thread: a lock, and a wake-up of
-// that thread's epoll) or queues an SMS (a write to the outbox); done one by one, that was two or
-// three system calls per request on the commit path, and the I/O thread woke once per answer.
+// end. The ledger's completer runs each round of completions (the submissions of one or more
+// durable commit groups) inside a DeferredHandOffs scope: each completion answers an HTTP request
+// (a post to the I/O thread: a lock, and a wake-up of that thread's epoll) or queues an SMS (a
+// write to the outbox); done one by one, that was two or three system calls per request on the
+// path every payment waits on, and the I/O thread woke once per answer.
 // Inside the scope a component keeps its work in its own pending state and registers one flush;
 // the scope runs every registered flush once, in the order registered, when it ends.
 //

@@ -5,18 +5,21 @@
 // applies them in order through the StateMachine, and hands the batch, as ONE journal record, to
 // the committer thread, which appends it in ONE store transaction (together with any other batch
 // already waiting: group commit). Only after that commit is durable are the batch's submissions
-// completed. What arrives while a transaction syncs waits and becomes the next batch, which the
-// writer applies while the committer completes the last one (pipelining); a store failure stops everything (fail-stop: the process
-// exits non-zero, because the in-memory state may be ahead of the durable journal).
+// completed, in order, by the completer thread, while the committer already appends the next
+// batch. What arrives while a transaction syncs waits and becomes the next batch, which the writer
+// applies while the last one syncs and completes (pipelining); a store failure stops everything
+// (fail-stop: the process exits non-zero, because the in-memory state may be ahead of the durable
+// journal).
 //
 // The journal is the truth. A projector thread writes query projections (transfers by id, account
-// history, balances) from committed batches, in rounds projector_pause_ms apart; a snapshotter thread saves the money state
-// periodically; start-up = latest snapshot + replay of the journal after it, which must reproduce
-// every recorded outcome byte for byte. Reads never block the writer: they go to the committed view
-// (balances, and the tail of committed batches not yet projected) and then to the projections.
+// history, balances) from committed batches, in rounds projector_pause_ms apart; a snapshotter
+// thread saves the money state periodically; start-up = latest snapshot + replay of the journal
+// after it, which must reproduce every recorded outcome byte for byte. Reads never block the
+// writer: they go to the committed view (balances, and the tail of committed batches not yet
+// projected) and then to the projections.
 //
-// Thread-safety: all public methods are thread-safe. Completions run on the committer thread and
-// must be quick (post the result elsewhere).
+// Thread-safety: all public methods are thread-safe. Completions run on the completer thread, in
+// commit order, and must be quick (post the result elsewhere).
 #pragma once
 
 #include <atomic>
@@ -49,7 +52,7 @@ struct LedgerOptions {
   uint32_t batch_events_max = 8190;       // events per journal record
   uint32_t batch_submissions_max = 0;     // submissions per journal record; 0 = no limit
   uint32_t batch_linger_us = 0;           // wait this long for more work before cutting a batch
-  uint32_t pipeline_depth = 4;            // batches applied but not yet durable
+  uint32_t pipeline_depth = 4;            // batches applied but not yet durable and completed
   uint64_t id_window_transfers = 1u << 18;
   uint64_t id_filter_capacity = 1u << 24;
   // Events per projection transaction: bigger transactions touch each index page once for more
@@ -168,7 +171,10 @@ class Ledger {
   void start_threads();
   void writer_loop();
   void committer_loop();
-  void publish(InFlightBatch& in_flight);
+  void make_readable(const InFlightBatch& in_flight);
+  void hand_to_completer(std::vector<InFlightBatch>& group);
+  void completer_loop();
+  static void complete(InFlightBatch& in_flight);
   void call_writer();
   bool writer_has_room_locked();
   void projector_loop();
@@ -206,6 +212,13 @@ class Ledger {
   std::deque<InFlightBatch> to_commit_;
   bool writer_done_ = false;
 
+  // Committer -> completer.
+  std::mutex complete_mutex_;
+  std::condition_variable complete_cv_;
+  std::deque<InFlightBatch> to_complete_;
+  bool completer_waits_ = false;  // woken only when idle, not once per commit group
+  bool completions_end_ = false;
+
   // Committer -> projector.
   std::mutex project_mutex_;
   std::condition_variable project_cv_;
@@ -232,6 +245,7 @@ class Ledger {
 
   std::thread writer_;
   std::thread committer_;
+  std::thread completer_;
   std::thread projector_;
   std::thread snapshotter_;
   std::once_flag close_once_;

@@ -7,7 +7,7 @@
 // message texts, one-time codes included, because it *is* the delivery channel: protect it like
 // the SMS gateway's own spool (mode 0600), and never copy it into logs.
 //
-// Inside a DeferredHandOffs scope (the ledger's committer running a group's completions), send()
+// Inside a DeferredHandOffs scope (the ledger's completer running a round of completions), send()
 // and send_all() only queue their lines, and the scope's end appends them all in one write():
 // such a send answers ok once the message is checked and queued, and a failing write is logged.
 // Outside a scope (one-time codes, on the HTTP threads) they write at once and report failure.

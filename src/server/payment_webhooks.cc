@@ -79,8 +79,8 @@ requests::ChangeListener PaymentWebhookFeed::listener() {
       }
       queue_.push_back(change);
     }
-    // On the committer, one wake-up for the commit group's changes, when the group is done: one
-    // per change woke this thread to take a single change while the committer went on queueing.
+    // On the ledger's completer, one wake-up for a round of completions, when it is done: one
+    // per change woke this thread to take a single change while the completer went on queueing.
     if (!DeferredHandOffs::defer(this, [this] { wake_.notify_one(); })) wake_.notify_one();
   };
 }
@@ -104,7 +104,7 @@ void PaymentWebhookFeed::run() {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty() && stopping_) return;
     // Everything queued changes hands in constant time: this thread runs at a low priority, and
-    // the committer, which every payment waits on, must never wait for it to finish a copy.
+    // the completer, which every payment waits on, must never wait for it to finish a copy.
     changes.clear();
     changes.swap(queue_);
     lock.unlock();

@@ -1,10 +1,10 @@
 // Payment-request changes become merchant webhooks: each durable change (requests::PublishedChange,
-// delivered on the ledger's committer thread) is copied into a queue here; a worker thread turns
+// delivered on the ledger's completer thread) is copied into a queue here; a worker thread turns
 // them into WebhookEvents (the JSON body) and hands them to the webhook outbox in batches (one
-// commit per batch), so the committer, which every payment waits on, neither builds webhook JSON
-// nor waits for webhooks.db. A change lost here by a crash is published again at the next start
-// (RequestService republishes the last day's changes, or more: republish_window_ns; the outbox
-// ignores event ids it already has), so every change reaches the merchant at least once.
+// commit per batch), so the ledger's completer, which every payment waits on, neither builds
+// webhook JSON nor waits for webhooks.db. A change lost here by a crash is published again at the
+// next start (RequestService republishes the last day's changes, or more: republish_window_ns; the
+// outbox ignores event ids it already has), so every change reaches the merchant at least once.
 //
 // Event types: payment_request.<status> (succeeded, failed, expired, authorized, captured, voided,
 // declined, cancelled) and refund.<status> (succeeded, failed). The event id is the journal

@@ -790,7 +790,7 @@ TEST_F(HttpServerTest, ConnectionsAreDealtToTheWorkersAndEachStaysOnItsOwn) {
   EXPECT_EQ(body_json(third.request(http::verb::get, "/v1/worker"))["thread"], first_thread);
 }
 
-// The ledger's committer answers a group of requests inside a DeferredHandOffs scope: the answers
+// The ledger's completer answers a round of requests inside a DeferredHandOffs scope: the answers
 // wait in their workers' mailboxes and go out together when the scope ends, none before.
 TEST_F(HttpServerTest, AnswersGivenInADeferringScopeGoOutWhenItEnds) {
   start();  // two workers: the three connections use both

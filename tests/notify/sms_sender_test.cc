@@ -78,7 +78,7 @@ TEST(OutboxSmsSender, RefusesATextOverTheLimitAndWritesNothing) {
   EXPECT_EQ(file_text(path), tree_line(1, ok));
 }
 
-// On the ledger's committer the messages of a group of completions are queued and appended in one
+// On the ledger's completer the messages of a round of completions are queued and appended in one
 // write when the group is done: nothing reaches the file before, all of it after, in order.
 TEST(OutboxSmsSender, InADeferringScopeTheLinesWaitForItsEndAndGoInOrder) {
   ScratchOutbox outbox(7);

@@ -192,6 +192,63 @@ TEST_F(SqliteLedgerTest, SubmissionsMadeWhileATransactionSyncsBecomeOneBatch) {
   EXPECT_EQ(balance(2), 100 * (1 + kLater));
 }
 
+// Completions run on their own thread, in commit order: a slow one does not hold back the next
+// journal write (the committer goes on while it runs), and a later batch completes after it.
+TEST_F(SqliteLedgerTest, ASlowCompletionDoesNotHoldBackTheNextCommit) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  int commits = 0;
+  ledger::LedgerOptions options;
+  options.on_commit = [&](std::span<const uint32_t>, uint64_t) {
+    std::lock_guard lock(mutex);
+    ++commits;
+    changed.notify_all();
+  };
+  open(options);
+  create_accounts_sync(*ledger_, {funding(1), wallet(2)});
+  int commits_before = 0;
+  bool first_running = false, release_first = false;
+  std::vector<int> completed;
+  {
+    std::lock_guard lock(mutex);
+    commits_before = commits;
+  }
+  auto first = [&](std::vector<ledger::EventOutcome>) {
+    std::unique_lock lock(mutex);
+    first_running = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return release_first; });
+    completed.push_back(1);
+    changed.notify_all();
+  };
+  auto second = [&](std::vector<ledger::EventOutcome>) {
+    std::lock_guard lock(mutex);
+    completed.push_back(2);
+    changed.notify_all();
+  };
+  ASSERT_TRUE(ledger_->submit_transfers({transfer(1, 1, 2, 100)}, first).ok());
+  bool second_durable = false;
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return first_running; }));
+    lock.unlock();
+    ASSERT_TRUE(ledger_->submit_transfers({transfer(2, 1, 2, 100)}, second).ok());
+    lock.lock();
+    second_durable = changed.wait_for(lock, std::chrono::seconds(10),
+                                      [&] { return commits >= commits_before + 2; });
+    EXPECT_TRUE(completed.empty());
+    release_first = true;  // also when the check failed, so that the ledger can close
+  }
+  changed.notify_all();
+  EXPECT_TRUE(second_durable) << "the second batch waited for the first one's completion";
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(
+      changed.wait_for(lock, std::chrono::seconds(10), [&] { return completed.size() == 2; }));
+  EXPECT_EQ(completed, (std::vector<int>{1, 2}));
+  lock.unlock();
+  EXPECT_EQ(balance(2), 200);
+}
+
 // The projector pauses between rounds so that each carries many batches. Meanwhile reads still
 // see every acknowledged write (from the committed tail), and closing does not wait the pause out.
 TEST_F(SqliteLedgerTest, TheProjectorsPauseHidesNoWriteAndDoesNotHoldUpClosing) {

@@ -2,7 +2,7 @@
 // names the user (payment_code/ checks it: single use, 60 seconds, attempt limits). Showing it is
 // the user's consent up to their payment-code limit: such a charge is paid at once from the
 // wallet. Above the limit the charge becomes a payment request the user confirms in the app.
-// Called from the API's blocking pool; `done` may run on the ledger's committer thread.
+// Called from the API's blocking pool; `done` may run on the ledger's completer thread.
 #pragma once
 
 #include <functional>

@@ -4,7 +4,7 @@
 // Static code: without an amount the answer only says that one is needed; with one, a new payment
 // request for that amount. Dynamic code: its one payment request, made for the first user who
 // scans it; the same user scanning again gets the same request, anyone else qr_code_used.
-// Called from the API's blocking pool; `done` may run on the ledger's committer thread.
+// Called from the API's blocking pool; `done` may run on the ledger's completer thread.
 #pragma once
 
 #include <functional>

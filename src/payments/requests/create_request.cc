@@ -117,7 +117,7 @@ void charge_with_consent(RequestContext& context, const CreatedRequest& created,
       });
 }
 
-// After the creation is durable (on the ledger's committer thread, which must not block): the
+// After the creation is durable (on the ledger's completer thread, which must not block): the
 // request joins the book; then the payer is told (an append to the SMS outbox), or the consented
 // charge is paid from the background worker (it may read the payer's spending from the ledger).
 void after_creation(RequestContext& context, CreatedRequest created,

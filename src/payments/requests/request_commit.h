@@ -21,7 +21,7 @@ using RejectionMapper = std::function<Error(ledger::CreateTransferResult)>;
 Error ledger_rejection(ledger::CreateTransferResult result);
 
 // `request_id` must be claimed by the caller (RequestBook::claim); it is released here, always.
-// `done` runs on the ledger's committer thread (or at once on a submission error).
+// `done` runs on the ledger's completer thread (or at once on a submission error).
 void commit_change(RequestContext& context, const Id128& request_id,
                    std::vector<ledger::Transfer> chain, std::vector<ledger::AppEvent> events,
                    RejectionMapper rejected, RequestDone done);

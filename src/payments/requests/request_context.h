@@ -37,7 +37,7 @@ struct RequestContext {
   MandateBook& mandates;
   CarrierBook& carriers;
   const RequestOptions& options;
-  // Called after each applied change, on the ledger's committer thread (or at start-up for
+  // Called after each applied change, on the ledger's completer thread (or at start-up for
   // recent ones): must be quick. May be empty.
   ChangeListener on_change;
 };

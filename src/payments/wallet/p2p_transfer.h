@@ -2,7 +2,7 @@
 // money (no overdraft: the wallet account refuses to go below zero), both parties get an SMS.
 //
 // The answer comes through `done`, once, after the ledger's batch holding the transfer is durable
-// (on the ledger's committer thread: `done` must be quick). Checks that fail answer at once, from
+// (on the ledger's completer thread: `done` must be quick). Checks that fail answer at once, from
 // the calling thread.
 #pragma once
 

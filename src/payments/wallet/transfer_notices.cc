@@ -15,8 +15,8 @@ bool TransferNotices::enqueue(TransferNotice notice) {
     if (pending_.size() >= kPendingMax) return false;
     pending_.push_back(std::move(notice));
   }
-  // On the committer, one flush per commit group: posted at once, the worker woke on the other
-  // core for each notice or two.
+  // On the ledger's completer, one flush per round of completions: posted at once, the worker woke
+  // on the other core for each notice or two.
   if (!DeferredHandOffs::defer(this, [this] { post_flush(); })) post_flush();
   return true;
 }

@@ -1,5 +1,5 @@
 // The SMS notices of completed transfers ("you sent", "you received"). A transfer's completion
-// (on the ledger's committer thread) only queues its notice, and its commit group posts one flush
+// (on the ledger's completer thread) only queues its notice, and its commit group posts one flush
 // (core/deferred_hand_offs.h); the background worker formats whatever has piled up and hands it
 // to the SMS gateway in one go, so a busy platform pays one hand-over per batch of payments
 // instead of two per payment. Notices are best effort: the money has moved whatever happens to

@@ -3,7 +3,7 @@
 // sweeper thread, so the test calls sweep_due itself while it turns a ManualClock. Merchants come
 // from a map; their accounts, the payers and the money are made through the real ledger and wallet.
 //
-// The commands answer through a `done` callback, usually on the ledger's committer thread; the
+// The commands answer through a `done` callback, usually on the ledger's completer thread; the
 // helpers here wait for it with a future. Changes that finish later (bank answers, sweeps) are
 // waited for through the service's change listener (wait_until), never with a sleep.
 #pragma once
@@ -163,8 +163,8 @@ class RequestFixture : public ::testing::Test {
     return Payer{*user, phone};
   }
 
-  // SMS written by the ledger's committer reach the outbox when its commit group is done, which
-  // may be just after a completion answered: waits up to 5 s for one with `purpose`, then
+  // SMS written by the ledger's completer reach the outbox when its round of completions is done,
+  // which may be just after a completion answered: waits up to 5 s for one with `purpose`, then
   // returns every SMS to `phone` (empty if none came).
   std::vector<nlohmann::json> wait_for_sms(const std::string& phone, const std::string& purpose) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -369,7 +369,7 @@ class RequestFixture : public ::testing::Test {
     }
   }
 
-  // Waits until the completions already queued on the ledger's committer thread have run (they run
+  // Waits until the completions already queued on the ledger's completer thread have run (they run
   // in order), so that a request whose change was just published is no longer claimed.
   void settle() {
     ledger::Account marker;
