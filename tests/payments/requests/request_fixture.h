@@ -164,14 +164,18 @@ class RequestFixture : public ::testing::Test {
   }
 
   // SMS written by the ledger's completer reach the outbox when its round of completions is done,
-  // which may be just after a completion answered: waits up to 5 s for one with `purpose`, then
-  // returns every SMS to `phone` (empty if none came).
-  std::vector<nlohmann::json> wait_for_sms(const std::string& phone, const std::string& purpose) {
+  // which may be just after a completion answered: waits up to 5 s for one with `purpose` (and
+  // `text_part` in its text), then returns every SMS to `phone` (empty if none came).
+  std::vector<nlohmann::json> wait_for_sms(const std::string& phone, const std::string& purpose,
+                                           const std::string& text_part = "") {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (true) {
       std::vector<nlohmann::json> lines = sms_to(phone);
       for (const nlohmann::json& line : lines) {
-        if (line["purpose"] == purpose) return lines;
+        if (line["purpose"] == purpose &&
+            line["text"].get<std::string>().find(text_part) != std::string::npos) {
+          return lines;
+        }
       }
       if (std::chrono::steady_clock::now() >= deadline) return {};
       std::this_thread::sleep_for(std::chrono::milliseconds(5));

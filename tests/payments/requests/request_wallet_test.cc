@@ -491,12 +491,12 @@ TEST_F(MandateTest, AChargeWithinTheCapsIsPaidAtOnceWithoutAPin) {
   EXPECT_EQ(posted(payer_), 485'00);
   EXPECT_EQ(balance(merchant_account(merchant_)), 15'00 - fee_for(15'00, 250));
   // Nothing to confirm, nothing to ask. SMS reach the outbox in completion order, each round's
-  // when it is done: an ordinary request made after the charge marks where the charge's SMS,
-  // had it sent one, would already be.
-  ASSERT_TRUE(create(merchant_, payer_, "1.00").ok());
-  std::vector<nlohmann::json> sms = wait_for_sms(payer_.phone, "payment_request");
+  // when it is done: an ordinary request made after the charge (for an amount of its own) marks
+  // where the charge's SMS, had it sent one, would already be.
+  ASSERT_TRUE(create(merchant_, payer_, "1.23").ok());
+  std::vector<nlohmann::json> sms = wait_for_sms(payer_.phone, "payment_request", "1.23");
   ASSERT_EQ(sms.size(), sms_before + 1) << "the mandate charge sent the payer an SMS";
-  EXPECT_EQ(sms.back()["purpose"], "payment_request");
+  EXPECT_NE(sms.back()["text"].get<std::string>().find("1.23"), std::string::npos);
 }
 
 TEST_F(MandateTest, TheCapsPerChargeAndPerMonthHold) {
