@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <spdlog/spdlog.h>
+
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/wal_headroom.h"
 
 namespace mpay::store::sqlite {
 namespace {
@@ -32,6 +35,9 @@ constexpr uint64_t kCheckpointEveryBytes = 8 * 1024 * 1024;  // written to the W
 // Files created with another size keep it.
 constexpr uint64_t kJournalPageBytes = 16 * 1024;
 constexpr uint64_t kWalFrameHeaderBytes = 24;
+constexpr uint64_t kWalHeaderBytes = 32;
+constexpr uint64_t kWalHeadroomFromBytes = 4 * 1024 * 1024;
+constexpr uint64_t kWalHeadroomBytes = 2 * kCheckpointEveryBytes;
 
 TransferRecord read_transfer_row(const Statement& row) {
   TransferRecord record;
@@ -206,9 +212,29 @@ void SqliteLedgerStorage::checkpoint_loop() {
         static_cast<uint64_t>(wal_frames) * (journal_page_bytes_ + kWalFrameHeaderBytes);
     if (wal_bytes > options_.journal_wal_bytes_max / 2) {
       (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(RESTART)");
+    } else {
+      keep_wal_headroom(kWalHeaderBytes + wal_bytes);
     }
     std::lock_guard lock(checkpoint_mutex_);
     if (checkpoint_stop_) return;
+  }
+}
+
+// Past kWalHeadroomFromBytes of frames (a light load never gets there, so a quiet server or a
+// test writes no zeros), the WAL file is kept kWalHeadroomBytes longer than its frames, up to
+// journal_wal_bytes_max, which SQLite would cut it back to. Two checkpoint rounds' worth of
+// headroom: the rounds come every kCheckpointEveryBytes.
+void SqliteLedgerStorage::keep_wal_headroom(uint64_t wal_end) {
+  if (wal_end < kWalHeadroomFromBytes) return;
+  uint64_t target = std::min(options_.journal_wal_bytes_max, wal_end + kWalHeadroomBytes);
+  std::string path = (fs::path(options_.directory) / "journal.db-wal").string();
+  Result<WalLengthening> lengthened = lengthen_wal_with_zeros(path, target, journal_mutex_);
+  if (!lengthened.ok()) {
+    // Only a cost: SQLite lengthens the file itself as it writes, as it does without this.
+    spdlog::warn("journal WAL not lengthened ahead of its writer: {}", lengthened.error().message);
+  } else if (lengthened->bytes_added > 0) {
+    spdlog::debug("journal WAL lengthened from {} to {} bytes ahead of its writer",
+                  lengthened->length_before, lengthened->length_before + lengthened->bytes_added);
   }
 }
 

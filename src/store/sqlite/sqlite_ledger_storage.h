@@ -2,10 +2,12 @@
 //
 // Files under the data directory:
 //   journal.db      the journal: one row per batch, the truth. WAL mode, synchronous=FULL (a commit
-//                   is durable when it returns), 64 KiB pages because each row is a large record.
+//                   is durable when it returns), 16 KiB pages because each row is a large record.
 //                   Checkpointed off the commit path; the WAL is started over (reused, so that
 //                   commits overwrite it rather than lengthen it) past half of
-//                   journal_wal_bytes_max, and never kept longer than that.
+//                   journal_wal_bytes_max, and never kept longer than that. Under load the
+//                   checkpointer lengthens it with zeros ahead of its frames (wal_headroom.h), so
+//                   that commits overwrite it from the start, not only once it has been reused.
 //   mpay.db         the ordinary tables (users, merchants, ... as later issues add them).
 //   projections.db  the query projections; can be deleted and rebuilt from the journal.
 //   snapshots/      snapshot-<seq>.bin files, written atomically (temp file, fsync, rename); the
@@ -101,6 +103,7 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   // Journal checkpoints run on their own thread and connection, so that copying the WAL into the
   // database file (and syncing it) never sits in a commit's path.
   void checkpoint_loop();
+  void keep_wal_headroom(uint64_t wal_end);
   std::unique_ptr<SqliteDatabase> checkpoint_db_;
   std::thread checkpointer_;
   std::mutex checkpoint_mutex_;
