@@ -26,11 +26,11 @@ struct WalLengthening {
   uint64_t bytes_added = 0;
 };
 
-// Writes zeros from the end of the file at `wal_path` up to `target_bytes`, `chunk_bytes` at a time.
-// Each chunk is written while `writer_mutex` (the one the database's writes run under) is held, so
-// that no commit writes or cuts the file meanwhile, and synced after it is released, so that a
-// commit's own sync has at most one chunk to carry. A file that does not exist (SQLite has not
-// opened its WAL yet, or has removed it) is left alone: nothing is added.
+// Writes zeros from the end of the file at `wal_path` up to `target_bytes`, `chunk_bytes` at a
+// time. Each chunk is written while `writer_mutex` (the one the database's writes run under) is
+// held, so that no commit writes or cuts the file meanwhile, and synced after it is released, so
+// that a commit's own sync has at most one chunk to carry. A file that does not exist (SQLite has
+// not opened its WAL yet, or has removed it) is left alone: nothing is added.
 Result<WalLengthening> lengthen_wal_with_zeros(const std::string& wal_path, uint64_t target_bytes,
                                                std::mutex& writer_mutex,
                                                uint64_t chunk_bytes = 256 * 1024);
