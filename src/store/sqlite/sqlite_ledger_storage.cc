@@ -229,9 +229,15 @@ void SqliteLedgerStorage::keep_wal_headroom(uint64_t wal_end) {
   uint64_t target = std::min(options_.journal_wal_bytes_max, wal_end + kWalHeadroomBytes);
   std::string path = (fs::path(options_.directory) / "journal.db-wal").string();
   Result<WalLengthening> lengthened = lengthen_wal_with_zeros(path, target, journal_mutex_);
+  bool failed_before = wal_headroom_failing_;
+  wal_headroom_failing_ = !lengthened.ok();
   if (!lengthened.ok()) {
-    // Only a cost: SQLite lengthens the file itself as it writes, as it does without this.
-    spdlog::warn("journal WAL not lengthened ahead of its writer: {}", lengthened.error().message);
+    // Only a cost: SQLite lengthens the file itself as it writes, as it does without this. Said
+    // once until it works again, not every round (a full disk would fail every second).
+    if (!failed_before) {
+      spdlog::warn("journal WAL not lengthened ahead of its writer: {}",
+                   lengthened.error().message);
+    }
   } else if (lengthened->bytes_added > 0) {
     spdlog::debug("journal WAL lengthened from {} to {} bytes ahead of its writer",
                   lengthened->length_before, lengthened->length_before + lengthened->bytes_added);

@@ -104,6 +104,7 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   // database file (and syncing it) never sits in a commit's path.
   void checkpoint_loop();
   void keep_wal_headroom(uint64_t wal_end);
+  bool wal_headroom_failing_ = false;  // checkpointer thread only
   std::unique_ptr<SqliteDatabase> checkpoint_db_;
   std::thread checkpointer_;
   std::mutex checkpoint_mutex_;
