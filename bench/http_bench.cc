@@ -14,6 +14,7 @@
 
 #include "bench_support.h"
 #include "http_load_client.h"
+#include "machine_probe.h"
 #include "mpayd_runner.h"
 #include "wallet_users.h"
 
@@ -109,7 +110,9 @@ int run_http_bench(const HttpBenchOptions& options) {
   std::printf("mpay-bench http: %u users, %u connections on %u client thread(s), %.1f s after %.1f s warm-up\n",
               options.users, options.connections, options.client_threads, options.seconds,
               options.warmup_seconds);
-  std::printf("machine: %u hardware threads\n\n", std::thread::hardware_concurrency());
+  std::printf("machine: %u hardware threads\n", std::thread::hardware_concurrency());
+  print_machine_reading(options.directory);
+  std::printf("\n");
   std::fflush(stdout);
 
   if (!options.url.empty()) {

@@ -11,6 +11,7 @@
 
 #include "bench_support.h"
 #include "latency_histogram.h"
+#include "machine_probe.h"
 #include "merchant_signature.h"
 #include "mpayd_runner.h"
 #include "payment_load.h"
@@ -161,8 +162,10 @@ int run_request_to_pay_bench(const RequestToPayOptions& options) {
   std::printf("mpay-bench request-to-pay: %u merchants, %u users, %u payment loops on one client "
               "thread, %.1f s after %.1f s warm-up\n",
               options.merchants, options.users, options.connections, options.seconds, options.warmup_seconds);
-  std::printf("machine: %u hardware threads; a payment = signed create + confirm\n\n",
+  std::printf("machine: %u hardware threads; a payment = signed create + confirm\n",
               std::thread::hardware_concurrency());
+  print_machine_reading(options.directory);
+  std::printf("\n");
   std::printf("(a) journal: mpayd's default ledger (journal-first engine, group commit)\n");
   Result<PaymentLoadResult> journal = measure(options, {});
   if (!journal.ok()) return fail(journal.error());
