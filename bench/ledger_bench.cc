@@ -14,6 +14,7 @@
 #include "core/random.h"
 #include "ledger/ledger.h"
 #include "ledger/state_machine.h"
+#include "machine_probe.h"
 #include "plain_sqlite_ledger.h"
 #include "store/sqlite/sqlite_ledger_storage.h"
 
@@ -273,7 +274,9 @@ int run_ledger_bench(const LedgerBenchOptions& options) {
   spdlog::set_level(spdlog::level::warn);
   std::printf("mpay-bench ledger: %u accounts, %.1f s per run, data under %s\n", options.accounts,
               options.seconds_per_run, options.directory.c_str());
-  std::printf("machine: %u hardware threads\n\n", std::thread::hardware_concurrency());
+  std::printf("machine: %u hardware threads\n", std::thread::hardware_concurrency());
+  print_machine_reading(options.directory);
+  std::printf("\n");
 
   // Memory first, while the allocator has not yet cached freed memory from other runs.
   MemoryResult memory = measure_memory(options.accounts);
