@@ -48,6 +48,7 @@
 #include "server/request_service.h"
 #include "server/wallet_config_file.h"
 #include "server/wallet_service.h"
+#include "server/webhook_network_mode.h"
 #include "store/data_directory_lock.h"
 #include "store/sqlite/sqlite_idempotency_store.h"
 #include "store/sqlite/sqlite_ledger_storage.h"
@@ -76,6 +77,8 @@ struct ServerConfig {
   std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
   bool refunds_return_fee = true;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
+  std::string webhook_private_networks{mpay::server::kPrivateNetworksAuto};
+  bool webhook_https_only = false;
   // Nice value of the webhook threads (feed, outbox writer, scheduler, senders): deliveries yield
   // the CPU to payments (docs/performance.md measured 10 against 0, 5, 15 and 19).
   int webhook_nice = 10;
@@ -137,8 +140,16 @@ int run(const ServerConfig& config) {
   wallet_options.keys_directory = config.keys.empty() ? data + "/keys" : config.keys;
   auto wallet = mpay::server::WalletService::open(wallet_options, **ledger, clock, random, ids);
   if (!wallet.ok()) return fail("wallet", wallet.error());
+  const mpay::notify::webhooks::WebhookNetworkPolicy webhook_policy =
+      mpay::server::webhook_network_policy(config.webhook_private_networks, *address,
+                                           config.webhook_https_only);
+  spdlog::info("mpayd: webhooks to {}",
+               mpay::server::describe(webhook_policy, config.webhook_private_networks));
   mpay::server::MerchantServiceOptions merchant_options;
   merchant_options.data_directory = data;
+  merchant_options.webhook_url_policy = [webhook_policy](std::string_view url) {
+    return mpay::notify::webhooks::check_webhook_url_policy(url, webhook_policy);
+  };
   auto merchants = mpay::server::MerchantService::open(merchant_options, **ledger, (*wallet)->context(), clock,
                                                        random, ids);
   if (!merchants.ok()) return fail("merchants", merchants.error());
@@ -153,7 +164,8 @@ int run(const ServerConfig& config) {
   // As many kept connections per sending thread as it may run sequences at once.
   mpay::notify::webhooks::BeastWebhookTransport webhook_transport(
       config.webhook_ca_file,
-      std::max(mpay::notify::webhooks::kIdleConnectionsPerThreadMax, config.webhook_concurrency));
+      std::max(mpay::notify::webhooks::kIdleConnectionsPerThreadMax, config.webhook_concurrency),
+      webhook_policy);
   mpay::notify::webhooks::DispatcherOptions dispatcher_options;
   dispatcher_options.retry.base_ns = config.webhook_retry_base_ms * 1'000'000;
   dispatcher_options.thread_nice = config.webhook_nice;
@@ -309,6 +321,16 @@ int main(int argc, char** argv) {
   app.add_option("--webhook-ca-file", config.webhook_ca_file,
                  "PEM file of extra CA certificates trusted for https webhook URLs")
       ->check(CLI::ExistingFile);
+  app.add_option("--webhook-private-networks", config.webhook_private_networks,
+                 "whether webhooks may go to loopback, private, link-local and other special-"
+                 "purpose addresses: refuse, allow, or auto (allow only while --listen is "
+                 "loopback); see docs/webhooks.md")
+      ->check(CLI::IsMember({std::string(mpay::server::kPrivateNetworksAuto),
+                             std::string(mpay::server::kPrivateNetworksAllow),
+                             std::string(mpay::server::kPrivateNetworksRefuse)}))
+      ->capture_default_str();
+  app.add_flag("--webhook-https-only", config.webhook_https_only,
+               "refuse http:// webhook URLs (at onboarding, and at sending for URLs set before)");
   app.add_option(
          "--webhook-nice", config.webhook_nice,
          "nice value of the webhook threads, 0 (like payments) .. 19: deliveries take the CPU "

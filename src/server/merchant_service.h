@@ -4,8 +4,10 @@
 // Wiring only; the behaviour lives in src/payments/merchant.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -22,6 +24,8 @@ namespace mpay::server {
 struct MerchantServiceOptions {
   std::string data_directory;
   merchant::NonceMemoryOptions nonces;
+  // MerchantContext::webhook_url_policy (mpayd: the webhook sender's network policy).
+  std::function<Status(std::string_view url)> webhook_url_policy;
 };
 
 class MerchantService {

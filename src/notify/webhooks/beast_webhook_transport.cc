@@ -20,10 +20,14 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
+#include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "notify/webhooks/webhook_network_policy.h"
 #include "notify/webhooks/webhook_url.h"
 
 namespace mpay::notify::webhooks {
@@ -128,10 +132,43 @@ asio::awaitable<void> write_and_read(Stream& stream, beast::tcp_stream& lowest,
   exchange.reusable = buffer.size() == 0;
 }
 
-asio::awaitable<void> connect(Connection& connection, const WebhookUrl& url, ssl::context* tls) {
+// The resolved addresses the policy lets webhooks go to; throws address_refused when none is.
+// Only these are connected to, so the address checked is the address used.
+std::vector<tcp::endpoint> allowed_endpoints(const tcp::resolver::results_type& resolved,
+                                             const WebhookNetworkPolicy& policy) {
+  std::vector<tcp::endpoint> allowed;
+  std::optional<std::string_view> refused;
+  for (const auto& entry : resolved) {
+    asio::ip::address address = entry.endpoint().address();
+    std::optional<std::string_view> range;
+    if (!policy.private_networks_allowed) {
+      if (address.is_v4()) {
+        range = special_purpose_range(address.to_v4().to_bytes());
+      } else {
+        range = special_purpose_range(address.to_v6().to_bytes());
+      }
+    }
+    if (range) {
+      refused = range;
+    } else {
+      allowed.push_back(entry.endpoint());
+    }
+  }
+  if (allowed.empty() && refused) {
+    throw std::runtime_error(std::string(kAddressRefused) + ": the host resolves only to " +
+                             "addresses in special-purpose ranges (" + std::string(*refused) +
+                             "); this mpayd sends webhooks to public addresses only");
+  }
+  return allowed;
+}
+
+asio::awaitable<void> connect(Connection& connection, const WebhookUrl& url, ssl::context* tls,
+                              const WebhookNetworkPolicy& policy) {
   auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
-  auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port), asio::use_awaitable);
+  auto resolved =
+      co_await resolver.async_resolve(url.host, std::to_string(url.port), asio::use_awaitable);
+  std::vector<tcp::endpoint> endpoints = allowed_endpoints(resolved, policy);
   if (tls == nullptr) {
     co_await connection.plain->async_connect(endpoints, asio::use_awaitable);
     co_return;
@@ -146,10 +183,11 @@ asio::awaitable<void> connect(Connection& connection, const WebhookUrl& url, ssl
 
 asio::awaitable<void> attempt_on(Connection& connection, bool fresh, const WebhookUrl& url,
                                  std::span<const WebhookRequest> requests, ssl::context* tls,
+                                 const WebhookNetworkPolicy& policy,
                                  SteadyClock::time_point started, Exchange& exchange) {
   // One deadline for connect, handshake, write and the first answer.
   connection.lowest().expires_after(std::chrono::nanoseconds(requests.front().timeout_ns));
-  if (fresh) co_await connect(connection, url, tls);
+  if (fresh) co_await connect(connection, url, tls, policy);
   if (connection.plain) {
     co_await write_and_read(*connection.plain, connection.lowest(), url, requests, started,
                             exchange);
@@ -253,6 +291,7 @@ struct TransportSettings {
   std::string tls_error;
   uint64_t instance;
   size_t idle_connections_max;
+  WebhookNetworkPolicy policy;
 };
 
 // One sequence in flight. Owned by post_sequences(), not by the coroutine: when the guard below
@@ -336,6 +375,10 @@ asio::awaitable<Pipelined> attempt(const TransportSettings& settings, SequenceRu
                                    SteadyClock::time_point began, asio::any_io_executor executor) {
   Result<WebhookUrl> url = parse_webhook_url(requests.front().url);
   if (!url.ok()) co_return unanswered("url_invalid");
+  if (settings.policy.https_required && !url->secure) {
+    co_return unanswered(std::string(kHttpsRequired) +
+                         ": the URL is http://; this mpayd sends webhooks over https:// only");
+  }
   if (url->secure && settings.tls == nullptr) co_return unanswered(settings.tls_error);
   ssl::context* tls = url->secure ? settings.tls : nullptr;
   // Kept connections belong to their transport: another one may trust other certificates.
@@ -360,8 +403,8 @@ asio::awaitable<Pipelined> attempt(const TransportSettings& settings, SequenceRu
     Exchange exchange;
     std::exception_ptr failure;
     try {
-      co_await attempt_on(*run.connection, fresh, *url, pipeline, tls, run.current_started,
-                          exchange);
+      co_await attempt_on(*run.connection, fresh, *url, pipeline, tls, settings.policy,
+                          run.current_started, exchange);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -395,8 +438,9 @@ asio::awaitable<Pipelined> attempt(const TransportSettings& settings, SequenceRu
 }  // namespace
 
 BeastWebhookTransport::BeastWebhookTransport(const std::string& ca_file,
-                                             size_t idle_connections_max)
-    : idle_connections_max_(std::max<size_t>(idle_connections_max, 1)) {
+                                             size_t idle_connections_max,
+                                             const WebhookNetworkPolicy& policy)
+    : idle_connections_max_(std::max<size_t>(idle_connections_max, 1)), policy_(policy) {
   static std::atomic<uint64_t> instances{0};
   instance_ = ++instances;
   try {
@@ -422,7 +466,8 @@ std::vector<std::vector<WebhookResponse>> BeastWebhookTransport::post_sequences(
     const std::vector<WebhookSequence>& sequences) {
   const SteadyClock::time_point began = SteadyClock::now();
   std::vector<SequenceRun> runs(sequences.size());
-  const TransportSettings settings{tls_.get(), tls_error_, instance_, idle_connections_max_};
+  const TransportSettings settings{tls_.get(), tls_error_, instance_, idle_connections_max_,
+                                   policy_};
   asio::io_context& io = attempt_context();
   // Each attempt's stream expiry bounds its connect, handshake, write and read; this bounds the
   // name lookups too: no sequence may take longer than all its attempts timing out.

@@ -31,6 +31,10 @@
 // An attempt's connect, handshake, write and read are bounded by the request's timeout; a name
 // lookup by the call's guard (a sequence never takes longer than all its attempts timing out). The
 // status decides the attempt; the body is read (and dropped) only to keep the connection.
+// `policy` (webhook_network_policy.h): an http:// URL while https is required fails its attempts
+// with "https_required: ..."; a host that resolves only to refused addresses with
+// "address_refused: ..." (nothing is connected to); of a host's addresses, only the allowed ones
+// are connected to. Retried like any other failure: DNS and the policy may change.
 // Thread-safe: each calling thread has its own io_context and idle connections, reused by its later
 // attempts (see the .cc); the TLS context is shared read-only.
 #pragma once
@@ -41,6 +45,7 @@
 #include <memory>
 #include <string>
 
+#include "notify/webhooks/webhook_network_policy.h"
 #include "notify/webhooks/webhook_transport.h"
 
 namespace boost::asio::ssl {
@@ -65,7 +70,8 @@ class BeastWebhookTransport final : public WebhookTransport {
   // TLS context cannot be set up, https attempts fail with "tls_unavailable: ..." (http works).
   // `idle_connections_max`: kept per calling thread (at least 1).
   explicit BeastWebhookTransport(const std::string& ca_file = "",
-                                 size_t idle_connections_max = kIdleConnectionsPerThreadMax);
+                                 size_t idle_connections_max = kIdleConnectionsPerThreadMax,
+                                 const WebhookNetworkPolicy& policy = {});
   ~BeastWebhookTransport() override;
   WebhookResponse post(const WebhookRequest& request) override;
   // The sequences at once, as coroutines on the calling thread's io_context, each on its own
@@ -79,6 +85,7 @@ class BeastWebhookTransport final : public WebhookTransport {
   std::string tls_error_;
   uint64_t instance_ = 0;  // tells this transport's kept connections from another's
   size_t idle_connections_max_;
+  WebhookNetworkPolicy policy_;
 };
 
 }  // namespace mpay::notify::webhooks

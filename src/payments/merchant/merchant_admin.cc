@@ -91,6 +91,10 @@ Result<Onboarded> create_merchant(MerchantContext& context, const OperatorCall& 
                                   const MerchantApplication& application) {
   std::lock_guard lock(context.commands);
   Result<std::vector<Currency>> currencies = validate_application(application, context.currency);
+  if (currencies.ok() && context.webhook_url_policy) {
+    Status allowed = context.webhook_url_policy(application.webhook_url);
+    if (!allowed.ok()) currencies = allowed.error();
+  }
   if (!currencies.ok()) {
     Status audited = audit(context, call, "merchant.create", "merchant",
                            {{"outcome", currencies.error().code}, {"field", currencies.error().field}});

@@ -4,6 +4,7 @@
 // Secrets are returned once, by the call that creates them.
 //
 // Errors (besides store_error / ledger errors): the validation codes of merchant_application.h,
+// webhook_url_not_allowed (the context's webhook_url_policy refused the URL),
 // merchant_not_found, key_not_found, key_limit_reached (kActiveKeysMax active keys already),
 // key_already_revoked, already_suspended, not_suspended.
 #pragma once

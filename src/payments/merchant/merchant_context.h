@@ -2,7 +2,9 @@
 // wiring (src/server/merchant_service.*); the referenced objects must outlive it.
 #pragma once
 
+#include <functional>
 #include <mutex>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/currency.h"
@@ -31,6 +33,10 @@ struct MerchantContext {
   // Operator commands change a merchant's record and keys read-modify-write; they are rare, so
   // one lock serializes them all.
   std::mutex commands;
+  // The deployment's rule for webhook URLs beyond their form (validate_webhook_url): mpayd sets
+  // it from the webhook sender's network policy, so that an operator hears at onboarding that a
+  // URL will never be sent to. Empty: no further rule.
+  std::function<Status(std::string_view url)> webhook_url_policy;
 };
 
 }  // namespace mpay::merchant

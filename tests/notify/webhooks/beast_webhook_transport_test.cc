@@ -692,5 +692,44 @@ TEST(BeastWebhookTransport, AReceiverSilentInTheMiddleOfAPipelineGetsOneRequestA
   poster.join();
 }
 
+// The network policy (webhook_network_policy.h) at the connection: the transport checks the
+// addresses a host resolves to and connects to none it refuses.
+TEST(BeastWebhookTransport, PublicOnlyPolicyConnectsToNoLoopbackAddressWhateverTheHostIsCalled) {
+  LoopbackReceiver receiver;
+  WebhookNetworkPolicy public_only;
+  public_only.private_networks_allowed = false;
+  BeastWebhookTransport transport("", kIdleConnectionsPerThreadMax, public_only);
+  for (const std::string& host : {std::string("127.0.0.1"), std::string("localhost")}) {
+    WebhookRequest request;
+    std::string url = receiver.url();
+    request.url = "http://" + host + url.substr(url.find(':', 7));
+    request.body = "{}";
+    request.timeout_ns = kTimeoutNs;
+    WebhookResponse response = transport.post(request);
+    EXPECT_FALSE(response.success()) << host;
+    EXPECT_EQ(response.http_status, 0u);
+    EXPECT_TRUE(response.error.starts_with("address_refused: ")) << response.error;
+    EXPECT_NE(response.error.find("loopback"), std::string::npos) << response.error;
+  }
+  EXPECT_EQ(receiver.connections(), 0);
+
+  BeastWebhookTransport allowing("", kIdleConnectionsPerThreadMax, WebhookNetworkPolicy{});
+  WebhookResponse delivered = post(allowing, receiver, "{}");
+  EXPECT_TRUE(delivered.success()) << delivered.error;
+  EXPECT_EQ(receiver.connections(), 1);
+}
+
+TEST(BeastWebhookTransport, HttpsOnlyPolicySendsNothingToAnHttpUrl) {
+  LoopbackReceiver receiver;
+  WebhookNetworkPolicy https_only;
+  https_only.https_required = true;
+  BeastWebhookTransport transport("", kIdleConnectionsPerThreadMax, https_only);
+  std::vector<std::vector<WebhookResponse>> answers =
+      transport.post_sequences({sequence_to(receiver, numbered("event-", 3))});
+  ASSERT_EQ(answers[0].size(), 1u) << "the sequence stops at its first refused request";
+  EXPECT_TRUE(answers[0][0].error.starts_with("https_required: ")) << answers[0][0].error;
+  EXPECT_EQ(receiver.connections(), 0);
+}
+
 }  // namespace
 }  // namespace mpay::notify::webhooks

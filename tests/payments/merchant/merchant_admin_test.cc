@@ -187,5 +187,28 @@ TEST_F(MerchantAdminTest, EveryActionIsAuditedAndTheChainHolds) {
   EXPECT_TRUE(stack_.wallet().repository.verify_audit_chain().ok());
 }
 
+TEST_F(MerchantAdminTest, TheDeploymentsWebhookUrlPolicyRefusesAtOnboardingAndIsAudited) {
+  context().webhook_url_policy = [](std::string_view url) -> Status {
+    if (url.starts_with("http://"))
+      return Error("webhook_url_not_allowed", "https only", "webhook_url");
+    return ok_status();
+  };
+  MerchantApplication plain = application();
+  plain.webhook_url = "http://noodle.example.com/mpay/webhooks";
+  Result<Onboarded> refused = create_merchant(context(), call_, plain);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "webhook_url_not_allowed");
+  EXPECT_EQ(refused.error().field, "webhook_url");
+  Result<std::vector<MerchantView>> listed = list_merchants(context(), call_, MerchantId(), 10);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty()) << "a refused onboarding creates nothing";
+  auto audit = stack_.wallet().repository.recent_audit(10);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[1].action, "merchant.create");
+  EXPECT_NE((*audit)[1].details.find("webhook_url_not_allowed"), std::string::npos);
+  EXPECT_TRUE(create_merchant(context(), call_, application()).ok()) << "https passes the policy";
+}
+
 }  // namespace
 }  // namespace mpay::merchant
