@@ -356,6 +356,75 @@ TEST_F(WebhookDeliveryTest, AWebhookStillArrivesAfterAKill9BetweenConfirmAndDeli
   EXPECT_EQ(receiver.accepted().size(), 1u);
 }
 
+// The network policy (docs/webhooks.md, "Where webhooks may go"). A merchant onboarded while
+// mpayd listened on loopback (auto: private networks allowed) has its URL on this machine. Started
+// with --webhook-private-networks refuse, mpayd refuses such URLs at onboarding and never connects
+// to the existing one: the delivery stays pending with address_refused attempts. With
+// --webhook-https-only, http:// is refused at onboarding and at sending. Back on the default, the
+// same delivery arrives: refusals are retried like any failure.
+TEST_F(WebhookDeliveryTest, TheNetworkPolicyRefusesPrivateAddressesAtOnboardingAndAtEveryAttempt) {
+  WebhookReceiver receiver([](const ReceivedRequest&, int) { return ReceiverReply::ok; });
+  Merchant merchant = onboard(receiver.url("/hooks"));
+  auto alice = app(53);
+  alice->open_funded(53, "50.00");
+  std::string token = alice->token();
+  auto restart = [&](std::vector<std::string> flags) {
+    ASSERT_EQ(stop(), 0);
+    flags.insert(flags.begin(), {"--webhook-retry-base-ms", "50"});
+    start("5", flags);
+    reconnect(merchant);
+    alice = app(53);
+    alice->set_token(token);
+  };
+  auto refusal_of = [&](const std::string& url) {
+    json application = testing::merchant_application_json("Elsewhere");
+    application["webhook_url"] = url;
+    HttpReply refused = operator_call(verb::post, "/v1/admin/merchants", application);
+    EXPECT_EQ(refused.status, 400u) << url << ": " << refused.body;
+    return json::parse(refused.body, nullptr, false);
+  };
+  auto last_error_of = [&](const std::string& id) -> std::string {
+    json items = deliveries_of(merchant, id);
+    if (items.size() != 1u || !items[0]["last_error"].is_string()) return "";
+    return items[0]["last_error"];
+  };
+
+  restart({"--webhook-private-networks", "refuse"});
+  for (const std::string& url : {receiver.url("/hooks"), std::string("http://localhost:8090/hooks"),
+                                std::string("https://169.254.169.254/latest")}) {
+    json refused = refusal_of(url);
+    EXPECT_EQ(refused["error"]["code"], "webhook_url_not_allowed") << refused.dump();
+    EXPECT_EQ(refused["error"]["field"], "webhook_url") << refused.dump();
+  }
+  std::string id = ask(merchant, alice->phone(), "12.00", "policy-1");
+  HttpReply paid = alice->post("/v1/me/payment-requests/" + id + "/confirm",
+                               {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  ASSERT_EQ(paid.status, 200u) << paid.body;
+  ASSERT_TRUE(eventually([&] {
+    json items = deliveries_of(merchant, id);
+    return items.size() == 1u && items[0]["attempts"].get<int>() >= 2;
+  })) << deliveries_of(merchant, id).dump();
+  json refused_delivery = deliveries_of(merchant, id)[0];
+  EXPECT_EQ(refused_delivery["status"], "pending") << refused_delivery.dump();
+  EXPECT_TRUE(refused_delivery["last_http_status"].is_null()) << refused_delivery.dump();
+  EXPECT_EQ(last_error_of(id).rfind("address_refused: ", 0), 0u) << refused_delivery.dump();
+  EXPECT_NE(last_error_of(id).find("loopback 127.0.0.0/8"), std::string::npos);
+  EXPECT_TRUE(receiver.received().empty()) << "mpayd connected to a refused address";
+
+  restart({"--webhook-https-only"});
+  json plain = refusal_of("http://hooks.example.com/mpay");
+  EXPECT_EQ(plain["error"]["code"], "webhook_url_not_allowed") << plain.dump();
+  ASSERT_TRUE(eventually([&] { return last_error_of(id).rfind("https_required: ", 0) == 0; }))
+      << deliveries_of(merchant, id).dump();
+  EXPECT_TRUE(receiver.received().empty());
+
+  restart({});
+  ASSERT_TRUE(eventually([&] { return !accepted_types(receiver, id).empty(); }))
+      << deliveries_of(merchant, id).dump();
+  EXPECT_EQ(accepted_types(receiver, id), std::vector<std::string>{"payment_request.succeeded"});
+  EXPECT_EQ(rejection_of(receiver.accepted()[0], merchant.webhook_secret), "");
+}
+
 // Thread name -> nice value of every thread of a running process, from /proc (field 19 of a
 // thread's stat is its nice value; the name in parentheses may hold spaces).
 std::multimap<std::string, int> thread_priorities(pid_t pid) {
