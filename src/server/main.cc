@@ -5,6 +5,7 @@
 //         [--ledger-mode journal|plain] [--sandbox-bank-latency-ms N]
 //         [--sandbox-bank-timeout-ms N] [--otp-per-address-per-hour N]
 //         [--public-url URL] [--payment-code-limit AMOUNT]
+//         [--webhook-private-networks auto|allow|refuse] [--webhook-https-only] [--webhook-...]
 //
 // Defaults: ./data and 127.0.0.1:8080; zero configuration (SQLite files are created under DIR,
 // server keys under DIR/keys unless --keys names another place).
