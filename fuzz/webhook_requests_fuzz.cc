@@ -57,10 +57,8 @@ void url(std::string_view text) {
   mpay::fuzz::check_error_shape(parsed);
   if (!parsed.ok()) return;
   MPAY_CHECK(!parsed->host.empty() && parsed->port >= 1, "an accepted URL without host or port");
-  MPAY_CHECK(!parsed->target.empty() && parsed->target.front() == '/',
-             "a target that is not a path");
-  std::string again =
-      (parsed->secure ? "https://" : "http://") + parsed->host_header() + parsed->target;
+  MPAY_CHECK(!parsed->target.empty() && parsed->target.front() == '/', "a target that is not a path");
+  std::string again = (parsed->secure ? "https://" : "http://") + parsed->host_header() + parsed->target;
   mpay::Result<WebhookUrl> reparsed = mpay::notify::webhooks::parse_webhook_url(again);
   MPAY_CHECK(reparsed.ok(), "a written-back URL does not parse");
   MPAY_CHECK(reparsed->secure == parsed->secure && reparsed->host == parsed->host &&
@@ -73,11 +71,9 @@ void query(std::string_view text) {
   auto decoded = mpay::api::decode_delivery_query(mpay::Id128{1, 1}, mpay::fuzz::query_of(text));
   mpay::fuzz::check_error_shape(decoded);
   if (!decoded.ok()) return;
-  MPAY_CHECK(decoded->limit >= 1 && decoded->limit <= mpay::notify::webhooks::kDeliveriesPageMax,
-             "limit out of range");
+  MPAY_CHECK(decoded->limit >= 1 && decoded->limit <= mpay::notify::webhooks::kDeliveriesPageMax, "limit out of range");
   if (decoded->subject_id) {
-    MPAY_CHECK(!decoded->subject_id->empty() && decoded->subject_id->size() <= 128,
-               "payment_request_id too long");
+    MPAY_CHECK(!decoded->subject_id->empty() && decoded->subject_id->size() <= 128, "payment_request_id too long");
   }
 }
 
@@ -87,8 +83,7 @@ void principal(std::string_view text) {
   std::string lower(text);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   MPAY_CHECK(!merchant->is_zero(), "the zero id named a merchant");
-  MPAY_CHECK(lower == "merchant:" + mpay::to_uuid_text(*merchant),
-             "a principal that is not the canonical form");
+  MPAY_CHECK(lower == "merchant:" + mpay::to_uuid_text(*merchant), "a principal that is not the canonical form");
 }
 
 }  // namespace
@@ -97,15 +92,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 3) {
-    case 0:
-      url(input);
-      break;
-    case 1:
-      query(input);
-      break;
-    case 2:
-      principal(input);
-      break;
+    case 0: url(input); break;
+    case 1: query(input); break;
+    case 2: principal(input); break;
   }
   return 0;
 }
