@@ -44,17 +44,9 @@ Result<std::unique_ptr<MerchantService>> MerchantService::open(const MerchantSer
   service->verifier_ = std::make_unique<merchant::RequestVerifier>(*service->directory_, *service->nonces_,
                                                                    *service->repository_, clock, started_at_s);
   service->audit_ = std::make_unique<WalletAuditLog>(wallet.repository);
-  service->context_.reset(new merchant::MerchantContext{*service->repository_,
-                                                        *service->directory_,
-                                                        *service->verifier_,
-                                                        ledger,
-                                                        wallet.sealer,
-                                                        *service->audit_,
-                                                        clock,
-                                                        random,
-                                                        ids,
-                                                        wallet.currency,
-                                                        {},
+  service->context_.reset(new merchant::MerchantContext{*service->repository_, *service->directory_,
+                                                        *service->verifier_, ledger, wallet.sealer, *service->audit_,
+                                                        clock, random, ids, wallet.currency, {},
                                                         options.webhook_url_policy});
   return service;
 }

@@ -3,8 +3,8 @@
 // mpayd's POSTs would reach places no merchant should reach (server-side request forgery). The
 // policy refuses such addresses, and optionally plain http://.
 //
-// It is applied twice: when an operator sets the URL (a host that needs no lookup: an IPv4
-// literal in any form a resolver reads, "localhost"), and at every connection, to the addresses
+// It is applied twice: when an operator sets the URL (a host that needs no lookup: an IP literal,
+// IPv4 in any form a resolver reads, or "localhost"), and at every connection, to the addresses
 // the host resolves to then. The transport connects only to addresses it has checked, so a name
 // that resolves to a public address when set and to a private one later (DNS rebinding) is
 // refused at the connection.
