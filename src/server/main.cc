@@ -144,7 +144,7 @@ int run(const ServerConfig& config) {
   const mpay::notify::webhooks::WebhookNetworkPolicy webhook_policy =
       mpay::server::webhook_network_policy(config.webhook_private_networks, *address,
                                            config.webhook_https_only);
-  spdlog::info("mpayd: webhooks to {}",
+  spdlog::info("mpayd: webhook network policy: {}",
                mpay::server::describe(webhook_policy, config.webhook_private_networks));
   mpay::server::MerchantServiceOptions merchant_options;
   merchant_options.data_directory = data;
