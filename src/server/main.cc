@@ -154,6 +154,14 @@ int run(const ServerConfig& config) {
   auto merchants = mpay::server::MerchantService::open(merchant_options, **ledger, (*wallet)->context(), clock,
                                                        random, ids);
   if (!merchants.ok()) return fail("merchants", merchants.error());
+  if (size_t refused = mpay::server::merchants_with_refused_webhook_urls((*merchants)->directory(),
+                                                                         webhook_policy);
+      refused > 0) {
+    spdlog::warn(
+        "mpayd: {} merchant(s) have a webhook URL the webhook network policy refuses; their "
+        "deliveries fail (address_refused or https_required) until the URL or the policy changes",
+        refused);
+  }
   // Webhooks: the durable outbox (DATA/webhooks.db), its dispatcher, and the feed from payment
   // requests into it. Opened before the requests, which republish recent changes at start.
   mpay::notify::webhooks::OutboxOptions outbox_options;

@@ -25,6 +25,15 @@ notify::webhooks::WebhookNetworkPolicy webhook_network_policy(std::string_view m
   return policy;
 }
 
+size_t merchants_with_refused_webhook_urls(const merchant::MerchantDirectory& directory,
+                                           const notify::webhooks::WebhookNetworkPolicy& policy) {
+  size_t refused = 0;
+  directory.read_all([&](const merchant::MerchantRecord& merchant) {
+    if (!notify::webhooks::check_webhook_url_policy(merchant.webhook_url, policy).ok()) ++refused;
+  });
+  return refused;
+}
+
 std::string describe(const notify::webhooks::WebhookNetworkPolicy& policy, std::string_view mode) {
   std::string text =
       policy.private_networks_allowed ? "private networks allowed" : "public addresses only";

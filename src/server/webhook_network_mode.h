@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "notify/webhooks/webhook_network_policy.h"
+#include "payments/merchant/merchant_directory.h"
 #include "server/listen_address.h"
 
 namespace mpay::server {
@@ -21,6 +22,13 @@ inline constexpr std::string_view kPrivateNetworksRefuse = "refuse";
 notify::webhooks::WebhookNetworkPolicy webhook_network_policy(std::string_view mode,
                                                               const ListenAddress& listen,
                                                               bool https_only);
+
+// How many of the directory's merchants have a webhook URL the policy refuses without a lookup
+// (check_webhook_url_policy: http:// under https-only, localhost, a special-purpose IP literal).
+// mpayd warns at start when there are any: their deliveries fail until the URL or the policy
+// changes. A name that resolves into a refused range is only found at sending.
+size_t merchants_with_refused_webhook_urls(const merchant::MerchantDirectory& directory,
+                                           const notify::webhooks::WebhookNetworkPolicy& policy);
 
 // For the start-up log: "private networks allowed (auto: listening on loopback); http and https".
 std::string describe(const notify::webhooks::WebhookNetworkPolicy& policy, std::string_view mode);

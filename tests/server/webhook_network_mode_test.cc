@@ -46,5 +46,24 @@ TEST(WebhookNetworkMode, HttpsOnlyIsItsOwnChoiceAndTheLogLineSaysWhatApplies) {
             "private networks allowed; http:// and https://");
 }
 
+TEST(WebhookNetworkMode, StoredUrlsThePolicyRefusesAreCountedForTheStartUpWarning) {
+  merchant::MerchantDirectory directory;
+  int next = 1;
+  for (const std::string url : {"https://hooks.example.com/mpay", "http://127.0.0.1:8090/hooks",
+                                "http://hooks.example.com/plain", "https://localhost/x"}) {
+    merchant::MerchantRecord record;
+    record.id = merchant::MerchantId(Id128{0, static_cast<uint64_t>(next++)});
+    record.webhook_url = url;
+    directory.put_merchant(record, "whsec_test");
+  }
+  notify::webhooks::WebhookNetworkPolicy policy;
+  EXPECT_EQ(merchants_with_refused_webhook_urls(directory, policy), 0u);
+  policy.private_networks_allowed = false;
+  EXPECT_EQ(merchants_with_refused_webhook_urls(directory, policy), 2u);
+  policy.https_required = true;
+  EXPECT_EQ(merchants_with_refused_webhook_urls(directory, policy), 3u);
+  EXPECT_EQ(merchants_with_refused_webhook_urls(merchant::MerchantDirectory(), policy), 0u);
+}
+
 }  // namespace
 }  // namespace mpay::server

@@ -44,6 +44,11 @@ bool MerchantDirectory::read(const MerchantId& id,
   return true;
 }
 
+void MerchantDirectory::read_all(const std::function<void(const MerchantRecord&)>& read) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [id, entry] : merchants_) read(entry.record);
+}
+
 std::optional<std::string> MerchantDirectory::webhook_url(const MerchantId& id) const {
   std::shared_lock lock(mutex_);
   auto found = merchants_.find(id);

@@ -60,6 +60,9 @@ class MerchantDirectory {
   // payment path reads a few fields of it several times per payment); false when there is no such
   // merchant. `read` must be short and must not call back into the directory.
   bool read(const MerchantId& id, const std::function<void(const MerchantRecord&)>& read) const;
+  // Runs `read` on every merchant's record, in no particular order, under the directory's lock
+  // (start-up checks; `read` must be short and must not call back into the directory).
+  void read_all(const std::function<void(const MerchantRecord&)>& read) const;
   std::optional<std::string> webhook_url(const MerchantId& id) const;
   std::optional<std::string> webhook_secret(const MerchantId& id) const;
   std::optional<AccountId> ledger_account(const MerchantId& id, uint16_t currency) const;
