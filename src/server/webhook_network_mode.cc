@@ -4,9 +4,8 @@ namespace mpay::server {
 
 namespace {
 
-bool is_loopback(const std::string& host) {
-  return host.starts_with("127.");
-}  // parsed IPv4
+// `host` as parse_listen_address leaves it: an IPv4 address ("localhost" became 127.0.0.1).
+bool is_loopback(const std::string& host) { return host.starts_with("127."); }
 
 }  // namespace
 

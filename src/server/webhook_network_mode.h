@@ -2,6 +2,7 @@
 // network policy (notify/webhooks/webhook_network_policy.h).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -30,7 +31,8 @@ notify::webhooks::WebhookNetworkPolicy webhook_network_policy(std::string_view m
 size_t merchants_with_refused_webhook_urls(const merchant::MerchantDirectory& directory,
                                            const notify::webhooks::WebhookNetworkPolicy& policy);
 
-// For the start-up log: "private networks allowed (auto: listening on loopback); http and https".
+// For the start-up log, e.g. "private networks allowed (auto: listening on loopback); http:// and
+// https://".
 std::string describe(const notify::webhooks::WebhookNetworkPolicy& policy, std::string_view mode);
 
 }  // namespace mpay::server
