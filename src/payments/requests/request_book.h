@@ -14,11 +14,13 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "core/error.h"
 #include "ledger/storage.h"
 #include "payments/requests/request_records.h"
@@ -98,18 +100,22 @@ class RequestBook {
   // Keeps awaiting_by_payer_ right across one status change of a request (before -> after).
   void count_awaiting(const Id128& payer, PaymentStatus before, PaymentStatus after);
 
+  // Open-addressing maps (abseil): a lookup is one probe into a flat array rather than a chase
+  // through a bucket list, and growing rehashes without a node allocation per entry. Requests
+  // and refunds stay in nodes (node_hash_map): they are large, and a rehash then moves pointers,
+  // not the records.
   mutable std::mutex mutex_;
-  std::unordered_map<Id128, Entry, Id128Hash> requests_;
-  std::unordered_map<Id128, RefundRecord, Id128Hash> refunds_;
-  std::unordered_map<MerchantId, IdList, Id128Hash> by_merchant_;
-  std::unordered_map<Id128, IdList, Id128Hash> by_payer_;
-  std::unordered_map<Id128, IdList, Id128Hash> phone_bill_by_payer_;  // funded by the phone bill
-  std::unordered_map<Id128, IdList, Id128Hash> by_mandate_;
+  absl::node_hash_map<Id128, Entry, Id128Hash> requests_;
+  absl::node_hash_map<Id128, RefundRecord, Id128Hash> refunds_;
+  absl::flat_hash_map<MerchantId, IdList, Id128Hash> by_merchant_;
+  absl::flat_hash_map<Id128, IdList, Id128Hash> by_payer_;
+  absl::flat_hash_map<Id128, IdList, Id128Hash> phone_bill_by_payer_;  // funded by the phone bill
+  absl::flat_hash_map<Id128, IdList, Id128Hash> by_mandate_;
   std::set<Id128> active_;  // awaiting confirmation or authorized: what due() looks at
-  std::unordered_map<Id128, size_t, Id128Hash> awaiting_by_payer_;  // payers with at least one
-  std::unordered_map<Id128, size_t, Id128Hash> creating_by_payer_;  // begin_creation() in flight
-  std::unordered_map<Id128, Id128, Id128Hash> request_by_transfer_;  // payments, captures, refunds
-  std::unordered_set<std::string> references_;  // merchant id (16 bytes) + merchant_reference
+  absl::flat_hash_map<Id128, size_t, Id128Hash> awaiting_by_payer_;   // payers with at least one
+  absl::flat_hash_map<Id128, size_t, Id128Hash> creating_by_payer_;   // begin_creation() in flight
+  absl::flat_hash_map<Id128, Id128, Id128Hash> request_by_transfer_;  // payments, captures, refunds
+  absl::flat_hash_set<std::string> references_;  // merchant id (16 bytes) + merchant_reference
 };
 
 }  // namespace mpay::requests
