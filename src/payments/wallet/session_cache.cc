@@ -38,7 +38,7 @@ Status SessionCache::remove(const Digest& token_digest) {
 Status SessionCache::remove_all_of(const UserId& user) {
   Status deleted = repository_.delete_sessions_of(user);
   std::lock_guard lock(mutex_);
-  std::erase_if(sessions_, [&](const auto& entry) { return entry.second.user_id == user; });
+  absl::erase_if(sessions_, [&](const auto& entry) { return entry.second.user_id == user; });
   return deleted;
 }
 

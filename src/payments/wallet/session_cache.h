@@ -6,7 +6,7 @@
 
 #include <mutex>
 #include <optional>
-#include <unordered_map>
+#include "absl/container/flat_hash_map.h"
 
 #include "core/error.h"
 #include "payments/wallet/user_directory.h"
@@ -30,7 +30,7 @@ class SessionCache {
  private:
   WalletRepository& repository_;
   std::mutex mutex_;
-  std::unordered_map<Digest, SessionRecord, DigestHash> sessions_;
+  absl::flat_hash_map<Digest, SessionRecord, DigestHash> sessions_;  // one probe per lookup
 };
 
 }  // namespace mpay::wallet

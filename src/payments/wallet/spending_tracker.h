@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+#include "absl/container/flat_hash_map.h"
 
 #include "core/error.h"
 #include "payments/wallet/wallet_options.h"
@@ -60,7 +60,7 @@ class SpendingTracker {
 
   int utc_offset_minutes_;
   std::mutex mutex_;
-  std::unordered_map<Id128, Usage, Id128Hash> usage_;
+  absl::flat_hash_map<Id128, Usage, Id128Hash> usage_;  // one probe per lookup
 };
 
 }  // namespace mpay::wallet

@@ -14,8 +14,8 @@ size_t DigestHash::operator()(const Digest& digest) const {
 void UserDirectory::forget(const UserId& id) {
   std::unique_lock lock(mutex_);
   by_id_.erase(id.value());  // the indexes point at ids only: by_* re-reads on the next miss
-  std::erase_if(by_phone_, [&](const auto& entry) { return entry.second == id.value(); });
-  std::erase_if(by_wallet_, [&](const auto& entry) { return entry.second == id.value(); });
+  absl::erase_if(by_phone_, [&](const auto& entry) { return entry.second == id.value(); });
+  absl::erase_if(by_wallet_, [&](const auto& entry) { return entry.second == id.value(); });
 }
 
 void UserDirectory::put(const UserRecord& user) {

@@ -10,8 +10,9 @@
 
 #include <optional>
 #include <shared_mutex>
-#include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "core/error.h"
 #include "core/ids.h"
 #include "payments/wallet/wallet_records.h"
@@ -51,9 +52,11 @@ class UserDirectory {
 
   WalletRepository& repository_;
   std::shared_mutex mutex_;
-  std::unordered_map<Id128, UserRecord, Id128Hash> by_id_;
-  std::unordered_map<Digest, Id128, DigestHash> by_phone_;
-  std::unordered_map<Id128, Id128, Id128Hash> by_wallet_;
+  // Open addressing (abseil): one probe per lookup, and every payment looks up two users. Users
+  // stay in nodes (about 1 KiB each), so that growing moves pointers, not records.
+  absl::node_hash_map<Id128, UserRecord, Id128Hash> by_id_;
+  absl::flat_hash_map<Digest, Id128, DigestHash> by_phone_;
+  absl::flat_hash_map<Id128, Id128, Id128Hash> by_wallet_;
 };
 
 }  // namespace mpay::wallet

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "absl/strings/string_view.h"
 #include "core/check.h"
 
 namespace mpay::store::sqlite {
@@ -182,14 +183,15 @@ Status SqliteDatabase::exec(std::string_view sql) {
   return ok_status();
 }
 
-Result<std::unique_ptr<Statement>> SqliteDatabase::prepare(const std::string& sql) {
-  auto it = statements_.find(sql);
+Result<std::unique_ptr<Statement>> SqliteDatabase::prepare(std::string_view sql) {
+  // Debian's abseil has its own string_view type, which its string hash takes.
+  auto it = statements_.find(absl::string_view(sql.data(), sql.size()));
   if (it == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
-    int rc = sqlite3_prepare_v3(handle_, sql.c_str(), static_cast<int>(sql.size()),
+    int rc = sqlite3_prepare_v3(handle_, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
     if (rc != SQLITE_OK) return store_error(handle_, "prepare");
-    it = statements_.emplace(sql, statement).first;
+    it = statements_.emplace(std::string(sql), statement).first;
   }
   return std::make_unique<Statement>(it->second);
 }

@@ -13,8 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "core/error.h"
 #include "core/ids.h"
 
@@ -72,7 +72,7 @@ class SqliteDatabase {
 
   Status exec(std::string_view sql);  // one or more statements, no results
   // A cached prepared statement; valid until the returned Statement is destroyed.
-  Result<std::unique_ptr<Statement>> prepare(const std::string& sql);
+  Result<std::unique_ptr<Statement>> prepare(std::string_view sql);
 
   Status begin();  // BEGIN IMMEDIATE: take the write lock up front
   Status commit();
@@ -89,7 +89,9 @@ class SqliteDatabase {
   SqliteDatabase(sqlite3* handle, std::string path) : handle_(handle), path_(std::move(path)) {}
   sqlite3* handle_;
   std::string path_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  // Looked up by the SQL text as given (abseil's string hash takes a string_view), so a hit
+  // neither allocates nor copies the text; most statements run once per row written.
+  absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
 };
 
 // Runs `sql` (no parameters) and hands every row to `visit`, in order.
