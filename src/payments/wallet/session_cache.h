@@ -6,8 +6,8 @@
 
 #include <mutex>
 #include <optional>
-#include "absl/container/flat_hash_map.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "core/error.h"
 #include "payments/wallet/user_directory.h"
 #include "payments/wallet/wallet_records.h"

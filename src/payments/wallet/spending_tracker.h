@@ -13,8 +13,8 @@
 #include <string>
 #include <utility>
 #include <vector>
-#include "absl/container/flat_hash_map.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "core/error.h"
 #include "payments/wallet/wallet_options.h"
 #include "payments/wallet/wallet_records.h"
