@@ -30,6 +30,7 @@
 #include "api/ledger_routes.h"
 #include "api/metrics.h"
 #include "api/operator_auth.h"
+#include "api/request_metrics.h"
 #include "api/router.h"
 #include "api/user_auth.h"
 #include "api/webhook_metrics.h"
@@ -215,6 +216,7 @@ int run(const ServerConfig& config) {
   auto payment_requests = mpay::server::RequestService::open(request_options, **wallet,
                                                              merchant_profiles, webhook_feed.listener());
   if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());
+  mpay::api::add_payment_request_metrics(metrics, (*payment_requests)->context().book);
   mpay::server::QrServiceOptions qr_options;
   qr_options.data_directory = data;
   auto code_limit = mpay::parse_amount(config.payment_code_limit, (*wallet)->context().currency);

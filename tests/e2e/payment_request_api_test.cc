@@ -1,7 +1,8 @@
 // Payment requests end to end over HTTP: a merchant (signed requests) asks, a user (session) sees
 // and confirms or declines, money moves from the wallet, the phone bill or the bank; capture,
 // void, refunds; consent (a merchant has no other way to a user's money); statuses that survive a
-// restart of mpayd, and a kill -9 in the middle of load.
+// restart of mpayd (with the request book's counts on /metrics), and a kill -9 in the middle of
+// load.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -400,6 +401,13 @@ TEST_F(PaymentRequestApiTest, StatusesComeBackFromTheJournalAfterARestart) {
   EXPECT_EQ(a["refunds"].size(), 1u);
   EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests/" + held).body)["status"], "authorized");
   EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests/" + open).body)["status"], "awaiting_confirmation");
+  // The book is whole again, as /metrics counts it: three requests (held and open still open), one
+  // refund.
+  std::string metrics =
+      testing::HttpClient("127.0.0.1", port()).request(verb::get, "/metrics", "", {}).body;
+  EXPECT_NE(metrics.find("\nmpay_payment_requests_in_memory 3\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nmpay_payment_requests_open 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nmpay_payment_refunds_in_memory 1\n"), std::string::npos) << metrics;
   // And the flow goes on where it stopped.
   HttpReply captured = merchant_post(merchant, "/v1/payment-requests/" + held + "/capture", nullptr);
   ASSERT_EQ(captured.status, 200u) << captured.body;

@@ -301,4 +301,14 @@ size_t RequestBook::size() const {
   return requests_.size();
 }
 
+size_t RequestBook::open_count() const {
+  std::lock_guard lock(mutex_);
+  return active_.size();
+}
+
+size_t RequestBook::refund_count() const {
+  std::lock_guard lock(mutex_);
+  return refunds_.size();
+}
+
 }  // namespace mpay::requests

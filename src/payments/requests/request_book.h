@@ -84,6 +84,9 @@ class RequestBook {
   void release(const Id128& id);
 
   size_t size() const;
+  // Requests awaiting confirmation or authorized: the ones the expiry sweep watches.
+  size_t open_count() const;
+  size_t refund_count() const;
 
  private:
   struct Entry {
