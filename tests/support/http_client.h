@@ -3,7 +3,8 @@
 // that gtest reports.
 //
 // Beast stays in http_client.cc (built once, in mpay_test_support): each test file that included
-// it instantiated the whole of Beast's reading and writing again, 15-25 s of compilation per file.
+// it instantiated the whole of Beast's reading and writing again, about 10 s of compilation per
+// file.
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
