@@ -1,6 +1,5 @@
 #include "api/idempotency.h"
 
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "core/check.h"
+#include "security/sha256.h"
 
 namespace mpay::api {
 namespace {
@@ -146,20 +146,9 @@ bool is_valid_idempotency_key(std::string_view key) {
 }
 
 RequestDigest request_digest(const HttpRequest& request) {
-  RequestDigest digest{};
   auto method = boost::beast::http::to_string(request.method);
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                  &EVP_MD_CTX_free);
-  unsigned int length = 0;
-  bool ok = context && EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) == 1 &&
-            EVP_DigestUpdate(context.get(), method.data(), method.size()) == 1 &&
-            EVP_DigestUpdate(context.get(), "\n", 1) == 1 &&
-            EVP_DigestUpdate(context.get(), request.target.data(), request.target.size()) == 1 &&
-            EVP_DigestUpdate(context.get(), "\n", 1) == 1 &&
-            EVP_DigestUpdate(context.get(), request.body.data(), request.body.size()) == 1 &&
-            EVP_DigestFinal_ex(context.get(), digest.data(), &length) == 1;
-  MPAY_CHECK(ok && length == digest.size(), "SHA-256 failed");
-  return digest;
+  return security::sha256(
+      {std::string_view(method.data(), method.size()), "\n", request.target, "\n", request.body});
 }
 
 Handler with_idempotency(Handler handler, IdempotencyStore& store, Clock& clock) {

@@ -6,7 +6,8 @@
 //   signature = hex(HMAC-SHA256(key = secret text, message = canonical))
 //
 // METHOD upper case; PATH_WITH_QUERY the request target exactly as sent (no decoding, no
-// reordering); TIMESTAMP Unix seconds in decimal; hex lower case. Pure and thread-safe (OpenSSL).
+// reordering); TIMESTAMP Unix seconds in decimal; hex lower case. Pure and thread-safe
+// (security/sha256.h).
 #pragma once
 
 #include <string>
