@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -10,13 +11,13 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <cctype>
 #include <exception>
 #include <limits>
 
 #include "api/http_limits.h"
 #include "api/http_request_id.h"
+#include "api/http_response_head.h"
 #include "api/http_server_context_internal.h"
 #include "api/http_target.h"
 #include "core/check.h"
@@ -80,19 +81,6 @@ class ResponderState {
   std::atomic<int> state_{kPending};
 };
 
-bool is_header_name(std::string_view name) {
-  if (name.empty()) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-  });
-}
-
-bool is_header_value(std::string_view value) {
-  return std::none_of(value.begin(), value.end(),
-                      [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-}
-
 // Beast 1.74 hands out boost::string_view, which does not convert to std::string_view.
 std::string_view view(boost::beast::string_view text) {
   return {text.data(), text.size()};
@@ -103,15 +91,6 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-// Framing and identity headers are the server's alone; a handler's copy would contradict them.
-bool is_server_owned_header(std::string_view name) {
-  for (std::string_view owned : {"Content-Length", "Transfer-Encoding", "Connection", "Server",
-                                 "Content-Type", "X-Request-Id"}) {
-    if (equals_ignoring_case(name, owned)) return true;
-  }
-  return false;
 }
 
 // Bytes that answer "Expect: 100-continue" (curl sends it for bodies over 1 KiB).
@@ -431,34 +410,22 @@ void HttpConnection::answer(HttpResponse response) {
     response = error_response(500, mpay::Error("internal_error", "internal error"));
   }
   phase_ = Phase::writing;
-  response_ = {};
-  response_.version(11);
-  response_.result(response.status);
-  for (auto& [name, value] : response.headers) {
-    if (!is_header_name(name) || !is_header_value(value)) {
-      spdlog::error("http handler set an invalid header, dropped request_id={}",
-                    request_.request_id);
-      continue;
-    }
-    if (is_server_owned_header(name)) continue;
-    response_.insert(name, value);
-  }
-  response_.set(http::field::server, "mpayd");
-  response_.set(http::field::content_type, response.content_type);
-  response_.set("X-Request-Id", request_.request_id);
   bool keep_alive = keep_alive_ && !close_after_answer_ && !draining_ && !context_->draining;
-  response_.keep_alive(keep_alive);
-  response_.body() = std::move(response.body);
-  response_.prepare_payload();
+  if (!response_has_body(response.status)) response.body.clear();
+  response_head_ = format_response_head(response, request_.request_id, keep_alive);
+  response_body_ = std::move(response.body);
   // Logged and observed when the response is complete and handed to the socket, so that the
   // record exists before the client can see the answer.
-  log_request(response.status, response_.body().size());
+  log_request(response.status, response_body_.size());
 
   stream_.expires_after(std::chrono::milliseconds(context_->options.write_timeout_ms));
-  http::async_write(stream_, response_,
-                    [self = shared_from_this(), keep_alive](error_code error, size_t) {
-                      self->on_write(error, keep_alive);
-                    });
+  // Head and body in one gathered write: one sendmsg for the whole answer.
+  std::array<net::const_buffer, 2> answer_bytes{net::buffer(response_head_),
+                                                net::buffer(response_body_)};
+  net::async_write(stream_, answer_bytes,
+                   [self = shared_from_this(), keep_alive](error_code error, size_t) {
+                     self->on_write(error, keep_alive);
+                   });
 }
 
 void HttpConnection::on_write(error_code error, bool keep_alive) {

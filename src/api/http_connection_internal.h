@@ -15,7 +15,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
@@ -105,7 +104,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   bool awaiting_response_ = false;
   std::chrono::steady_clock::time_point request_start_;
   std::chrono::steady_clock::time_point request_deadline_;
-  boost::beast::http::response<boost::beast::http::string_body> response_;
+  // The answer being written (http_response_head.h); kept until the write completes.
+  std::string response_head_;
+  std::string response_body_;
 };
 
 }  // namespace mpay::api
