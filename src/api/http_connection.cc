@@ -9,9 +9,9 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <cctype>
 #include <exception>
 #include <limits>
 
@@ -84,13 +84,6 @@ class ResponderState {
 // Beast 1.74 hands out boost::string_view, which does not convert to std::string_view.
 std::string_view view(boost::beast::string_view text) {
   return {text.data(), text.size()};
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // Bytes that answer "Expect: 100-continue" (curl sends it for bodies over 1 KiB).
@@ -297,7 +290,7 @@ void HttpConnection::route_request() {
     return;
   }
   auto expect = message.find(http::field::expect);
-  if (expect != message.end() && equals_ignoring_case(view(expect->value()), "100-continue")) {
+  if (expect != message.end() && boost::beast::iequals(expect->value(), "100-continue")) {
     stream_.expires_at(request_deadline_);
     net::async_write(stream_, net::buffer(kContinueResponse.data(), kContinueResponse.size()),
                      [self = shared_from_this()](error_code error, size_t) {

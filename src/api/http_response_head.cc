@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
-#include <cctype>
 #include <charconv>
 
 namespace mpay::api {
@@ -23,18 +23,14 @@ bool is_header_value(std::string_view value) {
                       [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Framing and identity headers are the server's alone; a handler's copy would contradict them.
 bool is_server_owned_header(std::string_view name) {
   for (std::string_view owned : {"Content-Length", "Transfer-Encoding", "Connection", "Server",
                                  "Content-Type", "X-Request-Id"}) {
-    if (equals_ignoring_case(name, owned)) return true;
+    // Beast 1.74's string_view is boost's, which std::string_view does not convert to.
+    if (boost::beast::iequals({name.data(), name.size()}, {owned.data(), owned.size()})) {
+      return true;
+    }
   }
   return false;
 }
