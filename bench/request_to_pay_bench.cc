@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,6 +25,29 @@ namespace mpay::bench {
 namespace {
 
 constexpr const char* kPaymentAmount = "0.01";
+
+// mpayd's CPU per payment by thread name (its HTTP threads carry the process's name, "mpayd"),
+// largest first: which part of the server the payments cost. Threads that started or ended inside
+// the window are left out.
+void print_thread_costs(const std::map<std::string, int64_t>& opened,
+                        const std::map<std::string, int64_t>& closed, double payments) {
+  std::vector<std::pair<double, std::string>> costs;
+  for (const auto& [name, closed_ns] : closed) {
+    auto found = opened.find(name);
+    if (found == opened.end()) continue;
+    double us = static_cast<double>(closed_ns - found->second) / 1e3 / payments;
+    if (us >= 0.5) costs.emplace_back(us, name);
+  }
+  if (costs.empty()) return;
+  std::sort(costs.rbegin(), costs.rend());
+  std::string line;
+  for (const auto& [us, name] : costs) {
+    char part[96];
+    std::snprintf(part, sizeof part, "%s%s %.0f", line.empty() ? "" : ", ", name.c_str(), us);
+    line += part;
+  }
+  std::printf("  mpayd's threads, us of CPU per payment: %s\n", line.c_str());
+}
 
 Result<std::string> operator_token(const std::string& data_directory) {
   std::ifstream in(data_directory + "/operator-token");
@@ -112,12 +137,13 @@ Result<PaymentLoadResult> measure(const RequestToPayOptions& options, std::vecto
   struct CpuMark {
     std::optional<int64_t> server_ns;
     std::optional<int64_t> client_ns;
+    std::map<std::string, int64_t> server_threads_ns;
   };
   CpuMark opened;
   CpuMark closed;
   pid_t server_pid = (*mpayd)->pid();
   auto mark = [server_pid](CpuMark& at) {
-    at = {process_cpu_ns(server_pid), process_cpu_ns(getpid())};
+    at = {process_cpu_ns(server_pid), process_cpu_ns(getpid()), thread_cpu_ns(server_pid)};
   };
   load.on_measure_start = [&] { mark(opened); };
   load.on_measure_end = [&] { mark(closed); };
@@ -143,6 +169,7 @@ Result<PaymentLoadResult> measure(const RequestToPayOptions& options, std::vecto
         "  CPU per payment: mpayd %.0f us, load generator and webhook receiver %.0f us "
         "(mpayd alone on all %u cores: at most %.0f payments/s)\n",
         server_us, client_us, cores, cores * 1e6 / server_us);
+    print_thread_costs(opened.server_threads_ns, closed.server_threads_ns, payments);
   }
   std::fflush(stdout);
   (*mpayd)->stop();
