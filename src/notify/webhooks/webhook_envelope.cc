@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "core/time_text.h"
 
 namespace mpay::notify::webhooks {
@@ -21,20 +22,25 @@ bool is_json_object(const std::string& text) {
   return braced(text) && nlohmann::json::accept(text);
 }
 
-std::string dump(const nlohmann::json& json) {
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 }  // namespace
 
 Result<std::string> envelope_body(const WebhookEvent& event) {
   if (!braced(event.payload_json)) {
     return Error("payload_invalid", "an event's payload must be a JSON object", "payload_json");
   }
-  // Built by hand so the key order is the documented one (nlohmann sorts object keys).
-  std::string body = "{\"id\":" + dump(event.event_id) + ",\"type\":" + dump(event.type) +
-                     ",\"created_at\":" + dump(format_rfc3339_ms(event.created_at_ns)) +
-                     ",\"data\":" + event.payload_json + "}";
+  // Written as text (core/json_text.h, the same bytes as nlohmann's dump) so the key order is the
+  // documented one (nlohmann sorts object keys), and without a JSON value built per string.
+  std::string body;
+  body.reserve(64 + event.event_id.size() + event.type.size() + event.payload_json.size());
+  body += "{\"id\":";
+  append_json_string(body, event.event_id);
+  body += ",\"type\":";
+  append_json_string(body, event.type);
+  body += ",\"created_at\":";
+  append_json_string(body, format_rfc3339_ms(event.created_at_ns));
+  body += ",\"data\":";
+  body += event.payload_json;
+  body += '}';
   return body;
 }
 

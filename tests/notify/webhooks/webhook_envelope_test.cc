@@ -21,6 +21,24 @@ TEST(WebhookEnvelope, WrapsThePayloadInTheDocumentedOrder) {
   EXPECT_TRUE(nlohmann::json::accept(*body));
 }
 
+// Ids and types are producers' text: escaped exactly as nlohmann's dump escapes them (control
+// characters, quotes, non-ASCII kept, invalid UTF-8 replaced), so the body stays one JSON text.
+TEST(WebhookEnvelope, EscapesIdAndTypeAsJsonStrings) {
+  auto dump = [](const std::string& text) {
+    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  WebhookEvent event = event_with("{}");
+  event.event_id = "evt \"1\"\n\t\\ \x01 caf\xc3\xa9";
+  event.type = "type\xff";
+  Result<std::string> body = envelope_body(event);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(*body, "{\"id\":" + dump(event.event_id) + ",\"type\":" + dump(event.type) +
+                       ",\"created_at\":\"1970-01-01T00:00:00.000Z\",\"data\":{}}");
+  nlohmann::json parsed = nlohmann::json::parse(*body);
+  EXPECT_EQ(parsed["id"], event.event_id);
+  EXPECT_EQ(parsed["type"], "type\xef\xbf\xbd");  // U+FFFD
+}
+
 // The payload is the producer's serialization: checked, and sent as it is.
 TEST(WebhookEnvelope, SendsThePayloadAsTheProducerSerializedIt) {
   Result<std::string> body = envelope_body(event_with(R"({"b":1,"a":"x\u00e9"})"));
