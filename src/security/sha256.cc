@@ -1,7 +1,6 @@
 #include "security/sha256.h"
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -83,7 +82,8 @@ Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
 
 Sha256Digest hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts) {
   EVP_MAC_CTX* context = thread_hmac_context();
-  // OpenSSL refuses a null key pointer even for an empty key.
+  // To OpenSSL a null key means "keep the previous call's key", and an empty string_view may
+  // have a null data(): the empty key goes in as a real pointer.
   static const unsigned char kNoKey = 0;
   const unsigned char* key_bytes = key.empty() ? &kNoKey : bytes(key);
   bool ok = EVP_MAC_init(context, key_bytes, key.size(), nullptr) == 1;
