@@ -14,8 +14,8 @@ HeaderList signed_headers(const BenchMerchant& merchant, const std::string& meth
                           const std::string& target, const std::string& body,
                           const std::string& nonce) {
   std::string timestamp = std::to_string(std::time(nullptr));
-  std::string body_hash = security::lower_hex(security::sha256({body}));
-  std::string signature = security::lower_hex(security::hmac_sha256(
+  std::string body_hash = security::to_hex(security::sha256({body}));
+  std::string signature = security::to_hex(security::hmac_sha256(
       merchant.secret, {method, "\n", target, "\n", timestamp, "\n", nonce, "\n", body_hash}));
   return {{"X-Mpay-Key", merchant.key_id},
           {"X-Mpay-Timestamp", timestamp},

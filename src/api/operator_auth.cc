@@ -1,15 +1,14 @@
 #include "api/operator_auth.h"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
+
+#include "security/sha256.h"
 
 namespace mpay::api {
 namespace {
 
 std::array<unsigned char, 32> digest_of(std::string_view text) {
-  std::array<unsigned char, 32> digest;
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  return digest;
+  return security::sha256({text});
 }
 
 }  // namespace

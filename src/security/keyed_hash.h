@@ -28,7 +28,7 @@
 namespace mpay::security {
 
 inline constexpr size_t kDigestBytes = 32;
-using Digest = std::array<uint8_t, kDigestBytes>;
+using Digest = std::array<uint8_t, kDigestBytes>;  // the same type as sha256.h's Sha256Digest
 
 Digest keyed_hash(const KeyRing& keys, uint32_t key_id, std::string_view domain,
                   std::string_view message);

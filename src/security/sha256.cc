@@ -97,7 +97,7 @@ Sha256Digest hmac_sha256(std::string_view key, std::initializer_list<std::string
   return mac;
 }
 
-std::string lower_hex(const Sha256Digest& digest) {
+std::string to_hex(const Sha256Digest& digest) {
   ensure_sodium_initialized();
   std::string hex(digest.size() * 2 + 1, '\0');  // sodium_bin2hex writes a terminating NUL
   sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());

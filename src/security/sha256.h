@@ -32,7 +32,7 @@ Sha256Digest sha256(std::initializer_list<std::string_view> parts);
 // HMAC-SHA256 under `key` (any length) of the concatenation of `parts`.
 Sha256Digest hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts);
 
-// Lower-case hexadecimal, 64 characters.
-std::string lower_hex(const Sha256Digest& digest);
+// Lower-case hexadecimal, 64 characters. Also for keyed_hash.h's Digest, the same type.
+std::string to_hex(const Sha256Digest& digest);
 
 }  // namespace mpay::security

@@ -32,11 +32,4 @@ Digest token_digest(const KeyRing& token_keys, std::string_view token) {
   return keyed_hash(token_keys, token_keys.current_id(), kTokenDomain, token);
 }
 
-std::string to_hex(const Digest& digest) {
-  std::string hex(digest.size() * 2 + 1, '\0');  // sodium_bin2hex writes a terminating NUL
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  hex.resize(digest.size() * 2);
-  return hex;
-}
-
 }  // namespace mpay::security

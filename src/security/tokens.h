@@ -18,6 +18,7 @@
 #include "core/random.h"
 #include "security/key_ring.h"
 #include "security/keyed_hash.h"
+#include "security/sha256.h"  // to_hex, for storing a digest
 
 namespace mpay::security {
 
@@ -28,8 +29,5 @@ inline constexpr size_t kTokenBytesMax = 1024;
 std::string random_token(RandomSource& random, size_t bytes = kTokenBytesDefault);
 
 Digest token_digest(const KeyRing& token_keys, std::string_view token);
-
-// Lower-case hexadecimal, 64 characters.
-std::string to_hex(const Digest& digest);
 
 }  // namespace mpay::security

@@ -10,11 +10,11 @@ namespace mpay::security {
 namespace {
 
 std::string sha256_hex(std::initializer_list<std::string_view> parts) {
-  return lower_hex(sha256(parts));
+  return to_hex(sha256(parts));
 }
 
 std::string hmac_hex(std::string_view key, std::initializer_list<std::string_view> parts) {
-  return lower_hex(hmac_sha256(key, parts));
+  return to_hex(hmac_sha256(key, parts));
 }
 
 // FIPS 180-2 appendix B examples.

@@ -7,7 +7,7 @@ namespace mpay::notify::webhooks {
 std::string signature_hex(std::string_view secret, int64_t unix_seconds, std::string_view body) {
   // The parts are hashed as one message, so the body is not copied behind its prefix.
   std::string seconds = std::to_string(unix_seconds);
-  return security::lower_hex(security::hmac_sha256(secret, {seconds, ".", body}));
+  return security::to_hex(security::hmac_sha256(secret, {seconds, ".", body}));
 }
 
 std::string signature_header_value(std::string_view secret, int64_t unix_seconds, std::string_view body) {

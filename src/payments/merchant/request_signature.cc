@@ -7,11 +7,11 @@
 namespace mpay::merchant {
 
 std::string sha256_hex(std::string_view data) {
-  return security::lower_hex(security::sha256({data}));
+  return security::to_hex(security::sha256({data}));
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
-  return security::lower_hex(security::hmac_sha256(key, {message}));
+  return security::to_hex(security::hmac_sha256(key, {message}));
 }
 
 std::string canonical_request(std::string_view method, std::string_view target, std::string_view timestamp,
@@ -30,7 +30,7 @@ std::string sign_request(std::string_view secret, std::string_view method, std::
                          std::string_view timestamp, std::string_view nonce, std::string_view body) {
   // The canonical string's parts, hashed as one message without being joined first.
   std::string body_hash = sha256_hex(body);
-  return security::lower_hex(security::hmac_sha256(
+  return security::to_hex(security::hmac_sha256(
       secret, {method, "\n", target, "\n", timestamp, "\n", nonce, "\n", body_hash}));
 }
 

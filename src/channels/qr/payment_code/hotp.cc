@@ -1,24 +1,12 @@
 #include "channels/qr/payment_code/hotp.h"
 
-#include <sodium.h>
-
 #include "core/check.h"
-#include "security/sodium_init.h"
+#include "security/sha256.h"
 
 namespace mpay::qr {
 
-static_assert(std::tuple_size_v<Sha256Mac> == crypto_auth_hmacsha256_BYTES);
-
 Sha256Mac hmac_sha256(std::string_view key, std::string_view message) {
-  security::ensure_sodium_initialized();
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
-                                message.size());
-  Sha256Mac mac{};
-  crypto_auth_hmacsha256_final(&state, mac.data());
-  sodium_memzero(&state, sizeof state);  // the state holds the padded key
-  return mac;
+  return security::hmac_sha256(key, {message});
 }
 
 uint32_t dynamic_truncation(const Sha256Mac& mac) {

@@ -6,9 +6,8 @@
 //   value  = (mac[offset..offset+3] as a big-endian integer) & 0x7FFFFFFF   (dynamic truncation)
 //   OTP    = value mod 10^digits
 //
-// HMAC from libsodium (crypto_auth_hmacsha256_*): the security module already links it, its HMAC has
-// no failure path to handle (OpenSSL's HMAC() can return NULL), and sodium_memzero wipes the key
-// material this file touches.
+// The HMAC is the platform's one (security/sha256.h), which the merchant and webhook signatures
+// use too.
 //
 // Threads: pure functions, safe from any thread. Failure: none; digits outside 1..9 is a
 // programmer error (abort).
