@@ -1,7 +1,5 @@
 #include "payments/requests/confirm_request.h"
 
-#include <fmt/format.h>
-
 #include <mutex>
 
 #include "payments/requests/funding.h"
@@ -12,12 +10,9 @@ namespace {
 
 Result<PaymentRequest> claim_as_payer(RequestContext& context, const wallet::UserId& payer,
                                       const Id128& request_id) {
-  std::optional<PaymentRequest> existing = context.book.get(request_id);
-  if (!existing || !(existing->terms.payer_id == payer)) {
-    return Error("payment_request_not_found", "no payment request has this id");
-  }
-  return context.book.claim(request_id, {PaymentStatus::awaiting_confirmation},
-                            wrong_status("payment_request_not_awaiting_confirmation", *existing));
+  return context.book.claim_as(RequestParty::payer(payer), request_id,
+                               {PaymentStatus::awaiting_confirmation},
+                               "payment_request_not_awaiting_confirmation");
 }
 
 // The request lapsed before the answer: record that, then refuse the answer.
@@ -31,11 +26,6 @@ void expire_then_refuse(RequestContext& context, const PaymentRequest& claimed, 
 }
 
 }  // namespace
-
-Error wrong_status(std::string code, const PaymentRequest& request) {
-  return Error(std::move(code), fmt::format("this payment request is {}",
-                                            status_name(request.state.status)));
-}
 
 void confirm_payment_request(RequestContext& context, const wallet::UserId& payer_id,
                              const Id128& request_id, const Confirmation& confirmation,

@@ -34,7 +34,4 @@ bool can_confirm_in_memory(RequestContext& context, const wallet::UserId& payer,
 void decline_payment_request(RequestContext& context, const wallet::UserId& payer,
                              const Id128& request_id, RequestDone done);
 
-// The error for an action on a request in the wrong status, naming it.
-Error wrong_status(std::string code, const PaymentRequest& request);
-
 }  // namespace mpay::requests

@@ -1,6 +1,5 @@
 #include "payments/requests/merchant_actions.h"
 
-#include "payments/requests/confirm_request.h"
 #include "payments/requests/fees.h"
 #include "payments/requests/request_ledger.h"
 
@@ -10,11 +9,8 @@ Result<PaymentRequest> claim_as_merchant(RequestContext& context, const Merchant
                                          const Id128& request_id,
                                          std::initializer_list<PaymentStatus> allowed,
                                          const char* wrong_status_code) {
-  std::optional<PaymentRequest> existing = context.book.get(request_id);
-  if (!existing || !(existing->terms.merchant_id == merchant)) {
-    return Error("payment_request_not_found", "no payment request of yours has this id");
-  }
-  return context.book.claim(request_id, allowed, wrong_status(wrong_status_code, *existing));
+  return context.book.claim_as(RequestParty::merchant(merchant), request_id, allowed,
+                               wrong_status_code);
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "payments/requests/request_book.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -286,6 +288,31 @@ Result<PaymentRequest> RequestBook::claim(const Id128& id,
   bool ok = false;
   for (PaymentStatus status : allowed) ok = ok || entry.request.state.status == status;
   if (!ok) return wrong_status;
+  entry.busy = true;
+  return entry.request;
+}
+
+Result<PaymentRequest> RequestBook::claim_as(const RequestParty& party, const Id128& id,
+                                             std::initializer_list<PaymentStatus> allowed,
+                                             const char* wrong_status_code) {
+  std::lock_guard lock(mutex_);
+  auto found = requests_.find(id);
+  if (found == requests_.end() || !party.is_party_to(found->second.request.terms)) {
+    return Error("payment_request_not_found", party.payer_id.is_zero()
+                                                  ? "no payment request of yours has this id"
+                                                  : "no payment request has this id");
+  }
+  Entry& entry = found->second;
+  if (entry.busy) {
+    return Error("payment_request_busy",
+                 "another action on this payment request is in progress; retry shortly");
+  }
+  bool ok = false;
+  for (PaymentStatus status : allowed) ok = ok || entry.request.state.status == status;
+  if (!ok) {
+    return Error(wrong_status_code, fmt::format("this payment request is {}",
+                                                status_name(entry.request.state.status)));
+  }
   entry.busy = true;
   return entry.request;
 }

@@ -34,6 +34,18 @@ struct RequestListQuery {
   uint32_t limit = 50;
 };
 
+// Who acts on a request: its payer, or its merchant.
+struct RequestParty {
+  static RequestParty payer(const wallet::UserId& id) { return {id, MerchantId{}}; }
+  static RequestParty merchant(const MerchantId& id) { return {wallet::UserId{}, id}; }
+  bool is_party_to(const RequestTerms& terms) const {
+    return payer_id.is_zero() ? terms.merchant_id == merchant_id : terms.payer_id == payer_id;
+  }
+
+  wallet::UserId payer_id;  // zero for a merchant
+  MerchantId merchant_id;   // zero for a payer
+};
+
 class RequestBook {
  public:
   // Errors: already_exists (id). Also takes the merchant's reference (see take_reference).
@@ -80,6 +92,12 @@ class RequestBook {
   // payment_request_not_<...> via `wrong_status` (the caller's code for the wrong status).
   Result<PaymentRequest> claim(const Id128& id, std::initializer_list<PaymentStatus> allowed,
                                const Error& wrong_status);
+  // The same for the request's own payer or merchant, with one lookup and one copy: a request of
+  // another party is payment_request_not_found, and a wrong status is `wrong_status_code` with a
+  // message naming the status (formatted only then).
+  Result<PaymentRequest> claim_as(const RequestParty& party, const Id128& id,
+                                  std::initializer_list<PaymentStatus> allowed,
+                                  const char* wrong_status_code);
   // Ends a claim; the outcome's events were (or were not) applied through apply().
   void release(const Id128& id);
 

@@ -1,5 +1,6 @@
 // RequestBook: the count of a payer's requests awaiting confirmation (what a creation checks
-// against pending_per_payer_max) against the list it replaced, and the order of its lists.
+// against pending_per_payer_max) against the list it replaced, the order of its lists, and claims
+// by a request's payer or merchant.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -65,6 +66,52 @@ TEST(RequestBookTest, TheAwaitingCountFollowsAddsAndStatusChanges) {
   EXPECT_EQ(book.awaiting_confirmation_of(payer), 0u);
   EXPECT_EQ(listed_awaiting(book, payer), 0u);
   EXPECT_EQ(book.awaiting_confirmation_of(other), 1u);
+}
+
+TEST(RequestBookTest, AClaimAsAPartyFindsOnlyThatPartysRequestsAndNamesAWrongStatus) {
+  RequestBook book;
+  const wallet::UserId payer(Id128{4, 1});
+  const wallet::UserId stranger(Id128{4, 2});
+  RequestTerms terms = terms_for(1, payer);
+  ASSERT_TRUE(book.add(terms).ok());
+  const std::initializer_list<PaymentStatus> awaiting = {PaymentStatus::awaiting_confirmation};
+
+  Result<PaymentRequest> by_stranger =
+      book.claim_as(RequestParty::payer(stranger), terms.id, awaiting, "not_awaiting");
+  ASSERT_FALSE(by_stranger.ok());
+  EXPECT_EQ(by_stranger.error().code, "payment_request_not_found");
+  EXPECT_EQ(by_stranger.error().message, "no payment request has this id");
+  Result<PaymentRequest> by_other_merchant =
+      book.claim_as(RequestParty::merchant(Id128{2, 9}), terms.id, awaiting, "not_awaiting");
+  ASSERT_FALSE(by_other_merchant.ok());
+  EXPECT_EQ(by_other_merchant.error().code, "payment_request_not_found");
+  EXPECT_EQ(by_other_merchant.error().message, "no payment request of yours has this id");
+  Result<PaymentRequest> unknown =
+      book.claim_as(RequestParty::payer(payer), Id128{1, 77}, awaiting, "not_awaiting");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, "payment_request_not_found");
+
+  // The payer's claim succeeds once; while it is held, the merchant's is busy.
+  Result<PaymentRequest> claimed =
+      book.claim_as(RequestParty::payer(payer), terms.id, awaiting, "not_awaiting");
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_EQ(claimed->terms.id, terms.id);
+  Result<PaymentRequest> while_held =
+      book.claim_as(RequestParty::merchant(terms.merchant_id), terms.id, awaiting, "not_awaiting");
+  ASSERT_FALSE(while_held.ok());
+  EXPECT_EQ(while_held.error().code, "payment_request_busy");
+
+  EXPECT_TRUE(book.apply(status_record(1, terms, PaymentStatus::declined)));
+  book.release(terms.id);
+  Result<PaymentRequest> too_late =
+      book.claim_as(RequestParty::merchant(terms.merchant_id), terms.id, awaiting, "not_awaiting");
+  ASSERT_FALSE(too_late.ok());
+  EXPECT_EQ(too_late.error().code, "not_awaiting");
+  EXPECT_EQ(too_late.error().message, "this payment request is declined");
+  // A failed claim holds nothing: a claim for a status the request has still succeeds.
+  EXPECT_TRUE(book.claim_as(RequestParty::merchant(terms.merchant_id), terms.id,
+                            {PaymentStatus::declined}, "x")
+                  .ok());
 }
 
 TEST(RequestBookTest, AnEventForAnUnknownRequestChangesNoCount) {
