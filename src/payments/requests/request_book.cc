@@ -280,16 +280,7 @@ Result<PaymentRequest> RequestBook::claim(const Id128& id,
   if (found == requests_.end()) {
     return Error("payment_request_not_found", "no payment request has this id");
   }
-  Entry& entry = found->second;
-  if (entry.busy) {
-    return Error("payment_request_busy",
-                 "another action on this payment request is in progress; retry shortly");
-  }
-  bool ok = false;
-  for (PaymentStatus status : allowed) ok = ok || entry.request.state.status == status;
-  if (!ok) return wrong_status;
-  entry.busy = true;
-  return entry.request;
+  return take(found->second, allowed, [&] { return wrong_status; });
 }
 
 Result<PaymentRequest> RequestBook::claim_as(const RequestParty& party, const Id128& id,
@@ -302,17 +293,22 @@ Result<PaymentRequest> RequestBook::claim_as(const RequestParty& party, const Id
                                                   ? "no payment request of yours has this id"
                                                   : "no payment request has this id");
   }
-  Entry& entry = found->second;
+  const PaymentStatus status = found->second.request.state.status;
+  return take(found->second, allowed, [&] {
+    return Error(wrong_status_code, fmt::format("this payment request is {}", status_name(status)));
+  });
+}
+
+template <typename WrongStatus>
+Result<PaymentRequest> RequestBook::take(Entry& entry, std::initializer_list<PaymentStatus> allowed,
+                                         const WrongStatus& wrong_status) {
   if (entry.busy) {
     return Error("payment_request_busy",
                  "another action on this payment request is in progress; retry shortly");
   }
   bool ok = false;
   for (PaymentStatus status : allowed) ok = ok || entry.request.state.status == status;
-  if (!ok) {
-    return Error(wrong_status_code, fmt::format("this payment request is {}",
-                                                status_name(entry.request.state.status)));
-  }
+  if (!ok) return wrong_status();
   entry.busy = true;
   return entry.request;
 }

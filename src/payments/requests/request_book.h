@@ -117,6 +117,11 @@ class RequestBook {
   // pointers and a cache miss per level on every creation.
   using IdList = std::vector<Id128>;
   static void insert_in_order(IdList& ids, const Id128& id);
+  // Marks `entry` claimed when it is free and its status is in `allowed`; otherwise
+  // payment_request_busy, or the error `wrong_status()` makes (built only then). Under mutex_.
+  template <typename WrongStatus>
+  static Result<PaymentRequest> take(Entry& entry, std::initializer_list<PaymentStatus> allowed,
+                                     const WrongStatus& wrong_status);
   std::vector<PaymentRequest> list(const IdList& ids, const RequestListQuery& query) const;
   // Keeps awaiting_by_payer_ right across one status change of a request (before -> after).
   void count_awaiting(const Id128& payer, PaymentStatus before, PaymentStatus after);
