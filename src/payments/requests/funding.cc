@@ -155,9 +155,24 @@ void pay_from_bank(RequestContext& context, const PaymentRequest& claimed,
   }
   BankPull pull{terms.id, account.id, "prq-" + to_uuid_text(terms.id),
                 context.wallet.clock.now_ns()};
+  // Recorded before it is sent, so that a crash after the bank took it cannot lose it: the next
+  // start sends it again (same reference, the same order at the bank).
   Status recorded = context.repository.insert_bank_pull(pull);
   if (recorded.ok()) {
     recorded = send_bank_pull(context, terms.id, account, pull.reference, terms.amount_minor);
+    if (!recorded.ok()) {
+      // Refused at once, so never sent: forget it, or the next start would send it for a payer
+      // who was told it failed. If even that fails, the payer is told the store failed (the
+      // outcome is then open), not the bank's refusal.
+      Status forgotten = context.repository.delete_bank_pull(terms.id);
+      if (!forgotten.ok()) {
+        spdlog::error(
+            "payment request {}: a refused bank pull could not be forgotten ({}); the "
+            "next start sends it again",
+            to_uuid_text(terms.id), forgotten.error().message);
+        recorded = forgotten;
+      }
+    }
   }
   if (!recorded.ok()) {
     context.book.release(terms.id);

@@ -37,7 +37,11 @@ class RequestRepository {
   virtual Status revoke_mandate(const Id128& id, int64_t revoked_at_ns) = 0;
   virtual Status set_carrier(const wallet::UserId& user, const std::string& carrier,
                              int64_t at_ns) = 0;
+  // Records the pull about to be sent for a request, replacing an earlier one of the same request
+  // (only one pull of a request is ever in flight: its claim is held until the bank answers).
   virtual Status insert_bank_pull(const BankPull& pull) = 0;
+  // Forgets the pull of a request that the bank refused at once (never sent: nothing to resume).
+  virtual Status delete_bank_pull(const Id128& request_id) = 0;
   // The pull that paid a request (std::nullopt when none was recorded); refunds go back to its
   // account.
   virtual Result<std::optional<BankPull>> bank_pull_of(const Id128& request_id) = 0;

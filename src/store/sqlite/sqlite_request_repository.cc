@@ -101,10 +101,20 @@ Status SqliteRequestRepository::insert_bank_pull(const BankPull& p) {
   return writer_.execute([&](SqliteDatabase& db) -> Status {
     StatementResult insert = db.prepare(
         "INSERT INTO payment_bank_pulls (request_id, bank_account_id, reference, started_at_ns) "
-        "VALUES (?,?,?,?) ON CONFLICT DO NOTHING");
+        "VALUES (?,?,?,?) ON CONFLICT (request_id) DO UPDATE SET "
+        "bank_account_id = excluded.bank_account_id, reference = excluded.reference, "
+        "started_at_ns = excluded.started_at_ns");
     if (!insert.ok()) return insert.error();
     return (*insert)->bind(1, p.request_id).bind(2, p.bank_account_id).bind(3, p.reference)
         .bind(4, p.started_at_ns).run();
+  });
+}
+
+Status SqliteRequestRepository::delete_bank_pull(const Id128& request_id) {
+  return writer_.execute([&](SqliteDatabase& db) -> Status {
+    StatementResult remove = db.prepare("DELETE FROM payment_bank_pulls WHERE request_id = ?");
+    if (!remove.ok()) return remove.error();
+    return (*remove)->bind(1, request_id).run();
   });
 }
 

@@ -27,6 +27,7 @@ class SqliteRequestRepository final : public requests::RequestRepository {
   Status revoke_mandate(const Id128& id, int64_t revoked_at_ns) override;
   Status set_carrier(const wallet::UserId& user, const std::string& carrier, int64_t at_ns) override;
   Status insert_bank_pull(const requests::BankPull& pull) override;
+  Status delete_bank_pull(const Id128& request_id) override;
   Result<std::optional<requests::BankPull>> bank_pull_of(const Id128& request_id) override;
   Status load(const std::function<void(requests::RequestTerms)>& request,
               const std::function<void(requests::RefundRecord)>& refund,

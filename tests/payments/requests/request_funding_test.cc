@@ -330,6 +330,33 @@ TEST_F(BankRequestTest, ABankRefundGoesBackToTheAccountThatPaid) {
   EXPECT_EQ(context().book.refund(started->id)->status, RefundStatus::succeeded);
 }
 
+// A pull the bank refuses at once was never sent: nothing of it is kept for the next start to
+// send again (the payer was told it failed), and the payer's next confirmation pays from the
+// account it names, where a refund then goes too.
+TEST_F(BankRequestTest, APullTheBankRefusesAtOnceIsForgotten) {
+  wallet::BankAccountRecord unknown_to_the_bank{
+      ids_.next(),           payer_.id(),    "ICBC", "sandbox-acct-000000000000000000000000",
+      "6222 **** **** 9999", clock_.now_ns()};
+  ASSERT_TRUE(wallet_context().repository.insert_bank_account(unknown_to_the_bank).ok());
+  Id128 request = create_ok(merchant_, payer_, "80.00");
+  EXPECT_EQ(code_of(confirm(payer_, request, "bank", kPin, unknown_to_the_bank.id)),
+            "bank_account_token_unknown");
+  EXPECT_EQ(status(request), PaymentStatus::awaiting_confirmation);
+  Result<std::optional<BankPull>> kept = context().repository.bank_pull_of(request);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_FALSE(kept->has_value());
+
+  reopen();
+  EXPECT_EQ(status(request), PaymentStatus::awaiting_confirmation);
+  Id128 account = link("6222020000001022");
+  ASSERT_EQ(code_of(confirm(payer_, request, "bank", kPin, account)), "ok");
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::succeeded));
+  Result<std::optional<BankPull>> paid = context().repository.bank_pull_of(request);
+  ASSERT_TRUE(paid.ok());
+  ASSERT_TRUE(paid->has_value());
+  EXPECT_EQ((*paid)->bank_account_id, account);
+}
+
 TEST_F(BankRequestTest, ABankCannotFundAManualCapture) {
   Id128 account = link("6222020000001022");
   Id128 request = create_ok(merchant_, payer_, "80.00", CaptureMode::manual);
