@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 
 #include "core/money.h"
 #include "core/time_text.h"
@@ -57,6 +58,14 @@ std::string csv_field(std::string_view text) {
 }
 
 }  // namespace
+
+int64_t bill_month_start_ns(int64_t at_ns) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(sys_time<nanoseconds>(nanoseconds(at_ns)));
+  const year_month_day date(day);
+  const sys_days first = date.year() / date.month() / std::chrono::day(1);
+  return duration_cast<nanoseconds>(first.time_since_epoch()).count();
+}
 
 Status set_subscriber_carrier(RequestContext& context, const wallet::UserId& user,
                               const std::string& carrier) {

@@ -15,6 +15,10 @@
 
 namespace mpay::requests {
 
+// The start of the UTC calendar month that holds `at_ns`: the month a bill lists a charge made at
+// `at_ns` under (the phone-bill allowance counts by the same months).
+int64_t bill_month_start_ns(int64_t at_ns);
+
 // Errors: carrier_invalid, user_not_found, store_error, ledger_rejected.
 Status set_subscriber_carrier(RequestContext& context, const wallet::UserId& user,
                               const std::string& carrier);

@@ -23,11 +23,11 @@ std::optional<std::string> CarrierBook::of(const wallet::UserId& user) const {
   return found->second;
 }
 
-bool CarrierBook::reserve(const wallet::UserId& user, int64_t amount_minor, int64_t used_minor,
-                          int64_t allowance_minor) {
+bool CarrierBook::reserve(const wallet::UserId& user, int64_t amount_minor,
+                          const std::function<int64_t()>& used_now, int64_t allowance_minor) {
   std::lock_guard lock(mutex_);
   int64_t& in_flight = in_flight_[user];
-  if (used_minor + in_flight + amount_minor > allowance_minor) return false;
+  if (used_now() + in_flight + amount_minor > allowance_minor) return false;
   in_flight += amount_minor;
   return true;
 }

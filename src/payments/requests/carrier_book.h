@@ -2,6 +2,7 @@
 // start-up and written through first). Carrier names: 2 to 16 characters of [A-Z0-9_]. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,8 +24,10 @@ class CarrierBook {
 
   // Phone-bill charges being made for a user are counted until they are durable, so that two
   // at once cannot together pass the monthly allowance: true if used + in flight + amount fits.
-  bool reserve(const wallet::UserId& user, int64_t amount_minor, int64_t used_minor,
-               int64_t allowance_minor);
+  // `used_now` is read under the same lock as the charges in flight: a charge that becomes
+  // durable (and then releases its place) is counted in one or the other, never in neither.
+  bool reserve(const wallet::UserId& user, int64_t amount_minor,
+               const std::function<int64_t()>& used_now, int64_t allowance_minor);
   void release(const wallet::UserId& user, int64_t amount_minor);
 
  private:

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "payments/requests/carrier_billing.h"
 #include "payments/requests/fees.h"
 #include "payments/requests/request_ledger.h"
 #include "payments/wallet/spending_history.h"
@@ -124,10 +125,10 @@ void pay_from_phone_bill(RequestContext& context, const PaymentRequest& claimed,
                       "this phone number has no carrier billing; choose another funding source",
                       "funding_source"));
   }
-  int64_t now = context.wallet.clock.now_ns();
-  int64_t used = context.book.phone_bill_usage(payer.id, context.wallet.spending.month_start_ns(now),
-                                               INT64_MAX);
-  if (!context.carriers.reserve(payer.id, terms.amount_minor, used,
+  // The allowance's month is the bill's (UTC), and a charge counts in the month it is made.
+  const int64_t month_start = bill_month_start_ns(context.wallet.clock.now_ns());
+  auto used_now = [&] { return context.book.phone_bill_usage(payer.id, month_start, INT64_MAX); };
+  if (!context.carriers.reserve(payer.id, terms.amount_minor, used_now,
                                 context.options.phone_bill_monthly_allowance_minor)) {
     context.book.release(terms.id);
     return done(Error("phone_bill_allowance_exceeded",

@@ -224,7 +224,7 @@ int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_
     const Entry& entry = requests_.at(id);
     const PaymentRequest& r = entry.request;
     if (r.state.funding != FundingSource::phone_bill) continue;
-    if (r.terms.created_at_ns < from_ns || r.terms.created_at_ns >= to_ns) continue;
+    if (r.state.charged_at_ns < from_ns || r.state.charged_at_ns >= to_ns) continue;
     switch (r.state.status) {
       case PaymentStatus::succeeded:
       case PaymentStatus::captured:

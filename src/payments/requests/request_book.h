@@ -78,8 +78,9 @@ class RequestBook {
   // place back (after add() when the creation succeeded).
   bool begin_creation(const wallet::UserId& payer, size_t max);
   void end_creation(const wallet::UserId& payer);
-  // Amount charged to a payer's phone bill by requests created in [from_ns, to_ns), less refunds.
-  // Looks only at the payer's phone-bill requests, not their whole history.
+  // Amount charged to a payer's phone bill in [from_ns, to_ns) (by when the money moved:
+  // RequestState::charged_at_ns, as the carrier bill lists it), less refunds. Looks only at the
+  // payer's phone-bill requests, not their whole history.
   int64_t phone_bill_usage(const wallet::UserId& payer, int64_t from_ns, int64_t to_ns) const;
   // Amount charged under a mandate by requests created from `from_ns` on that succeeded, less
   // refunds. Looks only at the mandate's own requests.

@@ -190,15 +190,18 @@ void apply_status(RequestState& state, const ledger::AppEvent& event, int64_t ti
       state.authorized_minor = event.amount;
       state.captured_minor = event.amount;
       state.fee_minor = event.amount2;
+      state.charged_at_ns = timestamp;
       break;
     case PaymentStatus::authorized:
       state.authorized_minor = event.amount;
       state.hold_id = TransferId(event.ref_id);
       state.authorization_expires_at_ns = event.amount2;
+      state.charged_at_ns = timestamp;
       break;
     case PaymentStatus::captured:
       state.captured_minor = event.amount;
       state.fee_minor = event.amount2;
+      state.charged_at_ns = timestamp;
       break;
     case PaymentStatus::failed:
       state.failure = static_cast<uint16_t>((event.user_data >> 8) & 0xFF);

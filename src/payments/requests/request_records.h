@@ -70,6 +70,9 @@ struct RequestState {
   uint16_t failure = 0;            // failure_reason number when status is failed
   int64_t updated_at_ns = 0;
   uint32_t refund_count = 0;
+  // When the money last moved by a status (paid, authorized, captured): the month a carrier
+  // bill lists the charge under, and so the month it counts against the phone-bill allowance.
+  int64_t charged_at_ns = 0;
 };
 
 struct PaymentRequest {

@@ -38,6 +38,7 @@ class PhoneBillTest : public RequestFixture {
  protected:
   void SetUp() override {
     request_options_.phone_bill_monthly_allowance_minor = 30'00;
+    request_options_.expires_in_s_default = 7 * 86400;  // a request may wait into the next month
     RequestFixture::SetUp();
     payer_ = sign_up_payer("+8613900000011");
     merchant_ = add_merchant("Game Store", 500);  // 5%
@@ -78,6 +79,36 @@ TEST_F(PhoneBillTest, ChargesStopAtTheMonthlyAllowance) {
   EXPECT_EQ(balance(merchant_account(merchant_)), 3 * (10'00 - fee_for(10'00, 500)));
   EXPECT_EQ(posted(payer_), 0);  // the wallet is not touched
   expect_money_conserved({payer_.wallet(), receivable()});
+}
+
+// The allowance is the bill's: a charge counts in the UTC month it is made (the month the carrier
+// bill lists it under), whenever its request was created.
+TEST_F(PhoneBillTest, AChargeCountsInTheMonthItIsMadeNotTheMonthItWasAskedFor) {
+  ASSERT_TRUE(set_subscriber_carrier(context(), payer_.id(), kCarrier).ok());
+  clock_.set_ns(1'795'867'200LL * kSecondNs);  // 2026-11-28T12:00Z
+  Id128 november = create_ok(merchant_, payer_, "30.00");
+  Id128 asked_in_november = create_ok(merchant_, payer_, "30.00");
+  ASSERT_EQ(code_of(confirm(payer_, november, "phone_bill")), "ok");
+
+  clock_.set_ns(1'796'299'200LL * kSecondNs);  // 2026-12-03T12:00Z: a new month, a new allowance
+  ASSERT_EQ(code_of(confirm(payer_, asked_in_november, "phone_bill")), "ok");
+  Id128 december = create_ok(merchant_, payer_, "0.01");
+  EXPECT_EQ(code_of(confirm(payer_, december, "phone_bill")), "phone_bill_allowance_exceeded");
+  EXPECT_EQ(receivable_owed(), 60'00);
+}
+
+TEST_F(PhoneBillTest, TheAllowancesMonthIsTheUtcMonthOfTheBill) {
+  ASSERT_TRUE(set_subscriber_carrier(context(), payer_.id(), kCarrier).ok());
+  clock_.set_ns(1'796'050'800LL * kSecondNs);  // 2026-11-30T15:00Z
+  ASSERT_EQ(code_of(confirm(payer_, create_ok(merchant_, payer_, "30.00"), "phone_bill")), "ok");
+  // 2026-11-30T17:00Z: already December at UTC+8, still November on the bill.
+  clock_.set_ns(1'796'058'000LL * kSecondNs);
+  Id128 late = create_ok(merchant_, payer_, "0.01");
+  EXPECT_EQ(code_of(confirm(payer_, late, "phone_bill")), "phone_bill_allowance_exceeded");
+  Result<std::string> bill = carrier_bill_csv(context(), kCarrier, "2026-11");
+  ASSERT_TRUE(bill.ok()) << code_of(bill);
+  EXPECT_NE(bill->find("30.00"), std::string::npos);
+  EXPECT_EQ(receivable_owed(), 30'00);
 }
 
 TEST_F(PhoneBillTest, ARefundComesOffTheBill) {
