@@ -169,9 +169,11 @@ TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
   pay(30, FundingSource::wallet, mandate, 300);
   pay(40, FundingSource::phone_bill, std::nullopt, 400);
   pay(50, FundingSource::wallet, mandate, 500);
-  EXPECT_EQ(book.phone_bill_usage(payer, 0, 1'000), 600);
-  EXPECT_EQ(book.phone_bill_usage(payer, 25, 1'000), 400);  // created at 20 is before the window
-  EXPECT_EQ(book.phone_bill_usage(wallet::UserId(Id128{4, 2}), 0, 1'000), 0);
+  // Phone-bill usage goes by when the money moved (paid at 1000 + id), not by creation.
+  EXPECT_EQ(book.phone_bill_usage(payer, 0, 2'000), 600);
+  EXPECT_EQ(book.phone_bill_usage(payer, 0, 1'000), 0);        // created in it, paid after it
+  EXPECT_EQ(book.phone_bill_usage(payer, 1'025, 2'000), 400);  // paid at 1020: before the window
+  EXPECT_EQ(book.phone_bill_usage(wallet::UserId(Id128{4, 2}), 0, 2'000), 0);
   EXPECT_EQ(book.mandate_usage(mandate, 0), 800);
   EXPECT_EQ(book.mandate_usage(mandate, 31), 500);  // only what was created from 31 on
   EXPECT_EQ(book.mandate_usage(Id128{5, 2}, 0), 0);
