@@ -15,6 +15,26 @@
 namespace mpay::requests {
 namespace {
 
+// The account a request's charge was debited from (for the phone bill, the receivable of the
+// carrier that billed it), read from the ledger's record of the payment or hold. Errors:
+// store_error, carrier_not_set (no charge on record and no carrier now).
+Result<AccountId> charged_account(RequestContext& context, const PaymentRequest& request) {
+  if (!request.state.charge_id.is_zero()) {
+    Result<std::optional<ledger::TransferRecord>> charge =
+        context.wallet.ledger.lookup_transfer(request.state.charge_id);
+    if (!charge.ok()) return Error("store_error", "the payment's transfer could not be read");
+    if (charge->has_value()) return AccountId((*charge)->entry.debit_account_id);
+  }
+  // Not expected (every charge's status event names its transfer): the payer's carrier now.
+  spdlog::warn(
+      "payment request {}: its charge's transfer is not on record; refunding to the "
+      "payer's current carrier",
+      to_uuid_text(request.terms.id));
+  std::optional<std::string> carrier = context.carriers.of(request.terms.payer_id);
+  if (!carrier) return Error("carrier_not_set", "the payer has no carrier");
+  return carrier_receivable_account_id(*carrier, request.terms.currency);
+}
+
 // The refund transfer's id is the refund's own id: one refund, one movement, findable from both.
 TransferId refund_transfer_id(const Id128& refund_id) { return TransferId(refund_id); }
 
@@ -318,12 +338,11 @@ void refund_payment_request(RequestContext& context, const MerchantId& merchant,
       break;
     }
     case FundingSource::phone_bill: {
-      std::optional<AccountId> receivable;
-      // The receivable that was charged: the payer's carrier at the time (carriers rarely
-      // change; a change between charge and refund credits the new carrier's bill).
-      std::optional<std::string> carrier = context.carriers.of(claimed->terms.payer_id);
-      if (!carrier) return refuse(Error("carrier_not_set", "the payer has no carrier"));
-      destination = carrier_receivable_account_id(*carrier, currency);
+      // The receivable that was charged, whichever carrier bills the payer now: a refund comes
+      // off the bill that carried the charge.
+      Result<AccountId> charged = charged_account(context, *claimed);
+      if (!charged.ok()) return refuse(charged.error());
+      destination = *charged;
       break;
     }
     case FundingSource::bank: {

@@ -191,10 +191,12 @@ void apply_status(RequestState& state, const ledger::AppEvent& event, int64_t ti
       state.captured_minor = event.amount;
       state.fee_minor = event.amount2;
       state.charged_at_ns = timestamp;
+      state.charge_id = TransferId(event.ref_id);
       break;
     case PaymentStatus::authorized:
       state.authorized_minor = event.amount;
       state.hold_id = TransferId(event.ref_id);
+      state.charge_id = state.hold_id;
       state.authorization_expires_at_ns = event.amount2;
       state.charged_at_ns = timestamp;
       break;

@@ -66,6 +66,7 @@ struct RequestState {
   int64_t refunded_minor = 0;
   int64_t fee_returned_minor = 0;
   TransferId hold_id;              // the pending transfer of an authorization
+  TransferId charge_id;  // the payment, or the hold: its debit account is what was charged
   int64_t authorization_expires_at_ns = 0;
   uint16_t failure = 0;            // failure_reason number when status is failed
   int64_t updated_at_ns = 0;

@@ -126,6 +126,25 @@ TEST_F(PhoneBillTest, ARefundComesOffTheBill) {
   expect_money_conserved({payer_.wallet(), receivable()});
 }
 
+// The payer moves to another carrier between the charge and the refund: the refund comes off the
+// bill that carried the charge, and the new carrier's bill never sees it.
+TEST_F(PhoneBillTest, ARefundGoesBackToTheCarrierThatWasCharged) {
+  const std::string other = "CUCC";
+  ASSERT_NE(other, kCarrier);
+  ASSERT_TRUE(set_subscriber_carrier(context(), payer_.id(), kCarrier).ok());
+  Id128 request = create_ok(merchant_, payer_, "20.00");
+  ASSERT_EQ(code_of(confirm(payer_, request, "phone_bill")), "ok");
+  ASSERT_TRUE(set_subscriber_carrier(context(), payer_.id(), other).ok());
+  Result<RefundRecord> refunded = refund(merchant_, request, 20'00);
+  ASSERT_TRUE(refunded.ok()) << code_of(refunded);
+  EXPECT_EQ(refunded->status, RefundStatus::succeeded);
+  EXPECT_EQ(receivable_owed(), 0);
+  EXPECT_EQ(balance(carrier_receivable_account_id(other, currency())), 0);
+  Result<std::string> new_carriers_bill = carrier_bill_csv(context(), other, "2026-11");
+  ASSERT_TRUE(new_carriers_bill.ok()) << code_of(new_carriers_bill);
+  EXPECT_EQ(new_carriers_bill->find(to_uuid_text(request)), std::string::npos);
+}
+
 TEST_F(PhoneBillTest, TheCarrierBillListsEachChargeAndRefundAndTotalsTheReceivable) {
   ASSERT_TRUE(set_subscriber_carrier(context(), payer_.id(), kCarrier).ok());
   Id128 first = create_ok(merchant_, payer_, "10.00");
