@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "api/payment_request_text.h"
 #include "core/deferred_hand_offs.h"
@@ -55,8 +56,8 @@ notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange&
 }
 
 PaymentWebhookFeed::PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency,
-                                       int thread_nice)
-    : outbox_(outbox), currency_(currency) {
+                                       int thread_nice, size_t queue_max)
+    : outbox_(outbox), currency_(currency), queue_max_(queue_max) {
   worker_ = std::thread([this, thread_nice] {
     pthread_setname_np(pthread_self(), "webhook-feed");
     if (thread_nice != 0 && !set_current_thread_nice(thread_nice)) {
@@ -71,18 +72,53 @@ PaymentWebhookFeed::~PaymentWebhookFeed() { stop(); }
 requests::ChangeListener PaymentWebhookFeed::listener() {
   return [this](const requests::PublishedChange& change) {
     {
-      std::lock_guard lock(mutex_);
-      if (stopping_ || queue_.size() >= kQueueMax) {
-        spdlog::warn("webhooks: evt_{} not queued ({}); it is republished at the next start",
-                     to_uuid_text(change.event.event.id), stopping_ ? "stopping" : "queue full");
-        return;
-      }
+      std::unique_lock lock(mutex_);
+      if (!wait_for_room(lock, change)) return;
       queue_.push_back(change);
     }
     // On the ledger's completer, one wake-up for a round of completions, when it is done: one
     // per change woke this thread to take a single change while the completer went on queueing.
     if (!DeferredHandOffs::defer(this, [this] { wake_.notify_one(); })) wake_.notify_one();
   };
+}
+
+bool PaymentWebhookFeed::wait_for_room(std::unique_lock<std::mutex>& lock,
+                                       const requests::PublishedChange& change) {
+  auto has_room = [this] { return stopping_ || queue_.size() < queue_max_; };
+  if (!has_room()) {
+    // At once, not deferred: the worker may be asleep with a full queue whose wake-up is
+    // deferred to the end of this very round of completions.
+    wake_.notify_one();
+    if (change.republished) {
+      room_.wait(lock, has_room);
+    } else if (!live_waited_) {
+      live_waited_ = !room_.wait_for(lock, std::chrono::nanoseconds(kLiveRoomWaitNs), has_room);
+    }
+  }
+  if (stopping_) {
+    spdlog::error("webhooks: evt_{} not queued (stopping); it is republished at the next start",
+                  to_uuid_text(change.event.event.id));
+    return false;
+  }
+  if (queue_.size() < queue_max_) return true;
+  if (dropped_++ == 0) {
+    first_dropped_ = "evt_" + to_uuid_text(change.event.event.id);
+    spdlog::error(
+        "webhooks: {} changes wait for the outbox; live changes are dropped until it catches up "
+        "(the next start republishes them if it comes within a day)",
+        queue_.size());
+  }
+  return false;
+}
+
+void PaymentWebhookFeed::report_dropped() {
+  live_waited_ = false;
+  if (dropped_ == 0) return;
+  spdlog::error(
+      "webhooks: {} live changes were dropped (the first {}); the next start republishes them if "
+      "it comes within a day",
+      dropped_, first_dropped_);
+  dropped_ = 0;
 }
 
 void PaymentWebhookFeed::stop() {
@@ -92,6 +128,7 @@ void PaymentWebhookFeed::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  room_.notify_all();
   if (worker_.joinable()) worker_.join();
 }
 
@@ -107,7 +144,9 @@ void PaymentWebhookFeed::run() {
     // the completer, which every payment waits on, must never wait for it to finish a copy.
     changes.clear();
     changes.swap(queue_);
+    report_dropped();
     lock.unlock();
+    room_.notify_all();
     while (!changes.empty()) {
       batch.clear();
       republished.clear();

@@ -6,6 +6,13 @@
 // next start (RequestService republishes the last day's changes, or more: republish_window_ns; the
 // outbox ignores event ids it already has), so every change reaches the merchant at least once.
 //
+// The queue is bounded (kQueueMax). The start's republish waits for room, so it loses nothing
+// however many changes it republishes. A live change finding the queue full waits up to
+// kLiveRoomWaitNs (once per round of the worker: later ones do not wait again until it has taken
+// the queue) and is then dropped, and the drops are logged as errors with their count: the next
+// start republishes them if it comes within the republish window (a day), so an outbox that
+// falls this far behind needs a restart within the day (docs/webhooks.md, "Under overload").
+//
 // Event types: payment_request.<status> (succeeded, failed, expired, authorized, captured, voided,
 // declined, cancelled) and refund.<status> (succeeded, failed). The event id is the journal
 // event's id; the subject is the payment request, so deliveries keep its order. Wiring only.
@@ -15,6 +22,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "core/currency.h"
@@ -42,13 +50,15 @@ notify::webhooks::WebhookEvent webhook_event_of(const requests::PublishedChange&
 
 class PaymentWebhookFeed {
  public:
-  // Changes waiting (the worker holds at most as many more, being stored); beyond: dropped and
-  // logged (republished at the next start).
+  // Changes waiting (the worker holds at most as many more, being stored); beyond: republished
+  // ones wait for room, live ones wait a little, then are dropped (above).
   static constexpr size_t kQueueMax = 100000;
+  // Short: a live change arrives on the ledger's completer, which every payment waits on.
+  static constexpr int64_t kLiveRoomWaitNs = 100'000'000;
 
-  // The worker thread runs at nice `thread_nice` (core/thread_priority.h).
+  // The worker thread runs at nice `thread_nice` (core/thread_priority.h). `queue_max`: tests.
   PaymentWebhookFeed(notify::webhooks::WebhookOutbox& outbox, Currency currency,
-                     int thread_nice = 0);
+                     int thread_nice = 0, size_t queue_max = kQueueMax);
   ~PaymentWebhookFeed();  // stop()
   // The listener to give RequestService.
   requests::ChangeListener listener();
@@ -57,13 +67,22 @@ class PaymentWebhookFeed {
 
  private:
   void run();
+  // With `lock` held: whether `change` may join the queue, after waiting for room as above.
+  bool wait_for_room(std::unique_lock<std::mutex>& lock, const requests::PublishedChange& change);
+  // With the lock held, when the worker takes the queue: logs the live changes dropped.
+  void report_dropped();
 
   notify::webhooks::WebhookOutbox& outbox_;
   Currency currency_;
+  size_t queue_max_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable room_;  // the worker took the queue, or stopping
   std::deque<requests::PublishedChange> queue_;
   bool stopping_ = false;
+  bool live_waited_ = false;  // a live change waited for room in vain since the worker last took
+  size_t dropped_ = 0;        // live changes dropped since the worker last took the queue
+  std::string first_dropped_;
   std::thread worker_;
 };
 

@@ -517,5 +517,55 @@ TEST_F(WebhookDeliveryTest, SendingThreadsAndTheAttemptTimeoutAreFlags) {
   EXPECT_THROW(start("5", {"--webhook-timeout-ms", "50"}), std::runtime_error);
 }
 
+// Killed while the first attempt is in flight from the fresh lane (the receiver holds the
+// request), with the request's later events waiting behind it in memory: nothing of them is
+// written yet. The start's republish must bring them all back, each accepted exactly once, in
+// order, signed, and the held event with the very bytes it had before the kill, although a
+// capture and a refund changed the request since.
+TEST_F(WebhookDeliveryTest, AWebhookStillArrivesAfterAKill9DuringItsFirstAttempt) {
+  std::atomic<bool> holding{true};
+  WebhookReceiver receiver([&holding](const ReceivedRequest&, int) {
+    if (!holding) return ReceiverReply::ok;
+    for (int i = 0; holding && i < 1000; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return ReceiverReply::server_error;  // the sender is gone by now
+  });
+  Merchant merchant = onboard(receiver.url("/hooks"));
+  auto alice = app(55);
+  alice->open_funded(55, "100.00");
+  std::string id = ask(merchant, alice->phone(), "40.00", "kill-2", "manual");
+  HttpReply authorized = alice->post("/v1/me/payment-requests/" + id + "/confirm",
+                                     {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  ASSERT_EQ(authorized.status, 200u) << authorized.body;
+  ASSERT_TRUE(eventually([&] { return receiver.received().size() == 1u; }));  // held
+  HttpReply captured =
+      merchant_post(merchant, "/v1/payment-requests/" + id + "/capture", {{"amount", "30.00"}});
+  ASSERT_EQ(captured.status, 200u) << captured.body;
+  HttpReply refunded =
+      merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds", {{"amount", "10.00"}});
+  ASSERT_EQ(refunded.status, 201u) << refunded.body;
+  ASSERT_TRUE(deliveries_of(merchant, id).empty()) << "the first attempt is on record already";
+  ReceivedRequest held = receiver.received().at(0);
+  server_->kill_now();
+  holding = false;
+
+  start_fast();
+  reconnect(merchant);
+  const std::vector<std::string> expected{"payment_request.authorized", "payment_request.captured",
+                                          "refund.succeeded"};
+  ASSERT_TRUE(eventually([&] { return accepted_types(receiver, id).size() >= expected.size(); }))
+      << json(accepted_types(receiver, id)).dump();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // room for a duplicate to show
+  EXPECT_EQ(accepted_types(receiver, id), expected);
+  std::vector<ReceivedRequest> accepted = receiver.accepted();
+  for (const ReceivedRequest& request : accepted) {
+    EXPECT_EQ(rejection_of(request, merchant.webhook_secret), "") << request.body;
+  }
+  ASSERT_FALSE(accepted.empty());
+  EXPECT_EQ(header_of(accepted[0], "X-Mpay-Event-Id"), header_of(held, "X-Mpay-Event-Id"));
+  EXPECT_EQ(accepted[0].body, held.body) << "the same event, the same bytes";
+  EXPECT_EQ(json::parse(accepted[0].body)["data"]["payment_request"]["refunded_amount"], "0.00");
+}
+
 }  // namespace
 }  // namespace mpay

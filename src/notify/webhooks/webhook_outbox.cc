@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "notify/webhooks/delivery_writes_internal.h"
+#include "notify/webhooks/headless_subjects_internal.h"
 #include "notify/webhooks/webhook_envelope.h"
 #include "store/sqlite/group_commit_writer.h"
 #include "store/sqlite/migrations.h"
@@ -19,6 +20,10 @@ namespace fs = std::filesystem;
 using store::sqlite::GroupCommitWriter;
 using store::sqlite::SqliteDatabase;
 using store::sqlite::Statement;
+
+std::string healed_key(const Id128& merchant_id, const std::string& subject_id) {
+  return to_uuid_text(merchant_id) + "/" + subject_id;
+}
 
 }  // namespace
 
@@ -65,6 +70,16 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
   if (!writer_db.ok()) return writer_db.error();
   Status migrated = store::sqlite::migrate(**writer_db, store::sqlite::webhook_migrations(), clock.now_ns());
   if (!migrated.ok()) return migrated.error();
+  Result<std::vector<HealedSubject>> healed =
+      heal_headless_subjects(**writer_db, clock.now_ns() + options.healed_head_grace_ns);
+  if (!healed.ok()) return healed.error();
+  if (!healed->empty()) {
+    spdlog::warn(
+        "webhooks: {} payment requests had deliveries pending and none due (a delivery in flight "
+        "was lost at a crash); their oldest pending delivery is due again, after the lost event "
+        "if the start's republish brings it back",
+        healed->size());
+  }
   Result<std::vector<PendingSubject>> pending = pending_subjects(**writer_db);
   if (!pending.ok()) return pending.error();
   store::sqlite::OpenOptions reader_options;
@@ -90,6 +105,10 @@ Result<std::unique_ptr<WebhookOutbox>> WebhookOutbox::open(const std::string& da
     outbox->lane_.stored_pending_added(subject.merchant_id, subject.subject_id,
                                        static_cast<size_t>(subject.count));
   }
+  outbox->opened_at_ns_ = clock.now_ns();
+  for (const HealedSubject& subject : *healed) {
+    outbox->healed_heads_[healed_key(subject.merchant_id, subject.subject_id)] = subject.head_seq;
+  }
   return outbox;
 }
 
@@ -114,8 +133,15 @@ Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
       if (!ahead.ok()) return ahead;
       HeadRule head = lane_.in_flight(event.merchant_id, event.subject_id) ? HeadRule::never
                                                                            : HeadRule::if_first;
-      Result<bool> added = insert_event_and_delivery(db, event, delivery_ids[i], now_ns, head);
+      auto healed = event.created_at_ns < opened_at_ns_
+                        ? healed_heads_.find(healed_key(event.merchant_id, event.subject_id))
+                        : healed_heads_.end();
+      Result<bool> added =
+          healed == healed_heads_.end()
+              ? insert_event_and_delivery(db, event, delivery_ids[i], now_ns, head)
+              : insert_lost_event(db, event, delivery_ids[i], now_ns, healed->second);
       if (!added.ok()) return added.error();
+      if (*added && healed != healed_heads_.end()) healed_heads_.erase(healed);
       if (*added) inserted.push_back(i);
     }
     for (const WebhookEvent& event : events)

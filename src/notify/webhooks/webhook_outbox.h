@@ -36,6 +36,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -58,12 +59,18 @@ struct OutboxOptions {
   // The nice value of the outbox's writer thread (core/thread_priority.h): nobody waits for its
   // writes but the webhooks themselves, so it may yield the CPU to the payment path.
   int writer_nice = 0;
+  // How long a head healed at open (headless_subjects_internal.h) waits for the event that was in
+  // flight at the crash, which the producers' republish at start brings back to go first: longer
+  // than a start takes, short enough for the rare event that never comes back.
+  int64_t healed_head_grace_ns = 10LL * 60 * 1'000'000'000;
 };
 
 class WebhookOutbox {
  public:
   // Creates the directory and DATA/webhooks.db if needed and applies the webhook migrations.
-  // `clock` and `ids` must outlive the outbox.
+  // Repairs subjects a crash left with pending deliveries and no head
+  // (headless_subjects_internal.h): the first event of such a subject that enqueue() stores goes
+  // ahead of them (the one lost in flight). `clock` and `ids` must outlive the outbox.
   static Result<std::unique_ptr<WebhookOutbox>> open(const std::string& data_directory,
                                                      Clock& clock, UuidV7Generator& ids,
                                                      OutboxOptions options = {});
@@ -151,6 +158,11 @@ class WebhookOutbox {
   std::function<void(std::vector<DueDelivery>)> on_fresh_work_;
   std::mutex lane_mutex_;
   FreshLane lane_;
+  // Subjects healed at open whose lost event has not come back: key (merchant and subject, as
+  // healed_key() writes it) to the healed head's seq. Guarded by lane_mutex_. Only events that
+  // happened before the open (`opened_at_ns_`) can be the lost one.
+  std::unordered_map<std::string, int64_t> healed_heads_;
+  int64_t opened_at_ns_ = 0;
 };
 
 }  // namespace mpay::notify::webhooks

@@ -56,8 +56,10 @@ Status WebhookOutbox::enqueue_fresh(const std::vector<WebhookEvent>& events) {
   if (to_store.empty()) return ok_status();
   // Already counted as their subjects' stored pending deliveries (admit), so nothing of those
   // subjects takes the lane before these are written.
+  std::vector<const DeliveryRecord*> known;  // events the store had: no delivery was added
   Status stored = writer_->execute([&](SqliteDatabase& db) -> Status {
     std::lock_guard lock(lane_mutex_);
+    known.clear();
     for (const DueDelivery& item : to_store) {
       const DeliveryRecord& delivery = item.delivery;
       HeadRule head = lane_.in_flight(delivery.merchant_id, delivery.subject_id)
@@ -65,10 +67,19 @@ Status WebhookOutbox::enqueue_fresh(const std::vector<WebhookEvent>& events) {
                           : HeadRule::if_first;
       Result<bool> added = insert_event_and_delivery(db, item.event, delivery.id, now_ns, head);
       if (!added.ok()) return added.error();
+      if (!*added) known.push_back(&delivery);
     }
     return ok_status();
   });
-  if (stored.ok() && on_new_work_) on_new_work_();
+  if (!stored.ok()) return stored;
+  if (!known.empty()) {
+    // admit() counted them as pending in the store: a count nothing would ever bring down keeps
+    // the subject out of the fresh lane for good.
+    std::lock_guard lock(lane_mutex_);
+    for (const DeliveryRecord* delivery : known)
+      lane_.stored_pending_finished(delivery->merchant_id, delivery->subject_id);
+  }
+  if (on_new_work_) on_new_work_();
   return stored;
 }
 

@@ -10,6 +10,21 @@
 #include "payments/requests/request_ledger.h"
 
 namespace mpay::requests {
+namespace {
+
+// Publishes a recent change again, with the request (and refund) as this event left them: called
+// right after the event is applied, so later events do not show through. A webhook re-sent after
+// a crash must carry the same body as when it was first sent.
+bool republish(RequestContext& context, const ledger::AppEventRecord& record) {
+  std::optional<PaymentRequest> request = context.book.get(record.event.subject_id);
+  if (!request) return false;
+  std::optional<RefundRecord> refund;
+  if (record.event.kind == event_kinds::refund) refund = context.book.refund(record.event.ref_id);
+  context.on_change(PublishedChange{*request, refund, record, /*republished=*/true});
+  return true;
+}
+
+}  // namespace
 
 Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republish_window_ns) {
   RecoveryReport report;
@@ -45,7 +60,6 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
   if (!loaded.ok()) return loaded.error();
 
   int64_t republish_after = context.wallet.clock.now_ns() - republish_window_ns;
-  std::vector<ledger::AppEventRecord> recent;
   Status scanned =
       context.wallet.ledger.scan_app_events([&](const ledger::AppEventRecord& record) -> Status {
         if (record.event.kind == event_kinds::created) {
@@ -62,7 +76,10 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
                        to_uuid_text(record.event.id), to_uuid_text(record.event.subject_id));
           return ok_status();
         }
-        if (record.timestamp > republish_after) recent.push_back(record);
+        // on_change may wait for the listener to take it (the webhook feed's queue is bounded).
+        if (record.timestamp > republish_after && context.on_change && republish(context, record)) {
+          ++report.republished;
+        }
         return ok_status();
       });
   if (!scanned.ok()) return scanned.error();
@@ -71,16 +88,6 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
                  to_uuid_text(request));
   }
 
-  if (context.on_change) {
-    for (const ledger::AppEventRecord& record : recent) {
-      std::optional<PaymentRequest> request = context.book.get(record.event.subject_id);
-      if (!request) continue;
-      std::optional<RefundRecord> refund;
-      if (record.event.kind == event_kinds::refund) refund = context.book.refund(record.event.ref_id);
-      context.on_change(PublishedChange{*request, refund, record, /*republished=*/true});
-      ++report.republished;
-    }
-  }
   for (const BankPull& pull : pulls) {
     std::optional<PaymentRequest> request = context.book.get(pull.request_id);
     if (!request || request->state.status != PaymentStatus::awaiting_confirmation) continue;

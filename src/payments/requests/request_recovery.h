@@ -1,7 +1,8 @@
 // Start-up of payment requests, after the ledger has opened: terms, refunds, mandates and
 // carriers come from mpay.db; every status comes from the journal's events (applied in journal
 // order); bank pulls and bank refunds that were in flight are handed to the bank again; the
-// changes of the last `republish_window_ns` are published again (webhook deliveries are
+// changes of the last `republish_window_ns` are published again, each with the request as that
+// event left it, as they were first published (on_change may wait; webhook deliveries are
 // idempotent by event id, so a crash between a change and its webhook loses nothing).
 #pragma once
 

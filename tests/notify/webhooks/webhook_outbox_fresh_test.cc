@@ -330,5 +330,20 @@ TEST_F(WebhookOutboxFreshTest, WithoutAFreshWorkCallbackNewEventsAreStored) {
   EXPECT_TRUE(take_offered().empty());
 }
 
+// An event the store already has, handed to enqueue_fresh while its subject has a delivery
+// pending in the store: nothing is added, and once that delivery is finished the subject's new
+// events take the fresh lane again.
+TEST_F(WebhookOutboxFreshTest, AKnownEventThroughTheStoreLeavesTheSubjectsCountAsItWas) {
+  ASSERT_TRUE(outbox->enqueue({make_event(kMerchant, "pr_k", 1)}).ok());
+  ASSERT_TRUE(outbox->enqueue_fresh({make_event(kMerchant, "pr_k", 1)}).ok());  // known id
+  EXPECT_TRUE(take_offered().empty());
+  EXPECT_EQ(*outbox->pending_count(), 1);
+  ASSERT_TRUE(record(due_one("evt_pr_k_1"), 200).ok());
+  EXPECT_EQ(*outbox->pending_count(), 0);
+  ASSERT_TRUE(outbox->enqueue_fresh({make_event(kMerchant, "pr_k", 2)}).ok());
+  EXPECT_EQ(take_offered(), std::vector<std::string>{"evt_pr_k_2"})
+      << "nothing of pr_k is pending, yet its new event went to the store";
+}
+
 }  // namespace
 }  // namespace mpay::notify::webhooks

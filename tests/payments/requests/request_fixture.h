@@ -396,6 +396,11 @@ class RequestFixture : public ::testing::Test {
     std::lock_guard lock(changes_mutex_);
     return changes_.size();
   }
+  // Every change the listener got, across reopen(), in order.
+  std::vector<PublishedChange> changes() {
+    std::lock_guard lock(changes_mutex_);
+    return changes_;
+  }
 
   mpay::testing::TempDirectory directory_;
   ManualClock clock_{kStartNs};
