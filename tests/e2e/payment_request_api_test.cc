@@ -196,6 +196,64 @@ TEST_F(PaymentRequestApiTest, DeclineCancelManualCaptureAndVoid) {
   EXPECT_EQ(page["items"][0]["id"], held);
 }
 
+// Actions that take no fields take no body or {}; any other body is a json_* 400 and the action
+// is not taken, so a client who sends a reason or an amount learns that it was not read.
+TEST_F(PaymentRequestApiTest, ActionsThatTakeNoFieldsRefuseAnyOtherBodyAndChangeNothing) {
+  Merchant merchant = onboard();
+  auto alice = app(48);
+  alice->open_funded(48, "100.00");
+  auto merchant_raw = [&](const std::string& target, const std::string& body) {
+    return merchant.client->send(call("POST", target, body));
+  };
+  auto user_raw = [&](const std::string& target, const std::string& body) {
+    return testing::HttpClient("127.0.0.1", port())
+        .request(verb::post, target, body, {{"Authorization", "Bearer " + alice->token()}});
+  };
+  auto status_of = [&](const std::string& id) {
+    return json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body)["status"];
+  };
+
+  std::string open = ask(merchant, alice->phone(), "5.00", "nf-1")["id"];
+  std::string cancel = "/v1/payment-requests/" + open + "/cancel";
+  HttpReply extra = merchant_raw(cancel, R"({"reason":"x","amount":"-5"})");
+  EXPECT_EQ(extra.status, 400u) << extra.body;
+  EXPECT_EQ(error_code_of(extra), "json_unknown_field");
+  HttpReply array = merchant_raw(cancel, "[1,2,3]");
+  EXPECT_EQ(array.status, 400u) << array.body;
+  EXPECT_EQ(error_code_of(array), "json_not_object");
+  HttpReply reasoned =
+      user_raw("/v1/me/payment-requests/" + open + "/decline", R"({"reason":"too dear"})");
+  EXPECT_EQ(reasoned.status, 400u) << reasoned.body;
+  EXPECT_EQ(error_code_of(reasoned), "json_unknown_field");
+  EXPECT_EQ(status_of(open), "awaiting_confirmation");
+  ASSERT_EQ(merchant_raw(cancel, "{}").status, 200u);
+  EXPECT_EQ(status_of(open), "cancelled");
+
+  std::string held = ask(merchant, alice->phone(), "20.00", "nf-2", "manual")["id"];
+  ASSERT_EQ(alice
+                ->post("/v1/me/payment-requests/" + held + "/confirm",
+                       {{"pin", kTestPin}, {"funding_source", "wallet"}})
+                .status,
+            200u);
+  HttpReply garbage = merchant_raw("/v1/payment-requests/" + held + "/void", "not json {{{");
+  EXPECT_EQ(garbage.status, 400u) << garbage.body;
+  EXPECT_EQ(error_code_of(garbage), "json_invalid");
+  EXPECT_EQ(status_of(held), "authorized");
+  EXPECT_EQ(available(*alice), "80.00");
+
+  HttpReply mandate = alice->post("/v1/me/mandates", {{"merchant_id", merchant.id},
+                                                      {"currency", "CNY"},
+                                                      {"per_charge_max", "10.00"},
+                                                      {"monthly_max", "15.00"},
+                                                      {"pin", kTestPin}});
+  ASSERT_EQ(mandate.status, 201u) << mandate.body;
+  std::string mandate_id = json::parse(mandate.body)["id"];
+  HttpReply revoke = user_raw("/v1/me/mandates/" + mandate_id + "/revoke", "[]");
+  EXPECT_EQ(revoke.status, 400u) << revoke.body;
+  EXPECT_EQ(error_code_of(revoke), "json_not_object");
+  EXPECT_EQ(json::parse(alice->get("/v1/me/mandates").body)["items"][0]["status"], "active");
+}
+
 TEST_F(PaymentRequestApiTest, AMerchantHasNoOtherWayToAUsersMoney) {
   Merchant merchant = onboard();
   Merchant other = onboard("Tea House");
