@@ -254,6 +254,51 @@ TEST_F(PaymentRequestApiTest, ActionsThatTakeNoFieldsRefuseAnyOtherBodyAndChange
   EXPECT_EQ(json::parse(alice->get("/v1/me/mandates").body)["items"][0]["status"], "active");
 }
 
+// The description goes into the SMS to the payer: a control character could reshape that text,
+// so it is refused with its field named, as are control characters in metadata, and nothing is
+// created or sent.
+TEST_F(PaymentRequestApiTest, ControlCharactersInDescriptionAndMetadataAreRefused) {
+  Merchant merchant = onboard();
+  auto alice = app(49);
+  alice->open_funded(49, "10.00");
+  size_t sms_before = alice->outbox().messages_to(alice->phone()).size();
+  auto create = [&](const json& extra) {
+    json body = {{"payer_phone", alice->phone()},
+                 {"amount", "1.00"},
+                 {"currency", "CNY"},
+                 {"merchant_reference", "ctl-1"}};
+    body.update(extra);
+    return merchant_post(merchant, "/v1/payment-requests", body);
+  };
+  struct Case {
+    json extra;
+    const char* code;
+    const char* field;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {{{"description", "Noodles\nReply STOP to 555"}}, "description_invalid", "description"},
+           {{{"description", "bell\x07"}}, "description_invalid", "description"},
+           {{{"description", "del\x7f"}}, "description_invalid", "description"},
+           {{{"metadata", {{"k", std::string("a\0b", 3)}}}},
+            "metadata_value_invalid",
+            "metadata.k"},
+           {{{"metadata", {{std::string("a\0b", 3), "v"}}}}, "metadata_key_invalid", ""},
+           {{{"merchant_reference", "ref\t1"}}, "merchant_reference_invalid", "merchant_reference"},
+       }) {
+    HttpReply refused = create(c.extra);
+    EXPECT_EQ(refused.status, 400u) << c.extra.dump() << " " << refused.body;
+    EXPECT_EQ(error_code_of(refused), c.code) << c.extra.dump();
+    if (*c.field != '\0') {
+      EXPECT_EQ(json::parse(refused.body)["error"]["field"], c.field) << c.extra.dump();
+    }
+  }
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests").body)["items"].size(), 0u);
+  EXPECT_EQ(alice->outbox().messages_to(alice->phone()).size(), sms_before);
+  // The same reference with a plain description is created: nothing above used it up.
+  HttpReply plain = create({{"description", "Beef noodles, 面馆"}});
+  EXPECT_EQ(plain.status, 201u) << plain.body;
+}
+
 TEST_F(PaymentRequestApiTest, AMerchantHasNoOtherWayToAUsersMoney) {
   Merchant merchant = onboard();
   Merchant other = onboard("Tea House");
