@@ -25,7 +25,7 @@ using requests::PaymentRequest;
 using requests::RequestContext;
 
 HttpResponse failure(const Error& error) {
-  return error_response(payment_request_error_status(error.code), error);
+  return payment_request_error_response(payment_request_error_status(error.code), error);
 }
 
 Result<Id128> path_id(const HttpRequest& request, const char* name = "id") {

@@ -22,7 +22,7 @@ namespace http = boost::beast::http;
 using qr::QrContext;
 
 HttpResponse failure(const Error& error) {
-  return error_response(qr_error_status(error.code), error);
+  return payment_request_error_response(qr_error_status(error.code), error);
 }
 
 const Currency& currency_of(const QrContext& context) {

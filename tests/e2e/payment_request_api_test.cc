@@ -299,6 +299,48 @@ TEST_F(PaymentRequestApiTest, ControlCharactersInDescriptionAndMetadataAreRefuse
   EXPECT_EQ(plain.status, 201u) << plain.body;
 }
 
+// An answer that says "retry later" is not kept under its Idempotency-Key: once the payer has
+// answered one of the 100 requests they may have pending, the refused request sent again with the
+// same key is processed, not replayed as a 429 for a day. A validation error is still replayed.
+TEST_F(PaymentRequestApiTest, ARetryLaterAnswerIsNotReplayedUnderItsIdempotencyKey) {
+  Merchant merchant = onboard();
+  auto alice = app(50);
+  alice->open_funded(50, "10.00");
+  std::string first;
+  for (int i = 0; i < 100; ++i) {
+    json created = ask(merchant, alice->phone(), "1.00", "pl-" + std::to_string(i));
+    if (i == 0) first = created["id"];
+  }
+  json body = {{"payer_phone", alice->phone()},
+               {"amount", "1.00"},
+               {"currency", "CNY"},
+               {"merchant_reference", "pl-100"}};
+  auto keyed = [&](const std::string& key, const json& sent) {
+    return merchant.client->send(
+        call("POST", "/v1/payment-requests", sent.dump()).with_header("Idempotency-Key", key));
+  };
+  HttpReply full = keyed("create-pl-100", body);
+  ASSERT_EQ(full.status, 429u) << full.body;
+  EXPECT_EQ(error_code_of(full), "payer_pending_limit");
+
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + first + "/decline", nullptr).status, 200u);
+  HttpReply retried = keyed("create-pl-100", body);
+  ASSERT_EQ(retried.status, 201u) << retried.body;
+  EXPECT_EQ(retried.headers.count("Idempotent-Replayed"), 0u);
+  HttpReply replayed = keyed("create-pl-100", body);
+  EXPECT_EQ(replayed.status, 201u);
+  EXPECT_EQ(replayed.headers["Idempotent-Replayed"], "true");
+  EXPECT_EQ(replayed.body, retried.body);
+
+  json zero = body;
+  zero["amount"] = "0.00";
+  zero["merchant_reference"] = "pl-zero";
+  ASSERT_EQ(keyed("create-zero", zero).status, 422u);
+  HttpReply zero_again = keyed("create-zero", zero);
+  EXPECT_EQ(zero_again.status, 422u);
+  EXPECT_EQ(zero_again.headers["Idempotent-Replayed"], "true");
+}
+
 TEST_F(PaymentRequestApiTest, AMerchantHasNoOtherWayToAUsersMoney) {
   Merchant merchant = onboard();
   Merchant other = onboard("Tea House");
