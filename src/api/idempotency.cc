@@ -16,6 +16,14 @@
 namespace mpay::api {
 namespace {
 
+// An answer that a retry of the same request may change (the server failed, a rate limit, the
+// payment request is busy for a moment): replaying it for 24 h would turn a pause into a refusal.
+bool asks_for_retry(const HttpResponse& response) {
+  if (response.status >= 500 || response.status == 429) return true;
+  return std::any_of(response.headers.begin(), response.headers.end(),
+                     [](const auto& header) { return header.first == kRetryAfterHeader; });
+}
+
 // One claimed key, shared by every copy of the wrapped Responder. Whatever happens to the request
 // the key ends up completed or released: finish() decides, and if nobody calls it (the handler
 // threw or dropped its Responder) the destructor releases the key.
@@ -35,7 +43,7 @@ class Claim {
 
   void finish(const HttpResponse& response) {
     if (finished_.exchange(true)) return;
-    if (response.status >= 500) {
+    if (asks_for_retry(response)) {
       release();
       return;
     }
@@ -72,6 +80,7 @@ void finish_claim(Claim& claim, HttpResponse& response) {
   if (redacted == response.headers.end()) return claim.finish(response);
   HttpResponse stored{response.status, response.content_type, std::move(redacted->second), {}};
   response.headers.erase(redacted);
+  stored.headers = response.headers;  // a Retry-After still counts
   claim.finish(stored);
 }
 

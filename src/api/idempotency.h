@@ -8,8 +8,11 @@
 //   - otherwise the store is asked, under scope = request.principal (the authenticated caller;
 //     "" for public routes) and digest = SHA-256 over the method, the request target (path and
 //     query as sent) and the body:
-//       free or older than 24 h -> the handler runs; a response below 500 is stored and sent,
-//                                 a 5xx is sent but not stored (the key is released);
+//       free or older than 24 h -> the handler runs; its response is stored and sent, unless
+//                                 it says "retry later" (a 5xx, a 429, or any response with
+//                                 Retry-After, e.g. 409 payment_request_busy): that one is
+//                                 sent but not stored (the key is released), so a retry with
+//                                 the same key runs again;
 //       same digest, completed  -> the stored status, Content-Type and body, byte for byte, with
 //                                 the header "Idempotent-Replayed: true"; the handler does not run;
 //       same digest, running    -> 409 idempotency_key_in_progress (retry later to get the replay);
@@ -44,6 +47,8 @@ namespace mpay::api {
 
 inline constexpr std::string_view kIdempotencyKeyHeader = "Idempotency-Key";
 inline constexpr std::string_view kIdempotentReplayedHeader = "Idempotent-Replayed";
+// Set by handlers on a refusal that a retry may soon overcome; such answers are not stored.
+inline constexpr std::string_view kRetryAfterHeader = "Retry-After";
 // A response that shows a secret once (a merchant's API key secret) must not leave it in the
 // idempotency store: its handler puts the body to store for replays (the secret left out) in this
 // header, which the wrapper takes off the response before sending it. Only set it when the

@@ -331,4 +331,9 @@ mpay::Status JsonObjectReader::reject_unknown_fields() const {
   return mpay::ok_status();
 }
 
+mpay::Status read_empty_body(std::string_view body) {
+  if (body.empty()) return mpay::ok_status();
+  return read_json_object(body, [](JsonObjectReader&) { return mpay::ok_status(); });
+}
+
 }  // namespace mpay::api

@@ -88,6 +88,11 @@ mpay::Status read_json_object(std::string_view body, Read read) {
   return reader.reject_unknown_fields();
 }
 
+// The body of a POST that takes no fields: empty, or an empty JSON object. Anything else is the
+// error of read_json_object (json_invalid, json_not_object, json_unknown_field, ...), so that a
+// client who thinks a field matters learns that it does not before anything changes.
+mpay::Status read_empty_body(std::string_view body);
+
 }  // namespace mpay::api
 
 // Moves a reader's result into `target`, or returns its error from the enclosing function.

@@ -73,12 +73,4 @@ Result<MerchantListQuery> decode_merchant_list_query(const std::vector<std::pair
   return list;
 }
 
-Status decode_empty_body(std::string_view body) {
-  if (body.empty()) return ok_status();
-  Result<nlohmann::json> json = parse_json_body(body);
-  if (!json.ok()) return json.error();
-  JsonObjectReader r(*json);
-  return r.reject_unknown_fields();
-}
-
 }  // namespace mpay::api

@@ -26,8 +26,7 @@ struct MerchantListQuery {
 // Only the shape is checked here; merchant::validate_application checks the rules.
 Result<merchant::MerchantApplication> decode_merchant_application(std::string_view body);
 // ?limit=1..100&after=<merchant id>. Errors: limit_invalid, after_invalid, query_unknown.
-Result<MerchantListQuery> decode_merchant_list_query(const std::vector<std::pair<std::string, std::string>>& query);
-// Bodies of the POSTs that take none: empty, or an empty JSON object.
-Status decode_empty_body(std::string_view body);
+Result<MerchantListQuery> decode_merchant_list_query(
+    const std::vector<std::pair<std::string, std::string>>& query);
 
 }  // namespace mpay::api

@@ -1,6 +1,7 @@
 #include "api/merchant_routes.h"
 
 #include "api/idempotency.h"
+#include "api/json_body.h"
 #include "api/merchant_auth.h"
 #include "api/merchant_json.h"
 #include "api/merchant_requests.h"
@@ -65,7 +66,7 @@ void list(MerchantContext& merchants, HttpRequest& request, bool, Responder resp
 void create_key(MerchantContext& merchants, HttpRequest& request, bool keyed, Responder respond) {
   Result<MerchantId> id = merchant_in_path(request);
   if (!id.ok()) return respond(failure(id.error()));
-  Status empty = decode_empty_body(request.body);
+  Status empty = read_empty_body(request.body);
   if (!empty.ok()) return respond(failure(empty.error()));
   Result<merchant::NewKey> key = merchant::create_key(merchants, operator_call(request), *id);
   if (!key.ok()) return respond(failure(key.error()));
@@ -75,7 +76,7 @@ void create_key(MerchantContext& merchants, HttpRequest& request, bool keyed, Re
 void revoke_key(MerchantContext& merchants, HttpRequest& request, bool, Responder respond) {
   Result<MerchantId> id = merchant_in_path(request);
   if (!id.ok()) return respond(failure(id.error()));
-  Status empty = decode_empty_body(request.body);
+  Status empty = read_empty_body(request.body);
   if (!empty.ok()) return respond(failure(empty.error()));
   const std::string& key_id = request.path_params.at("key_id");
   Result<merchant::MerchantView> revoked = merchant::revoke_key(merchants, operator_call(request), *id, key_id);
@@ -86,7 +87,7 @@ void revoke_key(MerchantContext& merchants, HttpRequest& request, bool, Responde
 void rotate_webhook_secret(MerchantContext& merchants, HttpRequest& request, bool keyed, Responder respond) {
   Result<MerchantId> id = merchant_in_path(request);
   if (!id.ok()) return respond(failure(id.error()));
-  Status empty = decode_empty_body(request.body);
+  Status empty = read_empty_body(request.body);
   if (!empty.ok()) return respond(failure(empty.error()));
   Result<std::string> secret = merchant::rotate_webhook_secret(merchants, operator_call(request), *id);
   if (!secret.ok()) return respond(failure(secret.error()));
@@ -96,7 +97,7 @@ void rotate_webhook_secret(MerchantContext& merchants, HttpRequest& request, boo
 void set_suspended(MerchantContext& merchants, bool suspended, HttpRequest& request, Responder respond) {
   Result<MerchantId> id = merchant_in_path(request);
   if (!id.ok()) return respond(failure(id.error()));
-  Status empty = decode_empty_body(request.body);
+  Status empty = read_empty_body(request.body);
   if (!empty.ok()) return respond(failure(empty.error()));
   Result<merchant::MerchantView> changed =
       merchant::set_merchant_suspended(merchants, operator_call(request), *id, suspended);

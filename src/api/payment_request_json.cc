@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "api/idempotency.h"
 #include "api/wallet_json.h"
 #include "core/money.h"
 #include "core/time_text.h"
@@ -120,7 +121,7 @@ nlohmann::json mandate_json(const requests::MandateRecord& mandate, const Curren
 }
 
 unsigned payment_request_error_status(const std::string& code) {
-  static const std::array<std::pair<std::string_view, unsigned>, 26> kExact = {{
+  static const std::array<std::pair<std::string_view, unsigned>, 27> kExact = {{
       {"payment_request_not_found", 404},
       {"refund_not_found", 404},
       {"mandate_not_found", 404},
@@ -135,6 +136,7 @@ unsigned payment_request_error_status(const std::string& code) {
       {"merchant_reference_taken", 409},
       {"mandate_revoked", 409},
       {"payer_pending_limit", 429},
+      {"service_busy", 503},  // a consented charge found the background worker full
       {"refunds_limit_reached", 422},
       {"refund_amount_exceeds_captured", 422},
       {"capture_amount_invalid", 422},
@@ -152,6 +154,12 @@ unsigned payment_request_error_status(const std::string& code) {
     if (code == name) return status;
   }
   return wallet_error_status(code);
+}
+
+HttpResponse payment_request_error_response(unsigned status, const Error& error) {
+  HttpResponse response = error_response(status, error);
+  if (error.code == "payment_request_busy") response.headers.emplace_back(kRetryAfterHeader, "1");
+  return response;
 }
 
 }  // namespace mpay::api

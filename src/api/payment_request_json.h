@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/http_message.h"
 #include "core/currency.h"
 #include "payments/requests/request_records.h"
 
@@ -23,5 +24,9 @@ nlohmann::json mandate_json(const requests::MandateRecord& mandate, const Curren
 
 // Payment-request codes first, then wallet_error_status for the shared ones.
 unsigned payment_request_error_status(const std::string& code);
+// The error answer of the payment-request and QR routes, with `status`. payment_request_busy
+// (another action holds the request for a moment) also carries Retry-After, which keeps it out
+// of the Idempotency-Key store (idempotency.h): a retry with the same key runs again.
+HttpResponse payment_request_error_response(unsigned status, const Error& error);
 
 }  // namespace mpay::api

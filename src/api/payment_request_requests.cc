@@ -1,5 +1,6 @@
 #include "api/payment_request_requests.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/json_body.h"
@@ -22,6 +23,11 @@ Result<Id128> uuid_field(const std::string& text, const char* field) {
 
 }  // namespace
 
+bool has_control_character(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
 Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max) {
   if (value == nullptr || value->is_null()) return std::string("{}");
   if (!value->is_object()) {
@@ -32,14 +38,20 @@ Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max
                  "metadata");
   }
   for (const auto& [key, item] : value->items()) {
-    if (key.empty() || key.size() > kMetadataKeyCharsMax) {
-      return Error("metadata_key_invalid", "metadata keys are 1 to 40 bytes", "metadata." + key);
+    if (key.empty() || key.size() > kMetadataKeyCharsMax || has_control_character(key)) {
+      return Error("metadata_key_invalid",
+                   "metadata keys are 1 to 40 bytes without control characters", "metadata." + key);
     }
     if (!item.is_string()) {
       return Error("json_wrong_type", "metadata values are strings", "metadata." + key);
     }
-    if (item.get_ref<const std::string&>().size() > kMetadataValueCharsMax) {
+    const std::string& text = item.get_ref<const std::string&>();
+    if (text.size() > kMetadataValueCharsMax) {
       return Error("json_string_too_long", "metadata values are at most 500 bytes",
+                   "metadata." + key);
+    }
+    if (has_control_character(text)) {
+      return Error("metadata_value_invalid", "metadata values must not contain control characters",
                    "metadata." + key);
     }
   }

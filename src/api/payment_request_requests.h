@@ -22,12 +22,18 @@ namespace mpay::api {
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // metadata: a flat JSON object of at most `metadata_keys_max` string values (keys up to 40
-// characters, values up to 500), re-serialized compactly into NewRequest::metadata_json.
+// characters, values up to 500, neither with control characters), re-serialized compactly into
+// NewRequest::metadata_json.
 Result<requests::NewRequest> decode_new_payment_request(std::string_view body,
                                                         size_t metadata_keys_max);
 Result<requests::Confirmation> decode_confirmation(std::string_view body);
-// A "metadata" value (null or absent: "{}") checked as above and serialized compactly.
+// A "metadata" value (null or absent: "{}") checked as above and serialized compactly. Errors:
+// json_wrong_type, metadata_too_large, metadata_key_invalid (empty, too long or a control
+// character), json_string_too_long, metadata_value_invalid (a control character).
 Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max);
+// Whether `text` holds a C0 control character (NUL, line breaks, BEL, ...) or DEL: text that
+// people read (descriptions, metadata shown to merchants) must not, since they reshape it.
+bool has_control_character(std::string_view text);
 // {"amount"?: "12.34"}; the amount is left as text for the currency's parser. Empty body: all.
 Result<std::optional<std::string>> decode_capture(std::string_view body);
 struct RefundBody {

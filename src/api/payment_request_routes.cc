@@ -25,7 +25,7 @@ using requests::PaymentRequest;
 using requests::RequestContext;
 
 HttpResponse failure(const Error& error) {
-  return error_response(payment_request_error_status(error.code), error);
+  return payment_request_error_response(payment_request_error_status(error.code), error);
 }
 
 Result<Id128> path_id(const HttpRequest& request, const char* name = "id") {
@@ -143,10 +143,8 @@ void merchant_action(RequestContext& context, HttpRequest& request, Responder re
 }
 
 void cancel(RequestContext& context, HttpRequest& request, Responder respond) {
-  if (!request.body.empty()) {
-    Result<nlohmann::json> json = parse_json_body(request.body);
-    if (!json.ok()) return respond(failure(json.error()));
-  }
+  Status empty = read_empty_body(request.body);
+  if (!empty.ok()) return respond(failure(empty.error()));
   merchant_action(context, request, respond, [&](const Id128& id, requests::RequestDone done) {
     requests::cancel_payment_request(context, merchant_caller(request).value(), id, std::move(done));
   });
@@ -167,6 +165,8 @@ void capture(RequestContext& context, HttpRequest& request, Responder respond) {
 }
 
 void void_hold(RequestContext& context, HttpRequest& request, Responder respond) {
+  Status empty = read_empty_body(request.body);
+  if (!empty.ok()) return respond(failure(empty.error()));
   merchant_action(context, request, respond, [&](const Id128& id, requests::RequestDone done) {
     requests::void_payment_request(context, merchant_caller(request).value(), id, std::move(done));
   });
@@ -253,10 +253,8 @@ void confirm(RequestContext& context, BlockingPool& pool, HttpRequest& request, 
 void decline(RequestContext& context, HttpRequest& request, Responder respond) {
   Result<Id128> id = path_id(request);
   if (!id.ok()) return respond(failure(id.error()));
-  if (!request.body.empty()) {
-    Result<nlohmann::json> json = parse_json_body(request.body);
-    if (!json.ok()) return respond(failure(json.error()));
-  }
+  Status empty = read_empty_body(request.body);
+  if (!empty.ok()) return respond(failure(empty.error()));
   requests::decline_payment_request(context, user_caller(request), *id,
                                     [&context, respond](Result<PaymentRequest> outcome) {
                                       if (!outcome.ok()) return respond(failure(outcome.error()));
@@ -284,6 +282,8 @@ void list_mandates(RequestContext& context, HttpRequest& request, Responder resp
 void revoke_mandate(RequestContext& context, HttpRequest& request, Responder respond) {
   Result<Id128> id = path_id(request);
   if (!id.ok()) return respond(failure(id.error()));
+  Status empty = read_empty_body(request.body);
+  if (!empty.ok()) return respond(failure(empty.error()));
   Result<requests::MandateRecord> revoked =
       requests::revoke_mandate(context, user_caller(request), *id);
   if (!revoked.ok()) return respond(failure(revoked.error()));

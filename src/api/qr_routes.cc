@@ -22,7 +22,7 @@ namespace http = boost::beast::http;
 using qr::QrContext;
 
 HttpResponse failure(const Error& error) {
-  return error_response(qr_error_status(error.code), error);
+  return payment_request_error_response(qr_error_status(error.code), error);
 }
 
 const Currency& currency_of(const QrContext& context) {
@@ -127,6 +127,8 @@ void code_svg(QrContext& context, HttpRequest& request, Responder respond) {
 void deactivate_code(QrContext& context, HttpRequest& request, Responder respond) {
   std::optional<Id128> id = parse_uuid_text(request.path_params.at("id"));
   if (!id) return respond(failure(Error("invalid_id", "the id in the path must be a UUID", "id")));
+  Status empty = read_empty_body(request.body);
+  if (!empty.ok()) return respond(failure(empty.error()));
   Result<qr::MerchantCode> code =
       qr::deactivate_merchant_code(context, merchant_caller(request).value(), *id);
   if (!code.ok()) return respond(failure(code.error()));
@@ -224,10 +226,8 @@ void list_devices(QrContext& context, HttpRequest& request, Responder respond) {
 void revoke_device(QrContext& context, HttpRequest& request, Responder respond) {
   std::optional<Id128> id = parse_uuid_text(request.path_params.at("id"));
   if (!id) return respond(failure(Error("invalid_id", "the id in the path must be a UUID", "id")));
-  if (!request.body.empty()) {
-    Result<nlohmann::json> json = parse_json_body(request.body);
-    if (!json.ok()) return respond(failure(json.error()));
-  }
+  Status empty = read_empty_body(request.body);
+  if (!empty.ok()) return respond(failure(empty.error()));
   Result<qr::PaymentCodeDevice> device =
       context.devices.revoke(user_caller(request), *id, now_of(context));
   if (!device.ok()) return respond(failure(device.error()));

@@ -1,5 +1,6 @@
 #include "api/webhook_routes.h"
 
+#include "api/json_body.h"
 #include "api/pooled_route.h"
 #include "api/webhook_json.h"
 #include "api/webhook_requests.h"
@@ -40,6 +41,8 @@ void get_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder respond
 void replay_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder respond) {
   std::optional<Id128> id = path_id(request);
   if (!id) return respond(failure(Error("not_found", "no such webhook delivery", "id")));
+  Status empty = read_empty_body(request.body);
+  if (!empty.ok()) return respond(failure(empty.error()));
   Result<notify::webhooks::DeliveryRecord> replayed = outbox.replay(caller(request), *id);
   if (!replayed.ok()) return respond(failure(replayed.error()));
   respond(json_response(201, delivery_json(*replayed)));

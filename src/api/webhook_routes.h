@@ -15,7 +15,7 @@
 
 namespace mpay::api {
 
-inline constexpr size_t kWebhookReplayBodyBytesMax = 256;  // the body is ignored; "{}" is welcome
+inline constexpr size_t kWebhookReplayBodyBytesMax = 256;  // empty or "{}": replay takes no fields
 
 void add_webhook_routes(Router& router, notify::webhooks::WebhookOutbox& outbox, BlockingPool& pool);
 

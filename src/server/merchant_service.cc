@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <thread>
+
 namespace mpay::server {
 namespace {
 
@@ -25,6 +28,13 @@ class WalletAuditLog final : public merchant::OperatorAuditLog {
   wallet::WalletRepository& repository_;
 };
 
+// Sleeps until `clock` has left second `second_s`, so that requests a merchant signs with an
+// accurate clock once mpayd serves are never in the refused start second. At most 1 s, once.
+void wait_out_second(Clock& clock, int64_t second_s) {
+  int64_t left_ns = (second_s + 1) * 1'000'000'000 - clock.now_ns();
+  if (left_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(left_ns));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<MerchantService>> MerchantService::open(const MerchantServiceOptions& options,
@@ -32,7 +42,8 @@ Result<std::unique_ptr<MerchantService>> MerchantService::open(const MerchantSer
                                                                Clock& clock, RandomSource& random,
                                                                UuidV7Generator& ids) {
   std::unique_ptr<MerchantService> service(new MerchantService());
-  // Read before anything is served: requests signed before this instant are refused (restarts).
+  // Read before anything is served: requests signed in this second or before are refused, since
+  // the process before may have accepted them (restarts, request_verifier.h).
   int64_t started_at_s = clock.now_ns() / 1'000'000'000;
   auto repository = store::sqlite::SqliteMerchantRepository::open(options.data_directory, clock);
   if (!repository.ok()) return repository.error();
@@ -48,6 +59,7 @@ Result<std::unique_ptr<MerchantService>> MerchantService::open(const MerchantSer
                                                         *service->verifier_, ledger, wallet.sealer, *service->audit_,
                                                         clock, random, ids, wallet.currency, {},
                                                         options.webhook_url_policy});
+  wait_out_second(clock, started_at_s);
   return service;
 }
 

@@ -31,7 +31,10 @@ struct MerchantServiceOptions {
 class MerchantService {
  public:
   // Uses the wallet's sealer ("pii" keys), audit log and currency. `wallet`, `ledger` and the
-  // rest must outlive the service.
+  // rest must outlive the service. Returns once `clock` has left the second it started in (at
+  // most 1 s later): the verifier refuses requests signed in that second (restarts,
+  // payments/merchant/request_verifier.h), so serving only after it means a merchant with an
+  // accurate clock never meets that refusal.
   static Result<std::unique_ptr<MerchantService>> open(const MerchantServiceOptions& options, ledger::Ledger& ledger,
                                                        wallet::WalletContext& wallet, Clock& clock,
                                                        RandomSource& random, UuidV7Generator& ids);

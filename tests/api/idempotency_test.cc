@@ -1,7 +1,7 @@
 // The Idempotency-Key wrapper (api/idempotency.h) on the in-memory store with a manual clock: no
-// key, invalid keys, byte-for-byte replays, a reused key, a request still running, 5xx responses
-// that are not kept, expiry after 24 h, scoping by principal, dropped responders, store failures,
-// and which routes apply_idempotency wraps.
+// key, invalid keys, byte-for-byte replays, a reused key, a request still running, 5xx, 429 and
+// Retry-After responses that are not kept, expiry after 24 h, scoping by principal, dropped
+// responders, store failures, and which routes apply_idempotency wraps.
 #include "api/idempotency.h"
 
 #include <gtest/gtest.h>
@@ -37,6 +37,7 @@ struct FakeHandler {
   std::string content_type = "application/json";
   bool defer = false;
   bool drop = false;
+  bool retry_after = false;  // answers with Retry-After, as a refusal that may pass soon does
   std::optional<Responder> deferred;
 
   Handler handler() {
@@ -59,6 +60,7 @@ struct FakeHandler {
     response.body = "{\"run\":" + std::to_string(runs) + ",\"echo\":" +
                     nlohmann::json(request.body).dump() + "}";
     response.headers.emplace_back("X-Handler", "ran");
+    if (retry_after) response.headers.emplace_back(kRetryAfterHeader, "1");
     return response;
   }
 };
@@ -198,6 +200,43 @@ TEST_F(IdempotencyTest, ServerErrorsAreSentButNotKept) {
   EXPECT_FALSE(header_of(*retried, kIdempotentReplayedHeader));
   EXPECT_EQ(fake_.runs, 2);
   EXPECT_EQ(call(wrapped_, "retry-me")->body, retried->body);
+  EXPECT_EQ(fake_.runs, 2);
+}
+
+// 429 (a limit), and any answer with Retry-After (409 payment_request_busy): replayed for 24 h
+// they would turn a pause into a refusal, so a retry with the same key runs again.
+TEST_F(IdempotencyTest, AnswersThatSayRetryLaterAreSentButNotKept) {
+  fake_.status = 429;
+  EXPECT_EQ(call(wrapped_, "limited")->status, 429u);
+  fake_.status = 409;
+  fake_.retry_after = true;
+  std::optional<HttpResponse> busy = call(wrapped_, "busy");
+  EXPECT_EQ(busy->status, 409u);
+  EXPECT_EQ(header_of(*busy, kRetryAfterHeader), "1");
+  EXPECT_EQ(store_.size(), 0u);
+
+  fake_.status = 201;
+  fake_.retry_after = false;
+  for (const char* key : {"limited", "busy"}) {
+    std::optional<HttpResponse> retried = call(wrapped_, key);
+    EXPECT_EQ(retried->status, 201u) << key;
+    EXPECT_FALSE(header_of(*retried, kIdempotentReplayedHeader)) << key;
+  }
+  EXPECT_EQ(fake_.runs, 4);
+  EXPECT_EQ(call(wrapped_, "busy")->status, 201u);  // now kept
+  EXPECT_EQ(fake_.runs, 4);
+}
+
+TEST_F(IdempotencyTest, AConflictWithoutRetryAfterAndAValidationErrorAreKept) {
+  for (unsigned status : {409u, 422u}) {
+    fake_.status = status;
+    std::string key = "final-" + std::to_string(status);
+    ASSERT_EQ(call(wrapped_, key)->status, status);
+    fake_.status = 201;
+    std::optional<HttpResponse> again = call(wrapped_, key);
+    EXPECT_EQ(again->status, status);
+    EXPECT_EQ(header_of(*again, kIdempotentReplayedHeader), "true");
+  }
   EXPECT_EQ(fake_.runs, 2);
 }
 

@@ -254,5 +254,19 @@ TEST(JsonObjectReader, NestedObjectsUseFieldPathAsPrefix) {
   EXPECT_TRUE(reader.reject_unknown_fields().ok());
 }
 
+TEST(ReadEmptyBody, TakesNoBodyOrAnEmptyObjectAndNothingElse) {
+  EXPECT_TRUE(read_empty_body("").ok());
+  EXPECT_TRUE(read_empty_body("{}").ok());
+  EXPECT_TRUE(read_empty_body(" { } ").ok());
+  EXPECT_EQ(read_empty_body("not json {{{").error().code, "json_invalid");
+  EXPECT_EQ(read_empty_body("[1,2,3]").error().code, "json_not_object");
+  EXPECT_EQ(read_empty_body("null").error().code, "json_not_object");
+  EXPECT_EQ(read_empty_body(" ").error().code, "body_empty");  // whitespace is not "no body"
+  Status field = read_empty_body(R"({"reason":"x","amount":"-5"})");
+  EXPECT_EQ(field.error().code, "json_unknown_field");
+  EXPECT_EQ(field.error().field, "amount");  // the first in sorted order
+  EXPECT_EQ(read_empty_body(R"({"a":1,"a":1})").error().code, "json_duplicate_key");
+}
+
 }  // namespace
 }  // namespace mpay::api

@@ -22,6 +22,7 @@
 
 #include "api/api_routes.h"
 #include "api/idempotency_store.h"
+#include "api/payment_request_json.h"
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/random.h"
@@ -228,6 +229,54 @@ TEST(OpenApiDocument, TheCompiledDocumentIsTheOneInTheRepository) {
   ASSERT_TRUE(file) << MPAY_OPENAPI_YAML;
   std::string on_disk((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   EXPECT_EQ(openapi_document(), on_disk);
+}
+
+// The description of an operation's response `status` (its line and any continuation lines), or
+// "" when the operation documents no such response.
+std::string response_description(const std::vector<std::string>& lines, unsigned status) {
+  std::string wanted = "'" + std::to_string(status) + "':";
+  std::string text;
+  bool in_status = false;
+  for (const std::string& line : lines) {
+    if (line.starts_with("'")) {
+      if (in_status) break;
+      in_status = line == wanted;
+    } else if (in_status && !line.starts_with("content:") && !line.starts_with("application/") &&
+               !line.starts_with("schema:") && !line.starts_with("$ref:")) {
+      text += line + " ";
+    }
+  }
+  return text;
+}
+
+// Error codes appear under the status the server answers them with (payment_request_error_status):
+// e.g. a zero amount reads fine and is refused by rule (422, as in the wallet API), a revoked
+// mandate is a state (409, as on POST /v1/me/mandates/{id}/revoke).
+TEST(OpenApiDocument, PaymentRequestCodesAreListedUnderTheStatusTheServerAnswers) {
+  Operations operations = parse_operations(openapi_document());
+  struct Case {
+    const char* operation;
+    const char* code;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"post /v1/payment-requests", "amount_zero"},
+           {"post /v1/payment-requests", "mandate_revoked"},
+           {"post /v1/payment-requests", "mandate_mismatch"},
+           {"post /v1/payment-requests", "mandate_per_charge_exceeded"},
+           {"post /v1/payment-requests", "payer_pending_limit"},
+           {"post /v1/payment-requests", "service_busy"},
+           {"post /v1/payment-requests", "merchant_reference_taken"},
+           {"post /v1/payment-requests/{id}/capture", "amount_zero"},
+           {"post /v1/payment-requests/{id}/capture", "capture_amount_invalid"},
+           {"post /v1/payment-requests/{id}/refunds", "amount_zero"},
+           {"post /v1/me/mandates", "amount_zero"},
+           {"post /v1/me/mandates/{id}/revoke", "mandate_revoked"},
+       }) {
+    ASSERT_EQ(operations.count(c.operation), 1u) << c.operation;
+    unsigned status = payment_request_error_status(c.code);
+    EXPECT_NE(response_description(operations[c.operation], status).find(c.code), std::string::npos)
+        << c.operation << ": " << c.code << " is not listed under " << status;
+  }
 }
 
 TEST(OpenApiParser, ReadsPathsMethodsAndStopsAtTheNextSection) {

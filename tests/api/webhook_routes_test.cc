@@ -39,7 +39,8 @@ class WebhookRoutesTest : public ::testing::Test {
   }
 
   std::pair<unsigned, nlohmann::json> call(http::verb method, const std::string& target,
-                                           const Id128& merchant = kMerchant) {
+                                           const Id128& merchant = kMerchant,
+                                           std::string body = "") {
     Result<HttpTarget> parsed = parse_target(target);
     EXPECT_TRUE(parsed.ok());
     RouteMatch match = router.match(method, parsed->path);
@@ -53,6 +54,7 @@ class WebhookRoutesTest : public ::testing::Test {
     request.query = parsed->query;
     request.path_params = match.path_params;
     request.principal = principal_of(merchant);
+    request.body = std::move(body);
     std::promise<HttpResponse> answered;
     match.route->handler(request, [&answered](HttpResponse response) { answered.set_value(std::move(response)); });
     HttpResponse response = answered.get_future().get();
@@ -141,6 +143,27 @@ TEST_F(WebhookRoutesTest, ShowsOneDeliveryAndReplaysIt) {
   EXPECT_EQ(replayed["event_id"], "evt_pr_a_1");
   EXPECT_EQ(replayed["status"], "pending");
   EXPECT_EQ(call(http::verb::post, "/v1/webhook-deliveries/" + id + "/replay", kOtherMerchant).first, 404u);
+  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries").second["items"].size(), 2u);
+}
+
+TEST_F(WebhookRoutesTest, AReplayWithABodyOtherThanNoneOrEmptyQueuesNothing) {
+  ASSERT_TRUE(outbox->enqueue({event("pr_a", 1)}).ok());
+  std::string id = call(http::verb::get, "/v1/webhook-deliveries").second["items"][0]["id"];
+  std::string replay = "/v1/webhook-deliveries/" + id + "/replay";
+
+  auto [garbage_status, garbage] = call(http::verb::post, replay, kMerchant, "[[[garbage");
+  EXPECT_EQ(garbage_status, 400u);
+  EXPECT_EQ(garbage["error"]["code"], "json_invalid");
+  auto [array_status, array] = call(http::verb::post, replay, kMerchant, "[1,2,3]");
+  EXPECT_EQ(array_status, 400u);
+  EXPECT_EQ(array["error"]["code"], "json_not_object");
+  auto [field_status, field] = call(http::verb::post, replay, kMerchant, R"({"force":true})");
+  EXPECT_EQ(field_status, 400u);
+  EXPECT_EQ(field["error"]["code"], "json_unknown_field");
+  EXPECT_EQ(field["error"]["field"], "force");
+  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries").second["items"].size(), 1u);
+
+  EXPECT_EQ(call(http::verb::post, replay, kMerchant, "{}").first, 201u);
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries").second["items"].size(), 2u);
 }
 

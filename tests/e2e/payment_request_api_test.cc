@@ -196,6 +196,151 @@ TEST_F(PaymentRequestApiTest, DeclineCancelManualCaptureAndVoid) {
   EXPECT_EQ(page["items"][0]["id"], held);
 }
 
+// Actions that take no fields take no body or {}; any other body is a json_* 400 and the action
+// is not taken, so a client who sends a reason or an amount learns that it was not read.
+TEST_F(PaymentRequestApiTest, ActionsThatTakeNoFieldsRefuseAnyOtherBodyAndChangeNothing) {
+  Merchant merchant = onboard();
+  auto alice = app(48);
+  alice->open_funded(48, "100.00");
+  auto merchant_raw = [&](const std::string& target, const std::string& body) {
+    return merchant.client->send(call("POST", target, body));
+  };
+  auto user_raw = [&](const std::string& target, const std::string& body) {
+    return testing::HttpClient("127.0.0.1", port())
+        .request(verb::post, target, body, {{"Authorization", "Bearer " + alice->token()}});
+  };
+  auto status_of = [&](const std::string& id) {
+    return json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body)["status"];
+  };
+
+  std::string open = ask(merchant, alice->phone(), "5.00", "nf-1")["id"];
+  std::string cancel = "/v1/payment-requests/" + open + "/cancel";
+  HttpReply extra = merchant_raw(cancel, R"({"reason":"x","amount":"-5"})");
+  EXPECT_EQ(extra.status, 400u) << extra.body;
+  EXPECT_EQ(error_code_of(extra), "json_unknown_field");
+  HttpReply array = merchant_raw(cancel, "[1,2,3]");
+  EXPECT_EQ(array.status, 400u) << array.body;
+  EXPECT_EQ(error_code_of(array), "json_not_object");
+  HttpReply reasoned =
+      user_raw("/v1/me/payment-requests/" + open + "/decline", R"({"reason":"too dear"})");
+  EXPECT_EQ(reasoned.status, 400u) << reasoned.body;
+  EXPECT_EQ(error_code_of(reasoned), "json_unknown_field");
+  EXPECT_EQ(status_of(open), "awaiting_confirmation");
+  ASSERT_EQ(merchant_raw(cancel, "{}").status, 200u);
+  EXPECT_EQ(status_of(open), "cancelled");
+
+  std::string held = ask(merchant, alice->phone(), "20.00", "nf-2", "manual")["id"];
+  ASSERT_EQ(alice
+                ->post("/v1/me/payment-requests/" + held + "/confirm",
+                       {{"pin", kTestPin}, {"funding_source", "wallet"}})
+                .status,
+            200u);
+  HttpReply garbage = merchant_raw("/v1/payment-requests/" + held + "/void", "not json {{{");
+  EXPECT_EQ(garbage.status, 400u) << garbage.body;
+  EXPECT_EQ(error_code_of(garbage), "json_invalid");
+  EXPECT_EQ(status_of(held), "authorized");
+  EXPECT_EQ(available(*alice), "80.00");
+
+  HttpReply mandate = alice->post("/v1/me/mandates", {{"merchant_id", merchant.id},
+                                                      {"currency", "CNY"},
+                                                      {"per_charge_max", "10.00"},
+                                                      {"monthly_max", "15.00"},
+                                                      {"pin", kTestPin}});
+  ASSERT_EQ(mandate.status, 201u) << mandate.body;
+  std::string mandate_id = json::parse(mandate.body)["id"];
+  HttpReply revoke = user_raw("/v1/me/mandates/" + mandate_id + "/revoke", "[]");
+  EXPECT_EQ(revoke.status, 400u) << revoke.body;
+  EXPECT_EQ(error_code_of(revoke), "json_not_object");
+  EXPECT_EQ(json::parse(alice->get("/v1/me/mandates").body)["items"][0]["status"], "active");
+}
+
+// The description goes into the SMS to the payer: a control character could reshape that text,
+// so it is refused with its field named, as are control characters in metadata, and nothing is
+// created or sent.
+TEST_F(PaymentRequestApiTest, ControlCharactersInDescriptionAndMetadataAreRefused) {
+  Merchant merchant = onboard();
+  auto alice = app(49);
+  alice->open_funded(49, "10.00");
+  size_t sms_before = alice->outbox().messages_to(alice->phone()).size();
+  auto create = [&](const json& extra) {
+    json body = {{"payer_phone", alice->phone()},
+                 {"amount", "1.00"},
+                 {"currency", "CNY"},
+                 {"merchant_reference", "ctl-1"}};
+    body.update(extra);
+    return merchant_post(merchant, "/v1/payment-requests", body);
+  };
+  struct Case {
+    json extra;
+    const char* code;
+    const char* field;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {{{"description", "Noodles\nReply STOP to 555"}}, "description_invalid", "description"},
+           {{{"description", "bell\x07"}}, "description_invalid", "description"},
+           {{{"description", "del\x7f"}}, "description_invalid", "description"},
+           {{{"metadata", {{"k", std::string("a\0b", 3)}}}},
+            "metadata_value_invalid",
+            "metadata.k"},
+           {{{"metadata", {{std::string("a\0b", 3), "v"}}}}, "metadata_key_invalid", ""},
+           {{{"merchant_reference", "ref\t1"}}, "merchant_reference_invalid", "merchant_reference"},
+       }) {
+    HttpReply refused = create(c.extra);
+    EXPECT_EQ(refused.status, 400u) << c.extra.dump() << " " << refused.body;
+    EXPECT_EQ(error_code_of(refused), c.code) << c.extra.dump();
+    if (*c.field != '\0') {
+      EXPECT_EQ(json::parse(refused.body)["error"]["field"], c.field) << c.extra.dump();
+    }
+  }
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests").body)["items"].size(), 0u);
+  EXPECT_EQ(alice->outbox().messages_to(alice->phone()).size(), sms_before);
+  // The same reference with a plain description is created: nothing above used it up.
+  HttpReply plain = create({{"description", "Beef noodles, 面馆"}});
+  EXPECT_EQ(plain.status, 201u) << plain.body;
+}
+
+// An answer that says "retry later" is not kept under its Idempotency-Key: once the payer has
+// answered one of the 100 requests they may have pending, the refused request sent again with the
+// same key is processed, not replayed as a 429 for a day. A validation error is still replayed.
+TEST_F(PaymentRequestApiTest, ARetryLaterAnswerIsNotReplayedUnderItsIdempotencyKey) {
+  Merchant merchant = onboard();
+  auto alice = app(50);
+  alice->open_funded(50, "10.00");
+  std::string first;
+  for (int i = 0; i < 100; ++i) {
+    json created = ask(merchant, alice->phone(), "1.00", "pl-" + std::to_string(i));
+    if (i == 0) first = created["id"];
+  }
+  json body = {{"payer_phone", alice->phone()},
+               {"amount", "1.00"},
+               {"currency", "CNY"},
+               {"merchant_reference", "pl-100"}};
+  auto keyed = [&](const std::string& key, const json& sent) {
+    return merchant.client->send(
+        call("POST", "/v1/payment-requests", sent.dump()).with_header("Idempotency-Key", key));
+  };
+  HttpReply full = keyed("create-pl-100", body);
+  ASSERT_EQ(full.status, 429u) << full.body;
+  EXPECT_EQ(error_code_of(full), "payer_pending_limit");
+
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + first + "/decline", nullptr).status, 200u);
+  HttpReply retried = keyed("create-pl-100", body);
+  ASSERT_EQ(retried.status, 201u) << retried.body;
+  EXPECT_EQ(retried.headers.count("Idempotent-Replayed"), 0u);
+  HttpReply replayed = keyed("create-pl-100", body);
+  EXPECT_EQ(replayed.status, 201u);
+  EXPECT_EQ(replayed.headers["Idempotent-Replayed"], "true");
+  EXPECT_EQ(replayed.body, retried.body);
+
+  json zero = body;
+  zero["amount"] = "0.00";
+  zero["merchant_reference"] = "pl-zero";
+  ASSERT_EQ(keyed("create-zero", zero).status, 422u);
+  HttpReply zero_again = keyed("create-zero", zero);
+  EXPECT_EQ(zero_again.status, 422u);
+  EXPECT_EQ(zero_again.headers["Idempotent-Replayed"], "true");
+}
+
 TEST_F(PaymentRequestApiTest, AMerchantHasNoOtherWayToAUsersMoney) {
   Merchant merchant = onboard();
   Merchant other = onboard("Tea House");

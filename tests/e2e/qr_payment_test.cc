@@ -201,11 +201,22 @@ TEST_F(QrPaymentTest, AStaticCodeScannedFromItsImageIsPaidAndTheWebhookFires) {
   })) << receiver.received().size()
       << " webhook requests received";
 
-  // A static code serves every customer; deactivated, it serves no one.
+  // A static code serves every customer; deactivated, it serves no one. Deactivation takes no
+  // fields: any body but none or {} is refused and the code stays active.
   HttpReply again = alice->post("/v1/me/qr/scan", {{"payload", payload}, {"amount", "3.00"}});
   EXPECT_EQ(again.status, 200u) << again.body;
-  HttpReply off = send(merchant, "POST",
-                       "/v1/qr/merchant-codes/" + code["id"].get<std::string>() + "/deactivate");
+  std::string deactivate = "/v1/qr/merchant-codes/" + code["id"].get<std::string>() + "/deactivate";
+  SignedCall garbage;
+  garbage.method = "POST";
+  HttpReply refused_body =
+      merchant.client->send(garbage.with_target(deactivate).with_body("not json {{{"));
+  EXPECT_EQ(refused_body.status, 400u) << refused_body.body;
+  EXPECT_EQ(error_code_of(refused_body), "json_invalid");
+  HttpReply extra_field = send(merchant, "POST", deactivate, {{"reason", "closing"}});
+  EXPECT_EQ(extra_field.status, 400u) << extra_field.body;
+  EXPECT_EQ(error_code_of(extra_field), "json_unknown_field");
+  EXPECT_EQ(alice->post("/v1/me/qr/scan", {{"payload", payload}, {"amount", "3.00"}}).status, 200u);
+  HttpReply off = send(merchant, "POST", deactivate);
   ASSERT_EQ(off.status, 200u) << off.body;
   EXPECT_EQ(json::parse(off.body)["status"], "deactivated");
   HttpReply refused = alice->post("/v1/me/qr/scan", {{"payload", payload}, {"amount", "3.00"}});

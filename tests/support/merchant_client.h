@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@ struct SignedCall {
   std::string body;
   std::optional<std::string> key_id, timestamp, nonce, signature;  // defaults: the merchant's, now, fresh, right
   std::optional<std::string> secret;                               // sign with another secret
+  std::map<std::string, std::string> headers;                      // more, e.g. Idempotency-Key
 
   SignedCall& with_target(std::string value) { target = std::move(value); return *this; }
   SignedCall& with_body(std::string value) { body = std::move(value); return *this; }
@@ -43,6 +45,10 @@ struct SignedCall {
   SignedCall& with_nonce(std::string value) { nonce = std::move(value); return *this; }
   SignedCall& with_signature(std::string value) { signature = std::move(value); return *this; }
   SignedCall& with_secret(std::string value) { secret = std::move(value); return *this; }
+  SignedCall& with_header(std::string name, std::string value) {
+    headers[std::move(name)] = std::move(value);
+    return *this;
+  }
 };
 
 class MerchantClient {
@@ -55,12 +61,12 @@ class MerchantClient {
     std::string nonce = call.nonce.value_or("n" + std::to_string(++nonce_counter_) + "-" + std::to_string(unix_now_s()));
     std::string signature = call.signature.value_or(
         merchant::sign_request(call.secret.value_or(secret_), call.method, call.target, timestamp, nonce, call.body));
-    std::map<std::string, std::string> headers;
+    std::map<std::string, std::string> headers = call.headers;
     if (!omit_signature_headers) {
-      headers = {{"X-Mpay-Key", call.key_id.value_or(key_id_)},
-                 {"X-Mpay-Timestamp", timestamp},
-                 {"X-Mpay-Nonce", nonce},
-                 {"X-Mpay-Signature", signature}};
+      headers.insert({{"X-Mpay-Key", call.key_id.value_or(key_id_)},
+                      {"X-Mpay-Timestamp", timestamp},
+                      {"X-Mpay-Nonce", nonce},
+                      {"X-Mpay-Signature", signature}});
     }
     HttpClient client("127.0.0.1", port_);
     return client.request(boost::beast::http::string_to_verb(call.method), call.target, call.body, headers);

@@ -52,7 +52,7 @@ Result<MerchantId> RequestVerifier::verify(const SignedRequest& request) {
     return Error("timestamp_skew", "X-Mpay-Timestamp is more than 300 s from the server's clock (now " +
                                        std::to_string(now_s) + ")", std::string(kTimestampHeader));
   }
-  if (*timestamp_s < started_at_s_) {
+  if (*timestamp_s <= started_at_s_) {
     return Error("timestamp_before_start", "signed before the server restarted: sign again with a fresh timestamp",
                  std::string(kTimestampHeader));
   }

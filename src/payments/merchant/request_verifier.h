@@ -6,7 +6,8 @@
 //   signature_header_invalid   timestamp not 1..12 decimal digits, nonce not 1..64 of
 //                              [A-Za-z0-9_-], signature not 64 lower-case hex (field: the header)
 //   timestamp_skew             |now - timestamp| > 300 s
-//   timestamp_before_start     signed before this process started (see "Restarts")
+//   timestamp_before_start     signed before this process started or in the second it started
+//                              in (see "Restarts")
 //   key_unknown                no such key id
 //   key_revoked                the key was revoked
 //   signature_invalid          the HMAC does not match (compared in constant time)
@@ -18,8 +19,10 @@
 // a merchant's nonces.
 //
 // Restarts. Nonces live in memory (nonce_memory.h). A request accepted before a restart is
-// refused after it because (1) any timestamp earlier than this process's start is refused
-// (timestamp_before_start: clients sign again with a fresh timestamp), and (2) a timestamp that
+// refused after it because (1) any timestamp up to and including the second this process started
+// in is refused (timestamp_before_start: clients sign again with a fresh timestamp; the start
+// second too, since the process before may have accepted a request of that same second just
+// before it died), and (2) a timestamp that
 // was ahead of the server's clock when accepted was first covered by a durable per-key
 // reservation (MerchantRepository::reserve_key_future, raised kFutureReserveAheadS beyond it in one
 // write so that a client whose clock runs ahead costs one write per key per 30 s, not per
@@ -62,7 +65,8 @@ struct SignedRequest {
 
 class RequestVerifier {
  public:
-  // `started_at_s`: this process's start, Unix seconds. All references must outlive the verifier.
+  // `started_at_s`: the second this process started in (Unix seconds, rounded down); timestamps up
+  // to and including it are refused. All references must outlive the verifier.
   RequestVerifier(MerchantDirectory& directory, NonceMemory& nonces, MerchantRepository& repository,
                   Clock& clock, int64_t started_at_s)
       : directory_(directory), nonces_(nonces), repository_(repository), clock_(clock), started_at_s_(started_at_s) {}

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/money.h"
 #include "core/phone.h"
 #include "core/text_length.h"
@@ -20,6 +22,24 @@ Result<std::optional<wallet::UserRecord>> find_payer(RequestContext& context,
       wallet::identify_phone(context.wallet, request.payer_phone, "payer_phone");
   if (!phone.ok()) return phone.error();
   return context.wallet.users.by_phone(phone->digest);
+}
+
+// The description is put into the SMS to the payer and shown in the app: a line break, NUL, BEL or
+// other C0 control (or DEL) could reshape that text, as display names may not either.
+Status check_description(const RequestContext& context, std::string_view description) {
+  if (utf8_chars(description) > context.options.description_chars_max) {
+    return Error("description_too_long",
+                 fmt::format("at most {} characters", context.options.description_chars_max),
+                 "description");
+  }
+  bool control = std::any_of(description.begin(), description.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+  if (control) {
+    return Error("description_invalid", "description must not contain control characters",
+                 "description");
+  }
+  return ok_status();
 }
 
 Status check_reference(const RequestContext& context, std::string_view reference) {
@@ -158,11 +178,8 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
   if (!merchant || !merchant->active) {
     return done(Error("merchant_unavailable", "this merchant cannot take payments now"));
   }
-  if (utf8_chars(request.description) > context.options.description_chars_max) {
-    return done(Error("description_too_long",
-                      fmt::format("at most {} characters", context.options.description_chars_max),
-                      "description"));
-  }
+  Status described = check_description(context, request.description);
+  if (!described.ok()) return done(described.error());
   Status checked = check_reference(context, request.merchant_reference);
   if (!checked.ok()) return done(checked.error());
   int64_t expires_in_s = request.expires_in_s.value_or(context.options.expires_in_s_default);

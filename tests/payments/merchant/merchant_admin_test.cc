@@ -135,6 +135,29 @@ TEST_F(MerchantAdminTest, SecretsAreSealedAtRestAndReloadAfterARestart) {
   EXPECT_EQ(service_->directory().keys_of(id).size(), 2u);
 }
 
+// The verifier refuses requests signed in the second mpayd started in (a restart within the
+// second of a kill -9 could otherwise accept one again); opening waits that second out, so a
+// merchant signing with an accurate clock once mpayd serves is never refused.
+TEST_F(MerchantAdminTest, OpeningWaitsOutTheStartSecondWhoseRequestsAreRefused) {
+  Result<Onboarded> onboarded = create_merchant(context(), call_, application());
+  ASSERT_TRUE(onboarded.ok()) << onboarded.error().message;
+  int64_t before_open_s = clock_.now_ns() / 1'000'000'000;
+  open_service();
+  int64_t opened_s = clock_.now_ns() / 1'000'000'000;
+  EXPECT_GT(opened_s, before_open_s);
+  auto verify_at = [&](int64_t timestamp_s, const std::string& nonce) {
+    std::string timestamp = std::to_string(timestamp_s);
+    std::string signature =
+        sign_request(onboarded->key.secret, "GET", "/v1/merchant", timestamp, nonce, "");
+    return service_->verifier().verify(
+        {"GET", "/v1/merchant", "", onboarded->key.key_id, timestamp, nonce, signature});
+  };
+  Result<MerchantId> in_start_second = verify_at(before_open_s, "start-second");
+  ASSERT_FALSE(in_start_second.ok());
+  EXPECT_EQ(in_start_second.error().code, "timestamp_before_start");
+  EXPECT_TRUE(verify_at(opened_s, "served").ok());
+}
+
 TEST_F(MerchantAdminTest, KeysRotateAndRevoke) {
   Result<Onboarded> onboarded = create_merchant(context(), call_, application());
   ASSERT_TRUE(onboarded.ok());

@@ -8,11 +8,12 @@ namespace mpay::merchant {
 namespace {
 
 constexpr std::string_view kSecret = "msk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-constexpr std::string_view kBody = R"({"amount":"12.50","currency":"CNY","phone":"+8613900000001"})";
+constexpr std::string_view kBody =
+    R"({"payer_phone":"+8613900000001","amount":"12.50","currency":"CNY","merchant_reference":"order-42"})";
 constexpr std::string_view kTarget = "/v1/payment-requests?source=example";
 
 TEST(RequestSignature, TheBodyHashIsLowerCaseHexSha256) {
-  EXPECT_EQ(sha256_hex(kBody), "d74e849e53fb14fe3451af027cc84c2fe2fbea0a8bf5d358842c1bc2bbd262bb");
+  EXPECT_EQ(sha256_hex(kBody), "e5d4ff8ee3e541f7d06d09f4816106103bdab3638f3566fb263246175a066f75");
   // The empty body (GET) has the well-known digest of nothing.
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
@@ -20,12 +21,12 @@ TEST(RequestSignature, TheBodyHashIsLowerCaseHexSha256) {
 TEST(RequestSignature, TheCanonicalStringIsFiveLinesWithoutATrailingNewline) {
   EXPECT_EQ(canonical_request("POST", kTarget, "1767225600", "n0nce_2026-01-01", kBody),
             "POST\n/v1/payment-requests?source=example\n1767225600\nn0nce_2026-01-01\n"
-            "d74e849e53fb14fe3451af027cc84c2fe2fbea0a8bf5d358842c1bc2bbd262bb");
+            "e5d4ff8ee3e541f7d06d09f4816106103bdab3638f3566fb263246175a066f75");
 }
 
 TEST(RequestSignature, TheWorkedExampleOfTheDocument) {
   EXPECT_EQ(sign_request(kSecret, "POST", kTarget, "1767225600", "n0nce_2026-01-01", kBody),
-            "b734e89162bbbaa93862dbaba6822b8b4d69758c1dd8e4e157f7183535ff0998");
+            "fdb68035151b64d72aed3f9fb8f1731238cd6c6aeee256354326a4df76932832");
 }
 
 TEST(RequestSignature, EveryPartIsCovered) {

@@ -139,7 +139,29 @@ TEST_F(RequestVerifierTest, AFullNonceMemoryAnswersBusy) {
 
 TEST_F(RequestVerifierTest, TimestampsBeforeTheStartAreRefused) {
   EXPECT_EQ(code_of(send(kStartS - 1, "before")), "timestamp_before_start");
-  EXPECT_EQ(code_of(send(kStartS, "at")), "ok");
+  EXPECT_EQ(code_of(send(kStartS + 1, "after")), "ok");
+}
+
+// A process killed 0.3 s into second S and restarted 0.6 s into S: a request the first one
+// accepted at S must not pass the second one (its nonce is no longer in memory).
+TEST_F(RequestVerifierTest, ARequestOfTheStartSecondIsRefusedAfterARestartInThatSecond) {
+  clock_.set_ns(kStartS * 1'000'000'000 + 300'000'000);
+  NonceMemory before_nonces({}, random_);
+  RequestVerifier before(directory_, before_nonces, repository_, clock_, kStartS - 60);
+  std::string timestamp = std::to_string(kStartS);
+  std::string signature = sign_request(kSecret, "GET", "/v1/merchant", timestamp, "captured", "");
+  SignedRequest captured{"GET", "/v1/merchant", "", kKeyId, timestamp, "captured", signature};
+  ASSERT_TRUE(before.verify(captured).ok());
+
+  clock_.set_ns(kStartS * 1'000'000'000 + 600'000'000);
+  NonceMemory after_nonces({}, random_);
+  RequestVerifier after(directory_, after_nonces, repository_, clock_, kStartS);
+  Result<MerchantId> replayed = after.verify(captured);
+  EXPECT_EQ(code_of(replayed), "timestamp_before_start");
+  EXPECT_EQ(replayed.error().field, "X-Mpay-Timestamp");
+  clock_.set_ns((kStartS + 1) * 1'000'000'000);
+  EXPECT_EQ(code_of(after.verify(captured)), "timestamp_before_start");  // and later on too
+  EXPECT_EQ(code_of(send(kStartS + 1, "fresh")), "ok");
 }
 
 TEST_F(RequestVerifierTest, AFutureTimestampIsReservedDurablyOncePerLeap) {
