@@ -103,6 +103,13 @@ struct CreatedRequest {
   bool notify_by_sms = true;  // asked by phone number (a payer who scanned a code sees the app)
 };
 
+// Why a consented charge was refused, as the request records it (the answer carries the code).
+FailureReason failure_for(const Error& error) {
+  if (error.code == "insufficient_funds") return FailureReason::insufficient_funds;
+  if (error.code.starts_with("limit_")) return FailureReason::spending_limit_exceeded;
+  return FailureReason::ledger_rejected;
+}
+
 // Nobody will confirm a consented charge: a refused one has failed.
 void fail_charge(RequestContext& context, const RequestTerms& terms, Error error,
                  RequestDone done) {
@@ -112,8 +119,7 @@ void fail_charge(RequestContext& context, const RequestTerms& terms, Error error
   StatusChange change;
   change.status = PaymentStatus::failed;
   change.funding = FundingSource::wallet;
-  change.failure = error.code == "insufficient_funds" ? FailureReason::insufficient_funds
-                                                      : FailureReason::ledger_rejected;
+  change.failure = failure_for(error);
   commit_change(context, terms.id, {}, {status_event(context, terms, change)}, nullptr,
                 [done, error](Result<PaymentRequest>) { done(error); });
 }
@@ -232,9 +238,9 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     if (!mandate) return done(Error("mandate_not_found", "no mandate has this id", "mandate_id"));
     Status allowed = check_mandate(*mandate, terms);
     if (!allowed.ok()) return done(allowed.error());
-    int64_t used =
-        context.book.mandate_usage(mandate->id, context.wallet.spending.month_start_ns(now));
-    if (!context.mandates.reserve(mandate->id, terms.amount_minor, used,
+    const int64_t month_start = context.wallet.spending.month_start_ns(now);
+    auto used_now = [&] { return context.book.mandate_usage(mandate->id, month_start); };
+    if (!context.mandates.reserve(mandate->id, terms.amount_minor, used_now,
                                   mandate->monthly_max_minor)) {
       return done(Error("mandate_monthly_exceeded", "more than the mandate allows this month",
                         "amount"));

@@ -35,11 +35,11 @@ bool MandateBook::revoke(const Id128& id, int64_t at_ns) {
   return true;
 }
 
-bool MandateBook::reserve(const Id128& id, int64_t amount_minor, int64_t used_minor,
-                          int64_t cap_minor) {
+bool MandateBook::reserve(const Id128& id, int64_t amount_minor,
+                          const std::function<int64_t()>& used_now, int64_t cap_minor) {
   std::lock_guard lock(mutex_);
   int64_t& in_flight = in_flight_[id];
-  if (used_minor + in_flight + amount_minor > cap_minor) return false;
+  if (used_now() + in_flight + amount_minor > cap_minor) return false;
   in_flight += amount_minor;
   return true;
 }

@@ -247,7 +247,7 @@ int64_t RequestBook::mandate_usage(const Id128& mandate_id, int64_t from_ns) con
   int64_t used = 0;
   for (const Id128& id : found->second) {
     const PaymentRequest& r = requests_.at(id).request;
-    if (r.terms.created_at_ns < from_ns) continue;
+    if (r.state.charged_at_ns < from_ns) continue;
     if (r.state.status == PaymentStatus::succeeded) {
       used += r.state.captured_minor - r.state.refunded_minor;
     }

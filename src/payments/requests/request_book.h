@@ -82,8 +82,8 @@ class RequestBook {
   // RequestState::charged_at_ns, as the carrier bill lists it), less refunds. Looks only at the
   // payer's phone-bill requests, not their whole history.
   int64_t phone_bill_usage(const wallet::UserId& payer, int64_t from_ns, int64_t to_ns) const;
-  // Amount charged under a mandate by requests created from `from_ns` on that succeeded, less
-  // refunds. Looks only at the mandate's own requests.
+  // Amount charged under a mandate from `from_ns` on (by when the money moved, as the phone
+  // bill's), less refunds. Looks only at the mandate's own requests.
   int64_t mandate_usage(const Id128& mandate_id, int64_t from_ns) const;
   // Requests awaiting confirmation past their expiry, and authorizations past their deadline.
   std::vector<Id128> due(int64_t now_ns, size_t max) const;

@@ -66,6 +66,8 @@ std::string_view failure_name(FailureReason reason) {
     case FailureReason::bank_timed_out: return "bank_timed_out";
     case FailureReason::phone_bill_allowance_exceeded: return "phone_bill_allowance_exceeded";
     case FailureReason::ledger_rejected: return "ledger_rejected";
+    case FailureReason::spending_limit_exceeded:
+      return "spending_limit_exceeded";
   }
   return "unknown";
 }

@@ -89,6 +89,7 @@ enum class FailureReason : uint16_t {
   bank_timed_out = 3,
   phone_bill_allowance_exceeded = 4,
   ledger_rejected = 5,
+  spending_limit_exceeded = 6,  // the payer's KYC limits (per payment, day, month)
 };
 std::string_view failure_name(FailureReason reason);
 

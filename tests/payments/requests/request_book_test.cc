@@ -146,7 +146,7 @@ TEST(RequestBookTest, ListsAreInIdOrderAndPageByCursorWhateverTheOrderOfAdds) {
 }
 
 // The phone-bill usage counts the payer's phone-bill payments only, and a mandate's usage that
-// mandate's succeeded charges created after the given time (both kept as their own lists, so
+// mandate's succeeded charges made after the given time (both kept as their own lists, so
 // neither walks the payer's whole history).
 TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
   RequestBook book;
@@ -175,7 +175,8 @@ TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
   EXPECT_EQ(book.phone_bill_usage(payer, 1'025, 2'000), 400);  // paid at 1020: before the window
   EXPECT_EQ(book.phone_bill_usage(wallet::UserId(Id128{4, 2}), 0, 2'000), 0);
   EXPECT_EQ(book.mandate_usage(mandate, 0), 800);
-  EXPECT_EQ(book.mandate_usage(mandate, 31), 500);  // only what was created from 31 on
+  EXPECT_EQ(book.mandate_usage(mandate, 1'031), 500);  // only what was charged from 1031 on
+  EXPECT_EQ(book.mandate_usage(mandate, 31), 800);     // created before 31, charged after it
   EXPECT_EQ(book.mandate_usage(Id128{5, 2}, 0), 0);
 }
 

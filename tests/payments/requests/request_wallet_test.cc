@@ -578,5 +578,62 @@ TEST_F(MandateTest, WithoutAConfirmationOrAMandateNoMoneyMoves) {
   }
 }
 
+TEST_F(MandateTest, AChargeOverThePayersKycLimitsFailsAndSaysWhy) {
+  // The mandate allows more than the payer's level may pay at once (500.00 per payment).
+  MandateRecord mandate = make_mandate(merchant_, "600.00", "1000.00");
+  Result<PaymentRequest> charged =
+      create(merchant_, payer_, "500.01", CaptureMode::automatic, mandate.id);
+  EXPECT_EQ(code_of(charged), "limit_per_payment_exceeded");
+  std::vector<PaymentRequest> listed = context().book.list_for_payer(payer_.id(), {});
+  ASSERT_EQ(listed.size(), 1u);
+  ASSERT_TRUE(wait_for_status(listed[0].terms.id, PaymentStatus::failed));
+  EXPECT_EQ(get(listed[0].terms.id).state.failure,
+            static_cast<uint16_t>(FailureReason::spending_limit_exceeded));
+  EXPECT_EQ(posted(payer_), 500'00);
+  expect_money_conserved({payer_.wallet()});
+}
+
+TEST_F(MandateTest, ChargesAtOnceNeverPassTheMonthlyCapTogether) {
+  // Many charges in flight at once: each counts what the others hold and what they already
+  // charged, so exactly the cap's worth is paid whatever order they finish in.
+  MandateRecord mandate = make_mandate(merchant_, "10.00", "50.00");
+  constexpr int kThreads = 8;
+  constexpr int kChargesEach = 4;
+  std::vector<std::future<Result<PaymentRequest>>> charges(kThreads * kChargesEach);
+  std::vector<std::thread> merchants;
+  for (int t = 0; t < kThreads; ++t) {
+    merchants.emplace_back([&, t] {
+      for (int i = 0; i < kChargesEach; ++i) {
+        NewRequest request;
+        request.payer_phone = payer_.phone;
+        request.amount = "10.00";
+        request.currency = "CNY";
+        request.description = "subscription";
+        request.merchant_reference = "race-" + std::to_string(t) + "-" + std::to_string(i);
+        request.capture = CaptureMode::automatic;
+        request.mandate_id = mandate.id;
+        charges[t * kChargesEach + i] =
+            start_command<PaymentRequest>([&, request](RequestDone done) {
+              create_payment_request(context(), merchant_, request, done);
+            });
+      }
+    });
+  }
+  for (std::thread& merchant : merchants) merchant.join();
+  int paid = 0;
+  for (auto& charge : charges) {
+    Result<PaymentRequest> outcome = charge.get();
+    if (outcome.ok()) {
+      ++paid;
+    } else {
+      EXPECT_EQ(code_of(outcome), "mandate_monthly_exceeded");
+    }
+  }
+  EXPECT_EQ(paid, 5);
+  EXPECT_EQ(posted(payer_), 450'00);
+  EXPECT_EQ(context().book.mandate_usage(mandate.id, 0), 50'00);
+  expect_money_conserved({payer_.wallet()});
+}
+
 }  // namespace
 }  // namespace mpay::requests::testing
