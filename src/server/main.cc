@@ -190,7 +190,6 @@ int run(const ServerConfig& config) {
           [&webhook_dispatcher](std::vector<mpay::notify::webhooks::DueDelivery> fresh) {
             webhook_dispatcher.offer(std::move(fresh));
           });
-  webhook_dispatcher.start();
   mpay::api::add_webhook_metrics(metrics, **webhook_outbox, webhook_dispatcher);
   mpay::server::PaymentWebhookFeed webhook_feed(**webhook_outbox, (*wallet)->context().currency,
                                                 config.webhook_nice);
@@ -216,6 +215,10 @@ int run(const ServerConfig& config) {
   auto payment_requests = mpay::server::RequestService::open(request_options, **wallet,
                                                              merchant_profiles, webhook_feed.listener());
   if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());
+  // Sending starts once the start's republish is stored: a subject a crash left without its
+  // in-flight event gets that event back in front, however long the start took.
+  webhook_feed.wait_until_handed_over();
+  webhook_dispatcher.start();
   mpay::api::add_payment_request_metrics(metrics, (*payment_requests)->context().book);
   mpay::server::QrServiceOptions qr_options;
   qr_options.data_directory = data;

@@ -121,6 +121,11 @@ void PaymentWebhookFeed::report_dropped() {
   dropped_ = 0;
 }
 
+void PaymentWebhookFeed::wait_until_handed_over() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [this] { return queue_.empty() && !handing_over_; });
+}
+
 void PaymentWebhookFeed::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -144,6 +149,7 @@ void PaymentWebhookFeed::run() {
     // the completer, which every payment waits on, must never wait for it to finish a copy.
     changes.clear();
     changes.swap(queue_);
+    handing_over_ = true;
     report_dropped();
     lock.unlock();
     room_.notify_all();
@@ -169,6 +175,8 @@ void PaymentWebhookFeed::run() {
       }
     }
     lock.lock();
+    handing_over_ = false;
+    if (queue_.empty()) idle_.notify_all();
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 #include "notify/webhooks/delivery_writes_internal.h"
 
 namespace mpay::notify::webhooks {
@@ -40,7 +42,8 @@ Result<std::vector<HealedSubject>> heal_headless_subjects(SqliteDatabase& db, in
 }
 
 Result<bool> insert_lost_event(SqliteDatabase& db, const WebhookEvent& event,
-                               const Id128& delivery_id, int64_t now_ns, int64_t healed_head_seq) {
+                               const Id128& delivery_id, int64_t now_ns, int64_t healed_head_seq,
+                               bool heads_handed_out) {
   Result<bool> fresh = insert_event(db, event);
   if (!fresh.ok() || !*fresh) return fresh;
   // Never attempted (only a head is), so it is due again from its creation once it is head.
@@ -49,7 +52,9 @@ Result<bool> insert_lost_event(SqliteDatabase& db, const WebhookEvent& event,
       " WHERE seq = ? AND status = 'pending' AND is_head = 1 AND attempts = 0"
       " AND next_attempt_at_ns > ?");
   if (!demote.ok()) return demote.error();
-  Status demoted = (*demote)->bind(1, healed_head_seq).bind(2, now_ns).run();
+  // Nobody can hold a head before the first read of the due ones.
+  const int64_t held_if_due_by = heads_handed_out ? now_ns : std::numeric_limits<int64_t>::min();
+  Status demoted = (*demote)->bind(1, healed_head_seq).bind(2, held_if_due_by).run();
   if (!demoted.ok()) return demoted.error();
   bool ahead = db.changes() != 0;
   if (!ahead) {

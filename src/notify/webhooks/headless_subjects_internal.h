@@ -33,9 +33,11 @@ Result<std::vector<HealedSubject>> heal_headless_subjects(store::sqlite::SqliteD
 
 // The first event of a healed subject that the store does not have: the one that was in flight.
 // Stores it with a delivery that takes the head from `healed_head_seq`, unless that one is due
-// already at `now_ns` (the dispatcher may hold it: then it goes behind, and the order of the two
-// is lost, which is logged). Nothing for a known event. Returns whether it was new.
+// already at `now_ns` and `heads_handed_out` (a dispatcher may hold it: then it goes behind, and
+// the order of the two is lost, which is logged). Nothing for a known event. Returns whether it
+// was new.
 Result<bool> insert_lost_event(store::sqlite::SqliteDatabase& db, const WebhookEvent& event,
-                               const Id128& delivery_id, int64_t now_ns, int64_t healed_head_seq);
+                               const Id128& delivery_id, int64_t now_ns, int64_t healed_head_seq,
+                               bool heads_handed_out);
 
 }  // namespace mpay::notify::webhooks

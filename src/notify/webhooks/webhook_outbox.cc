@@ -136,10 +136,10 @@ Status WebhookOutbox::enqueue(const std::vector<WebhookEvent>& events) {
       auto healed = event.created_at_ns < opened_at_ns_
                         ? healed_heads_.find(healed_key(event.merchant_id, event.subject_id))
                         : healed_heads_.end();
-      Result<bool> added =
-          healed == healed_heads_.end()
-              ? insert_event_and_delivery(db, event, delivery_ids[i], now_ns, head)
-              : insert_lost_event(db, event, delivery_ids[i], now_ns, healed->second);
+      Result<bool> added = healed == healed_heads_.end()
+                               ? insert_event_and_delivery(db, event, delivery_ids[i], now_ns, head)
+                               : insert_lost_event(db, event, delivery_ids[i], now_ns,
+                                                   healed->second, heads_handed_out_.load());
       if (!added.ok()) return added.error();
       if (*added && healed != healed_heads_.end()) healed_heads_.erase(healed);
       if (*added) inserted.push_back(i);

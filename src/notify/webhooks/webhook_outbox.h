@@ -31,6 +31,7 @@
 // delivery), "cursor_invalid" (list with an unknown `after`), "store_busy".
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -61,7 +62,8 @@ struct OutboxOptions {
   int writer_nice = 0;
   // How long a head healed at open (headless_subjects_internal.h) waits for the event that was in
   // flight at the crash, which the producers' republish at start brings back to go first: longer
-  // than a start takes, short enough for the rare event that never comes back.
+  // than a start takes, short enough for the rare event that never comes back. (A republish that
+  // comes later still goes first if nothing has read the due heads yet.)
   int64_t healed_head_grace_ns = 10LL * 60 * 1'000'000'000;
 };
 
@@ -163,6 +165,10 @@ class WebhookOutbox {
   // happened before the open (`opened_at_ns_`) can be the lost one.
   std::unordered_map<std::string, int64_t> healed_heads_;
   int64_t opened_at_ns_ = 0;
+  // Whether due() handed out any heads since the open: until then no healed head can be held by
+  // a dispatcher, so the lost event takes the head back however late it comes (mpayd starts its
+  // dispatcher only after the start's republish is stored).
+  std::atomic<bool> heads_handed_out_{false};
 };
 
 }  // namespace mpay::notify::webhooks

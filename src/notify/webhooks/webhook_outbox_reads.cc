@@ -121,6 +121,7 @@ Result<DeliveryPage> WebhookOutbox::list(const DeliveryQuery& query) {
 }
 
 Result<std::vector<DueDelivery>> WebhookOutbox::due(int64_t now_ns, size_t limit) {
+  heads_handed_out_.store(true);
   std::lock_guard lock(reader_mutex_);
   Result<std::unique_ptr<Statement>> select = reader_->prepare(
       std::string("SELECT ") + kDeliveryColumns +

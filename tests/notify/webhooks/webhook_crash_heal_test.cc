@@ -1,7 +1,8 @@
 // A process killed while a fresh-lane delivery is in flight, with more of its subject stored
 // behind it (a replay, a later event), leaves that subject with pending deliveries and no head.
 // Reopening must heal it: the lost event, republished at start, goes first, then the rest in
-// order; without a republish the oldest pending one is due after the grace period.
+// order; without a republish the oldest pending one is due after the grace period, and a
+// republish later than that goes first only if no head was handed out in between.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -110,6 +111,29 @@ TEST(WebhookCrashHeal, WithoutTheLostEventTheOldestPendingIsDueAfterTheGrace) {
   // of the subject is due twice at once, and it is still delivered.
   ASSERT_TRUE((*outbox)->enqueue({make_event(kMerchant, "pr_a", 2)}).ok());
   EXPECT_EQ(deliver_in_turn(**outbox, clock), (std::vector<std::string>{"evt_pr_a_2"}));
+}
+
+TEST(WebhookCrashHeal, ALateRepublishStillGoesFirstWhileNoHeadWasHandedOut) {
+  // A start slower than the grace period: the healed head is due by the time the republish
+  // arrives, but nothing has read the due heads yet (mpayd starts its dispatcher after the
+  // republish is stored), so nobody can hold it and the lost event still goes first.
+  mpay::testing::TempDirectory directory;
+  kill_with_a_delivery_in_flight(directory.path());
+
+  ManualClock clock{kStartNs + kSecondNs};
+  SeededRandom random{2};
+  UuidV7Generator ids{clock, random};
+  OutboxOptions options;
+  auto outbox = WebhookOutbox::open(directory.path(), clock, ids, options);
+  ASSERT_TRUE(outbox.ok());
+  clock.advance_ns(2 * options.healed_head_grace_ns);
+  ASSERT_TRUE((*outbox)
+                  ->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2),
+                             make_event(kMerchant, "pr_a", 3)})
+                  .ok());
+  EXPECT_EQ(deliver_in_turn(**outbox, clock),
+            (std::vector<std::string>{"evt_pr_a_2", "evt_pr_a_1 (replay)", "evt_pr_a_3"}));
+  EXPECT_EQ(*(*outbox)->pending_count(), 0);
 }
 
 }  // namespace
