@@ -40,6 +40,14 @@ Status insert_delivery(SqliteDatabase& db, const Id128& id, const std::string& e
   return statement.run();
 }
 
+Result<bool> event_exists(SqliteDatabase& db, const std::string& event_id) {
+  Result<std::unique_ptr<Statement>> select =
+      db.prepare("SELECT 1 FROM webhook_events WHERE event_id = ?");
+  if (!select.ok()) return select.error();
+  (*select)->bind(1, event_id);
+  return (*select)->step();
+}
+
 Result<bool> insert_event(SqliteDatabase& db, const WebhookEvent& event) {
   Result<std::unique_ptr<Statement>> insert = db.prepare(
       "INSERT OR IGNORE INTO webhook_events (event_id, merchant_id, subject_id, type, payload_json,"

@@ -30,6 +30,9 @@ Status insert_delivery(store::sqlite::SqliteDatabase& db, const Id128& id,
 // The event, unless its id is known (enqueue is idempotent). Returns whether it was new.
 Result<bool> insert_event(store::sqlite::SqliteDatabase& db, const WebhookEvent& event);
 
+// Whether the event is stored (the prune removes an event with its last delivery).
+Result<bool> event_exists(store::sqlite::SqliteDatabase& db, const std::string& event_id);
+
 // A new event and its pending delivery; nothing for a known event. Returns whether it was new.
 Result<bool> insert_event_and_delivery(store::sqlite::SqliteDatabase& db, const WebhookEvent& event,
                                        const Id128& delivery_id, int64_t now_ns, HeadRule head);

@@ -164,7 +164,16 @@ Result<DeliveryRecord> WebhookOutbox::replay(const Id128& merchant_id, const Id1
   const DeliveryRecord& source = **original;
   Id128 id = ids_.next();
   int64_t now_ns = clock_.now_ns();
+  bool pruned = false;
   Status stored = writer_->execute_durable([&](SqliteDatabase& db) -> Status {
+    // The prune may have taken the event since it was read: a delivery without its event would
+    // stay pending forever, never due, and hold up its subject.
+    Result<bool> kept = event_exists(db, source.event_id);
+    if (!kept.ok()) return kept.error();
+    if (!*kept) {
+      pruned = true;
+      return ok_status();
+    }
     std::lock_guard lock(lane_mutex_);
     // Behind everything of the subject, the deliveries waiting in the fresh lane included (they
     // leave the lane once every write of this unit succeeded).
@@ -181,6 +190,7 @@ Result<DeliveryRecord> WebhookOutbox::replay(const Id128& merchant_id, const Id1
     return ok_status();
   });
   if (!stored.ok()) return stored.error();
+  if (pruned) return Error("not_found", "no such webhook delivery", "id");
   if (on_new_work_) on_new_work_();
   std::lock_guard lock(reader_mutex_);
   Result<std::optional<DeliveryRecord>> created = find_delivery_locked(merchant_id, id);

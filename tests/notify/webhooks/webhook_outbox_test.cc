@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <utility>
+
 #include "notify/webhooks/webhook_test_support.h"
 #include "support/temp_directory.h"
 
@@ -210,6 +213,51 @@ TEST_F(WebhookOutboxTest, PruneDeletesOnlyOldFinishedDeliveries) {
   EXPECT_FALSE(outbox->find(kMerchant, a1.id)->has_value());
   EXPECT_EQ(*outbox->pending_count(), 1);  // pending ones are never pruned
   EXPECT_EQ(outbox->list(DeliveryQuery{kMerchant, {}, {}, 100, {}})->items.size(), 1u);
+}
+
+// A clock that runs `once` the next time it is read: a replay reads it between finding the
+// delivery to replay and writing the replay, which is where a prune can come in between.
+class ClockWithAHook final : public Clock {
+ public:
+  explicit ClockWithAHook(int64_t start_ns) : clock_(start_ns) {}
+  int64_t now_ns() override {
+    if (once) std::exchange(once, nullptr)();
+    return clock_.now_ns();
+  }
+  void advance_ns(int64_t ns) { clock_.advance_ns(ns); }
+  std::function<void()> once;
+
+ private:
+  ManualClock clock_;
+};
+
+TEST(WebhookOutboxPrune, AReplayRacingThePruneOfItsEventIsRefusedNotLeftWithoutItsEvent) {
+  mpay::testing::TempDirectory directory;
+  ClockWithAHook clock{1764072000LL * kSecondNs};
+  SeededRandom random{4};
+  UuidV7Generator ids{clock, random};
+  auto outbox = WebhookOutbox::open(directory.path(), clock, ids);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_TRUE((*outbox)->enqueue({make_event(kMerchant, "pr_a", 1)}).ok());
+  Result<std::vector<DueDelivery>> due = (*outbox)->due(clock.now_ns(), 10);
+  ASSERT_TRUE(due.ok() && due->size() == 1u);
+  const DeliveryRecord delivered = due->front().delivery;
+  AttemptRecord ok{1, clock.now_ns(), 200, "", 1000};
+  ASSERT_TRUE((*outbox)->record_attempt(delivered, ok, DeliveryStatus::delivered, 0).ok());
+  clock.advance_ns(31 * 24 * kHourNs);
+
+  // The merchant replays it just as the 30-day prune removes it and its event.
+  clock.once = [&] {
+    Result<int64_t> pruned = (*outbox)->prune(clock.now_ns() - 30 * 24 * kHourNs);
+    EXPECT_TRUE(pruned.ok() && *pruned == 1);
+  };
+  Result<DeliveryRecord> replayed = (*outbox)->replay(kMerchant, delivered.id);
+  EXPECT_FALSE(clock.once) << "the prune did not run during the replay";
+  ASSERT_FALSE(replayed.ok()) << "a replay of a pruned event was stored";
+  EXPECT_EQ(replayed.error().code, "not_found");
+  // Nothing is left pending that could never be sent.
+  EXPECT_EQ(*(*outbox)->pending_count(), 0);
+  EXPECT_TRUE((*outbox)->list(DeliveryQuery{kMerchant, {}, {}, 100, {}})->items.empty());
 }
 
 }  // namespace
