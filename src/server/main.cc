@@ -216,9 +216,12 @@ int run(const ServerConfig& config) {
                                                              merchant_profiles, webhook_feed.listener());
   if (!payment_requests.ok()) return fail("payment requests", payment_requests.error());
   // Sending starts once the start's republish is stored: a subject a crash left without its
-  // in-flight event gets that event back in front, however long the start took.
-  webhook_feed.wait_until_handed_over();
-  webhook_dispatcher.start();
+  // in-flight event gets that event back in front, however long the start took. Payments need
+  // not wait for that: the HTTP server starts meanwhile, and new webhooks queue until then.
+  std::jthread webhook_starter([&webhook_feed, &webhook_dispatcher] {
+    webhook_feed.wait_until_handed_over();
+    webhook_dispatcher.start();
+  });
   mpay::api::add_payment_request_metrics(metrics, (*payment_requests)->context().book);
   mpay::server::QrServiceOptions qr_options;
   qr_options.data_directory = data;
@@ -268,6 +271,7 @@ int run(const ServerConfig& config) {
   (*wallet)->shutdown();    // the bank answers what is in flight; the answers are booked
   (*ledger)->close();
   webhook_feed.stop();      // the last changes reach the outbox
+  webhook_starter.join();
   webhook_dispatcher.stop();
   spdlog::info("mpayd: stopped cleanly");
   return 0;

@@ -75,6 +75,7 @@ requests::ChangeListener PaymentWebhookFeed::listener() {
       std::unique_lock lock(mutex_);
       if (!wait_for_room(lock, change)) return;
       queue_.push_back(change);
+      ++queued_total_;
     }
     // On the ledger's completer, one wake-up for a round of completions, when it is done: one
     // per change woke this thread to take a single change while the completer went on queueing.
@@ -123,7 +124,8 @@ void PaymentWebhookFeed::report_dropped() {
 
 void PaymentWebhookFeed::wait_until_handed_over() {
   std::unique_lock lock(mutex_);
-  idle_.wait(lock, [this] { return queue_.empty() && !handing_over_; });
+  const uint64_t queued_before = queued_total_;
+  handed_over_.wait(lock, [&] { return handed_over_total_ >= queued_before; });
 }
 
 void PaymentWebhookFeed::stop() {
@@ -149,7 +151,7 @@ void PaymentWebhookFeed::run() {
     // the completer, which every payment waits on, must never wait for it to finish a copy.
     changes.clear();
     changes.swap(queue_);
-    handing_over_ = true;
+    const size_t taken = changes.size();
     report_dropped();
     lock.unlock();
     room_.notify_all();
@@ -175,8 +177,8 @@ void PaymentWebhookFeed::run() {
       }
     }
     lock.lock();
-    handing_over_ = false;
-    if (queue_.empty()) idle_.notify_all();
+    handed_over_total_ += taken;
+    handed_over_.notify_all();
   }
 }
 

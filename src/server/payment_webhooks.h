@@ -19,6 +19,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -62,10 +63,10 @@ class PaymentWebhookFeed {
   ~PaymentWebhookFeed();  // stop()
   // The listener to give RequestService.
   requests::ChangeListener listener();
-  // Waits until everything queued so far is handed to the outbox (stored, or its failure logged).
-  // mpayd starts the webhook dispatcher after this, once the start's republish is in, so that a
-  // subject healed after a crash gets its lost event back in front however long the start took
-  // (notify/webhooks/headless_subjects_internal.h).
+  // Waits until every change queued before the call is handed to the outbox (stored, or its
+  // failure logged); later ones may still be queued. mpayd starts the webhook dispatcher after
+  // this, once the start's republish is in, so that a subject healed after a crash gets its lost
+  // event back in front however long the start took (notify/webhooks/headless_subjects_internal.h).
   void wait_until_handed_over();
   // Hands over what is queued, then stops the worker.
   void stop();
@@ -83,8 +84,9 @@ class PaymentWebhookFeed {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable room_;  // the worker took the queue, or stopping
-  std::condition_variable idle_;  // the worker handed over what it took
-  bool handing_over_ = false;     // the worker holds changes it took from the queue
+  std::condition_variable handed_over_;  // the worker handed over what it took
+  uint64_t queued_total_ = 0;            // changes queued since the start
+  uint64_t handed_over_total_ = 0;       // of which the worker handed over
   std::deque<requests::PublishedChange> queue_;
   bool stopping_ = false;
   bool live_waited_ = false;  // a live change waited for room in vain since the worker last took

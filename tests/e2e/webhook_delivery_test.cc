@@ -444,6 +444,23 @@ std::multimap<std::string, int> thread_priorities(pid_t pid) {
   return found;
 }
 
+// The threads of a running process once `sending` webhook-send threads run at `nice` (mpayd
+// starts its webhook sender once the start's republish is stored, a moment after it serves),
+// or as they are after 10 s.
+std::multimap<std::string, int> threads_once_sending(pid_t pid, size_t sending, int nice) {
+  std::multimap<std::string, int> threads;
+  for (int tries = 0; tries < 200; ++tries) {
+    threads = thread_priorities(pid);
+    auto [first, last] = threads.equal_range("webhook-send");
+    bool settled = static_cast<size_t>(std::distance(first, last)) == sending &&
+                   threads.count("webhook-sched") == 1 &&
+                   std::all_of(first, last, [nice](const auto& t) { return t.second == nice; });
+    if (settled) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return threads;
+}
+
 // Webhook work yields the CPU to payments: its threads run at --webhook-nice (10 unless set), the
 // threads that answer requests keep the priority mpayd started with (this test's own); 0 leaves
 // the webhook threads at that one too, 20 is refused.
@@ -455,7 +472,7 @@ TEST_F(WebhookDeliveryTest, WebhookThreadsRunAtTheWebhookNiceValue) {
       ASSERT_EQ(stop(), 0);
       start("5", {"--webhook-nice", "0"});
     }
-    std::multimap<std::string, int> threads = thread_priorities(pid());
+    std::multimap<std::string, int> threads = threads_once_sending(pid(), 2, expected);
     for (const char* name : {"webhook-feed", "webhook-store", "webhook-sched", "webhook-send"}) {
       auto [first, last] = threads.equal_range(name);
       ASSERT_NE(first, last) << "no thread named " << name;
@@ -478,7 +495,7 @@ TEST_F(WebhookDeliveryTest, SendingThreadsAndTheAttemptTimeoutAreFlags) {
   ASSERT_EQ(stop(), 0);
   start("5", {"--webhook-retry-base-ms", "50", "--webhook-threads", "3", "--webhook-concurrency",
               "8", "--webhook-timeout-ms", "300"});
-  std::multimap<std::string, int> threads = thread_priorities(pid());
+  std::multimap<std::string, int> threads = threads_once_sending(pid(), 3, 10);
   EXPECT_EQ(threads.count("webhook-send"), 3u);
 
   WebhookReceiver receiver([](const ReceivedRequest&, int index) {

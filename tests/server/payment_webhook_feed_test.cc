@@ -46,7 +46,8 @@ TEST(PaymentWebhookFeed, RepublishingMoreThanTheQueueHoldsStoresEveryChange) {
   EXPECT_EQ(*(*outbox)->pending_count(), static_cast<int64_t>(kChanges));
 }
 
-// mpayd starts sending webhooks only when the start's republish is in the outbox.
+// mpayd starts sending webhooks only when the start's republish is in the outbox (changes
+// queued after the call may still be on their way).
 TEST(PaymentWebhookFeed, WaitingUntilHandedOverMeansEveryChangeIsStored) {
   mpay::testing::TempDirectory directory;
   SystemClock clock;
