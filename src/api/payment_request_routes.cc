@@ -335,9 +335,11 @@ void carrier_bill(RequestContext& context, HttpRequest& request, Responder respo
 }  // namespace
 
 void add_payment_request_routes(Router& router, RequestContext& context, BlockingPool& pool) {
-  auto add = [&](http::verb method, std::string pattern, std::string_view scope, auto handler) {
+  auto add = [&](http::verb method, std::string pattern, std::string_view scope,
+                 auto handler) -> Route& {
     size_t body_max = method == http::verb::post ? kPaymentRequestBodyBytesMax : 0;
-    router.add(pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
+    return router.add(
+        pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
   };
   const std::string_view merchant = kMerchantScope;
   const std::string_view user = kUserScope;
@@ -351,14 +353,18 @@ void add_payment_request_routes(Router& router, RequestContext& context, Blockin
         }));
   };
   in_place("/v1/payment-requests", merchant, create);
-  add(http::verb::get, "/v1/payment-requests", merchant, list_mine_as_merchant);
+  // decode_request_list_query reads these.
+  const std::vector<std::string> list_query = {"status", "created_after", "limit", "after"};
+  add(http::verb::get, "/v1/payment-requests", merchant, list_mine_as_merchant).query_parameters =
+      list_query;
   add(http::verb::get, "/v1/payment-requests/{id}", merchant, get_one);
   add(http::verb::post, "/v1/payment-requests/{id}/cancel", merchant, cancel);
   add(http::verb::post, "/v1/payment-requests/{id}/capture", merchant, capture);
   add(http::verb::post, "/v1/payment-requests/{id}/void", merchant, void_hold);
   add(http::verb::post, "/v1/payment-requests/{id}/refunds", merchant, refund);
   add(http::verb::get, "/v1/payment-requests/{id}/refunds", merchant, list_refunds);
-  add(http::verb::get, "/v1/me/payment-requests", user, list_mine_as_payer);
+  add(http::verb::get, "/v1/me/payment-requests", user, list_mine_as_payer).query_parameters =
+      list_query;
   add(http::verb::get, "/v1/me/payment-requests/{id}", user, get_mine_as_payer);
   in_place("/v1/me/payment-requests/{id}/confirm", user, confirm);
   add(http::verb::post, "/v1/me/payment-requests/{id}/decline", user, decline);

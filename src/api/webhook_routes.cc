@@ -51,11 +51,12 @@ void replay_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder resp
 }  // namespace
 
 void add_webhook_routes(Router& router, WebhookOutbox& outbox, BlockingPool& pool) {
-  auto add = [&](http::verb method, std::string pattern, size_t body_max, auto handler) {
-    router.add(pooled_route(pool, outbox, method, std::move(pattern), kWebhookDeliveriesScope,
-                            body_max, handler));
+  auto add = [&](http::verb method, std::string pattern, size_t body_max, auto handler) -> Route& {
+    return router.add(pooled_route(pool, outbox, method, std::move(pattern),
+                                   kWebhookDeliveriesScope, body_max, handler));
   };
-  add(http::verb::get, "/v1/webhook-deliveries", 0, list_deliveries);
+  add(http::verb::get, "/v1/webhook-deliveries", 0, list_deliveries).query_parameters = {
+      "payment_request_id", "status", "limit", "after"};  // decode_delivery_query
   add(http::verb::get, "/v1/webhook-deliveries/{id}", 0, get_delivery);
   add(http::verb::post, "/v1/webhook-deliveries/{id}/replay", kWebhookReplayBodyBytesMax, replay_delivery);
 }

@@ -107,6 +107,18 @@ bool has_line(const std::vector<std::string>& lines, std::string_view wanted) {
   return false;
 }
 
+// The names of the operation's `in: query` parameters ("- name: limit" then "in: query").
+std::set<std::string> query_parameters_of(const std::vector<std::string>& lines) {
+  std::set<std::string> names;
+  constexpr std::string_view kName = "- name: ";
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i].starts_with(kName) && lines[i + 1] == "in: query") {
+      names.insert(lines[i].substr(kName.size()));
+    }
+  }
+  return names;
+}
+
 std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -201,6 +213,25 @@ TEST_F(OpenApiTest, EveryPostIsIdempotentAndDocumentsTheIdempotencyKey) {
     if (documented == operations_.end()) continue;  // reported by EveryRouteIsDocumented
     EXPECT_TRUE(has_line(documented->second, "- $ref: '#/components/parameters/IdempotencyKey'"))
         << operation << " does not document the Idempotency-Key header";
+  }
+}
+
+// The server refuses any query parameter a route does not declare (Route::query_parameters), so
+// the document lists exactly those: a client that follows it never sends one that is refused, and
+// none that the server reads is undocumented.
+TEST_F(OpenApiTest, EachRouteDocumentsExactlyTheQueryParametersItTakes) {
+  for (const auto& [operation, route] : routes_) {
+    auto documented = operations_.find(operation);
+    if (documented == operations_.end()) continue;
+    std::set<std::string> in_document = query_parameters_of(documented->second);
+    if (route->query_ignored) {
+      EXPECT_TRUE(in_document.empty()) << operation << " reads no query parameter";
+      continue;
+    }
+    std::set<std::string> declared(route->query_parameters.begin(), route->query_parameters.end());
+    EXPECT_EQ(declared.size(), route->query_parameters.size())
+        << operation << " declares a name twice";
+    EXPECT_EQ(in_document, declared) << operation;
   }
 }
 

@@ -119,7 +119,12 @@ TEST_F(WebhookRoutesTest, RejectsBadQueries) {
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?limit=101").second["error"]["code"], "limit_invalid");
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?status=lost").second["error"]["code"], "status_invalid");
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?after=xyz").second["error"]["code"], "cursor_invalid");
-  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?colour=red").second["error"]["code"], "query_invalid");
+  auto [unknown_status, unknown] = call(http::verb::get, "/v1/webhook-deliveries?colour=red");
+  EXPECT_EQ(unknown_status, 400u);
+  EXPECT_EQ(unknown["error"]["code"], "query_parameter_unknown");
+  EXPECT_EQ(unknown["error"]["field"], "colour");
+  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?limit=5&limit=6").second["error"]["code"],
+            "query_parameter_repeated");
   // A well-formed id that is not one of mine.
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?after=0190f4c2-7a3e-7c41-9b2d-5e1f00000001")
                 .second["error"]["code"],
