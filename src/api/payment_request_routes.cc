@@ -8,6 +8,7 @@
 #include "api/payment_request_text.h"
 #include "api/pooled_route.h"
 #include "api/user_auth.h"
+#include "core/amount_limit.h"
 #include "core/check.h"
 #include "core/money.h"
 #include "payments/requests/carrier_billing.h"
@@ -71,8 +72,11 @@ HttpResponse payer_view_response(unsigned status, RequestContext& context,
   return response;
 }
 
+// A capture's or a refund's amount: at most the captured amount anyway, but refused as too large
+// before that is looked at, like every amount (core/amount_limit.h).
 Result<int64_t> amount_of(RequestContext& context, const std::string& text) {
-  Result<int64_t> minor = parse_amount(text, currency_of(context));
+  Result<int64_t> minor =
+      within_amount_max(parse_amount(text, currency_of(context)), currency_of(context));
   if (!minor.ok()) {
     Error error = minor.error();
     error.field = "amount";

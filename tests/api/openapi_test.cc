@@ -302,6 +302,17 @@ TEST(OpenApiDocument, PaymentRequestCodesAreListedUnderTheStatusTheServerAnswers
            {"post /v1/payment-requests/{id}/refunds", "amount_zero"},
            {"post /v1/me/mandates", "amount_zero"},
            {"post /v1/me/mandates/{id}/revoke", "mandate_revoked"},
+           // Every route that takes an amount refuses one above the maximum (core/amount_limit.h).
+           {"post /v1/payment-requests", "amount_too_large"},
+           {"post /v1/payment-requests/{id}/capture", "amount_too_large"},
+           {"post /v1/payment-requests/{id}/refunds", "amount_too_large"},
+           {"post /v1/me/mandates", "amount_too_large"},
+           {"post /v1/transfers", "amount_too_large"},
+           {"post /v1/me/top-ups", "amount_too_large"},
+           {"post /v1/me/withdrawals", "amount_too_large"},
+           {"post /v1/qr/merchant-codes", "amount_too_large"},
+           {"post /v1/payment-codes/charge", "amount_too_large"},
+           {"post /v1/me/qr/scan", "amount_too_large"},
        }) {
     ASSERT_EQ(operations.count(c.operation), 1u) << c.operation;
     unsigned status = payment_request_error_status(c.code);
