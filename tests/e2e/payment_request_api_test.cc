@@ -279,6 +279,11 @@ TEST_F(PaymentRequestApiTest, ControlCharactersInDescriptionAndMetadataAreRefuse
            {{{"description", "Noodles\nReply STOP to 555"}}, "description_invalid", "description"},
            {{{"description", "bell\x07"}}, "description_invalid", "description"},
            {{{"description", "del\x7f"}}, "description_invalid", "description"},
+           // U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE: the SMS would read
+           // in another order than the text is.
+           {{{"description", "Noodles \u202E01.0001 YNC"}}, "description_invalid", "description"},
+           {{{"description", "Noodles \u2066x\u2069"}}, "description_invalid", "description"},
+           {{{"metadata", {{"k", "12\u202E34"}}}}, "metadata_value_invalid", "metadata.k"},
            {{{"metadata", {{"k", std::string("a\0b", 3)}}}},
             "metadata_value_invalid",
             "metadata.k"},
