@@ -86,6 +86,14 @@ std::string_view view(boost::beast::string_view text) {
   return {text.data(), text.size()};
 }
 
+// The first header of kSingleValuedHeaders that the request carries more than once.
+std::optional<std::string_view> repeated_header(const http::fields& fields) {
+  for (std::string_view name : kSingleValuedHeaders) {
+    if (fields.count(boost::beast::string_view(name.data(), name.size())) > 1) return name;
+  }
+  return std::nullopt;
+}
+
 // Bytes that answer "Expect: 100-continue" (curl sends it for bodies over 1 KiB).
 constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -263,6 +271,14 @@ void HttpConnection::route_request() {
   request_.path = std::move(target->path);
   request_.query = std::move(target->query);
 
+  if (std::optional<std::string_view> repeated = repeated_header(message)) {
+    answer(error_response(
+        400, mpay::Error("header_repeated",
+                         std::string(*repeated) + " must be sent once; this request repeats it",
+                         std::string(*repeated))));
+    return;
+  }
+
   RouteMatch match = context_->router.match(request_.method, request_.path);
   if (match.kind == RouteMatchKind::path_not_found) {
     answer_error(404, "not_found", "no such path");
@@ -277,6 +293,10 @@ void HttpConnection::route_request() {
   }
   route_ = match.route;
   request_.path_params = std::move(match.path_params);
+  if (std::optional<mpay::Error> refused = refused_query(*route_, request_.query)) {
+    answer(error_response(400, *refused));
+    return;
+  }
 
   uint64_t body_limit = std::min(route_->body_bytes_max, context_->options.body_bytes_max);
   auto content_length = parser_->content_length();

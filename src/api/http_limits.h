@@ -4,8 +4,10 @@
 // the code's safety. Plain constants: safe from any thread.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace mpay::api {
 
@@ -29,6 +31,24 @@ inline constexpr uint32_t kAcceptRetryDelayMs = 100;
 // How many bytes the server asks the socket for at once while waiting for the first bytes of a
 // request on an idle keep-alive connection.
 inline constexpr size_t kIdleReadBytes = 4 * 1024;
+
+// Request headers whose single value decides who is calling or whether a request repeats an
+// earlier one: the user's or operator's bearer token, the idempotency key, and the four headers of
+// a merchant signature. A request that carries one of them more than once is refused (400
+// header_repeated, field = the header's name) before it is routed, authorized or read further:
+// taking the first (or the last, or a join) would let a proxy, a log and the server each read a
+// different request from the same bytes. Matching is case-insensitive; the spellings here are the
+// ones the modules that read them use (they check so with static_assert).
+inline constexpr std::array<std::string_view, 6> kSingleValuedHeaders = {
+    "Authorization",    "Idempotency-Key", "X-Mpay-Key",
+    "X-Mpay-Timestamp", "X-Mpay-Nonce",    "X-Mpay-Signature"};
+
+constexpr bool is_single_valued_header(std::string_view name) {
+  for (std::string_view header : kSingleValuedHeaders) {
+    if (header == name) return true;
+  }
+  return false;
+}
 
 // Strict JSON request bodies: nesting depth (objects and arrays) and string length defaults.
 inline constexpr size_t kJsonDepthMaxDefault = 32;

@@ -10,11 +10,15 @@
 #include <optional>
 #include <string>
 
+#include "api/http_limits.h"
 #include "core/check.h"
 #include "security/sha256.h"
 
 namespace mpay::api {
 namespace {
+
+// The server refuses a request that repeats the key before it gets here (http_limits.h).
+static_assert(is_single_valued_header(kIdempotencyKeyHeader));
 
 // An answer that a retry of the same request may change (the server failed, a rate limit, the
 // payment request is busy for a moment): replaying it for 24 h would turn a pause into a refusal.

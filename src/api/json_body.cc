@@ -22,7 +22,15 @@ class StrictDocumentBuilder {
   bool boolean(bool value) { return put(json(value)); }
   bool number_integer(json::number_integer_t value) { return put(json(value)); }
   bool number_unsigned(json::number_unsigned_t value) { return put(json(value)); }
-  bool number_float(json::number_float_t value, const json::string_t&) { return put(json(value)); }
+  bool number_float(json::number_float_t value, const json::string_t& text) {
+    // nlohmann reads an integer beyond 64 bits as a double: it fits no integer field, and
+    // rounding it would answer a question the client did not ask.
+    if (text.find_first_of(".eE") == json::string_t::npos) {
+      error_ = too_large("the integer is too large (it does not fit in 64 bits)");
+      return false;
+    }
+    return put(json(value));
+  }
   bool string(json::string_t& value) { return put(json(std::move(value))); }
   bool binary(json::binary_t& value) { return put(json(json::binary_t(std::move(value)))); }
   bool start_object(size_t) { return open(json::object()); }
@@ -32,6 +40,7 @@ class StrictDocumentBuilder {
 
   bool key(json::string_t& key) {
     json& object = *open_containers_.back();
+    open_keys_.back() = key;
     if (object.contains(key)) {
       error_ = mpay::Error("json_duplicate_key", "duplicate object key", key);
       return false;
@@ -41,12 +50,45 @@ class StrictDocumentBuilder {
   }
 
   bool parse_error(size_t position, const std::string&, const nlohmann::detail::exception& cause) {
+    if (cause.id == kNumberOverflow) {  // 1e400: beyond the range of a double
+      error_ = too_large("the number is too large");
+      return false;
+    }
     error_ = mpay::Error("json_invalid", fmt::format("invalid JSON at byte {}: {}", position,
                                                      describe_syntax_error(cause.what())));
     return false;
   }
 
   json take_document() { return std::move(document_); }
+
+ private:
+  // nlohmann's out_of_range error for a number that does not fit a double.
+  static constexpr int kNumberOverflow = 406;
+
+  // The path of the value being read, as JsonObjectReader names fields: "expires_in_s",
+  // "items[3].amount", "[0]"; empty for a number that is the whole document.
+  std::string current_path() const {
+    std::string path;
+    for (size_t level = 0; level < open_containers_.size(); ++level) {
+      const json& container = *open_containers_[level];
+      if (container.is_object()) {
+        if (!path.empty()) path += '.';
+        path += open_keys_[level];
+      } else {
+        // An open child array or object is already the array's last element; the value being
+        // read at the innermost level is not placed yet.
+        bool innermost = level + 1 == open_containers_.size();
+        path += fmt::format("[{}]", container.size() - (innermost ? 0 : 1));
+      }
+    }
+    return path;
+  }
+
+  mpay::Error too_large(std::string message) const {
+    return mpay::Error("json_number_out_of_range", std::move(message), current_path());
+  }
+
+ public:
   const mpay::Error& error() const { return error_; }
 
  private:
@@ -68,11 +110,13 @@ class StrictDocumentBuilder {
     }
     json* placed = place(std::move(container));
     open_containers_.push_back(placed);
+    open_keys_.emplace_back();
     return true;
   }
 
   bool close() {
     open_containers_.pop_back();
+    open_keys_.pop_back();
     return true;
   }
 
@@ -100,6 +144,7 @@ class StrictDocumentBuilder {
   const size_t depth_max_;
   json document_;
   std::vector<json*> open_containers_;
+  std::vector<std::string> open_keys_;  // per open container: an object's current key
   json* next_value_ = nullptr;
   mpay::Error error_;
 };

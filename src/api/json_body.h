@@ -4,7 +4,9 @@
 // parse_json_body rejects what nlohmann-json would otherwise accept silently: duplicate keys (it
 // keeps the last one; a signed request could then mean two things), unbounded nesting. Error codes:
 // body_empty, json_invalid (syntax or invalid UTF-8; the message names the byte position),
-// json_duplicate_key (field = the key), json_too_deep.
+// json_duplicate_key (field = the key), json_too_deep, json_number_out_of_range (field = the
+// path of the number: an integer beyond 64 bits, such as 99999999999999999999, or a number beyond
+// the range of a double, such as 1e400; no field of the API can hold either).
 //
 // JsonObjectReader reads fields of one object and remembers which keys were asked for, so that
 // reject_unknown_fields() can refuse typos and fields a client expects to matter. Error codes:

@@ -162,8 +162,10 @@ void add_ledger_routes(Router& router, ledger::Ledger& ledger, UuidV7Generator& 
               bind(create_transfers), /*idempotent=*/true});
   router.add({verb::get, "/v1/ledger/accounts/{id}", kOperatorScope, 0, bind(get_account)});
   router.add({verb::get, "/v1/ledger/transfers/{id}", kOperatorScope, 0, bind(get_transfer)});
-  router.add({verb::get, "/v1/ledger/accounts/{id}/transfers", kOperatorScope, 0,
-              bind(get_account_transfers)});
+  router
+      .add({verb::get, "/v1/ledger/accounts/{id}/transfers", kOperatorScope, 0,
+            bind(get_account_transfers)})
+      .query_parameters = {"limit", "after", "order"};
 }
 
 }  // namespace mpay::api

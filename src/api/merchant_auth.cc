@@ -1,6 +1,14 @@
 #include "api/merchant_auth.h"
 
+#include "api/http_limits.h"
+
 namespace mpay::api {
+
+// The server refuses a request that repeats any of these before it gets here (http_limits.h).
+static_assert(is_single_valued_header(merchant::kKeyHeader));
+static_assert(is_single_valued_header(merchant::kTimestampHeader));
+static_assert(is_single_valued_header(merchant::kNonceHeader));
+static_assert(is_single_valued_header(merchant::kSignatureHeader));
 
 std::optional<Error> MerchantAuthorizer::operator()(HttpRequest& request) const {
   merchant::SignedRequest signed_request;

@@ -67,7 +67,7 @@ Result<MerchantListQuery> decode_merchant_list_query(const std::vector<std::pair
       if (!id) return Error("after_invalid", "after must be a merchant id (UUID)", "after");
       list.after = merchant::MerchantId(*id);
     } else {
-      return Error("query_unknown", "unknown query parameter " + name, name);
+      return Error("query_parameter_unknown", "unknown query parameter (see field)", name);
     }
   }
   return list;

@@ -25,7 +25,7 @@ struct MerchantListQuery {
 // POST /v1/admin/merchants. Field errors use the JSON paths ("settlement_account.bank_code").
 // Only the shape is checked here; merchant::validate_application checks the rules.
 Result<merchant::MerchantApplication> decode_merchant_application(std::string_view body);
-// ?limit=1..100&after=<merchant id>. Errors: limit_invalid, after_invalid, query_unknown.
+// ?limit=1..100&after=<merchant id>. Errors: limit_invalid, after_invalid, query_parameter_unknown.
 Result<MerchantListQuery> decode_merchant_list_query(
     const std::vector<std::pair<std::string, std::string>>& query);
 

@@ -130,7 +130,8 @@ Handler on_pool(MerchantContext& merchants, BlockingPool& pool, std::function<vo
 }  // namespace
 
 void add_merchant_routes(Router& router, MerchantContext& merchants, BlockingPool& pool) {
-  auto add = [&](http::verb method, std::string pattern, std::string_view scope, Handler handler) {
+  auto add = [&](http::verb method, std::string pattern, std::string_view scope,
+                 Handler handler) -> Route& {
     Route route;
     route.method = method;
     route.pattern = std::move(pattern);
@@ -138,11 +139,12 @@ void add_merchant_routes(Router& router, MerchantContext& merchants, BlockingPoo
     route.body_bytes_max = method == http::verb::post ? kMerchantBodyBytesMax : 0;
     route.idempotent = method == http::verb::post;
     route.handler = std::move(handler);
-    router.add(std::move(route));
+    return router.add(std::move(route));
   };
   const std::string_view op = kOperatorScope;
   add(http::verb::post, "/v1/admin/merchants", op, on_pool(merchants, pool, create));
-  add(http::verb::get, "/v1/admin/merchants", op, on_pool(merchants, pool, list));
+  add(http::verb::get, "/v1/admin/merchants", op, on_pool(merchants, pool, list))
+      .query_parameters = {"limit", "after"};
   add(http::verb::get, "/v1/admin/merchants/{id}", op, on_pool(merchants, pool, view));
   add(http::verb::post, "/v1/admin/merchants/{id}/keys", op, on_pool(merchants, pool, create_key));
   add(http::verb::post, "/v1/admin/merchants/{id}/keys/{key_id}/revoke", op, on_pool(merchants, pool, revoke_key));

@@ -2,10 +2,14 @@
 
 #include <openssl/crypto.h>
 
+#include "api/http_limits.h"
 #include "security/sha256.h"
 
 namespace mpay::api {
 namespace {
+
+// The server refuses a request that repeats it before it gets here (http_limits.h).
+static_assert(is_single_valued_header("Authorization"));
 
 std::array<unsigned char, 32> digest_of(std::string_view text) {
   return security::sha256({text});

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/json_body.h"
+#include "core/display_text.h"
 #include "core/time_text.h"
 
 namespace mpay::api {
@@ -24,8 +25,7 @@ Result<Id128> uuid_field(const std::string& text, const char* field) {
 }  // namespace
 
 bool has_control_character(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+  return has_hidden_control(text);
 }
 
 Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max) {

@@ -8,6 +8,7 @@
 #include "api/payment_request_text.h"
 #include "api/pooled_route.h"
 #include "api/user_auth.h"
+#include "core/amount_limit.h"
 #include "core/check.h"
 #include "core/money.h"
 #include "payments/requests/carrier_billing.h"
@@ -71,8 +72,11 @@ HttpResponse payer_view_response(unsigned status, RequestContext& context,
   return response;
 }
 
+// A capture's or a refund's amount: at most the captured amount anyway, but refused as too large
+// before that is looked at, like every amount (core/amount_limit.h).
 Result<int64_t> amount_of(RequestContext& context, const std::string& text) {
-  Result<int64_t> minor = parse_amount(text, currency_of(context));
+  Result<int64_t> minor =
+      within_amount_max(parse_amount(text, currency_of(context)), currency_of(context));
   if (!minor.ok()) {
     Error error = minor.error();
     error.field = "amount";
@@ -335,9 +339,11 @@ void carrier_bill(RequestContext& context, HttpRequest& request, Responder respo
 }  // namespace
 
 void add_payment_request_routes(Router& router, RequestContext& context, BlockingPool& pool) {
-  auto add = [&](http::verb method, std::string pattern, std::string_view scope, auto handler) {
+  auto add = [&](http::verb method, std::string pattern, std::string_view scope,
+                 auto handler) -> Route& {
     size_t body_max = method == http::verb::post ? kPaymentRequestBodyBytesMax : 0;
-    router.add(pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
+    return router.add(
+        pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
   };
   const std::string_view merchant = kMerchantScope;
   const std::string_view user = kUserScope;
@@ -351,14 +357,18 @@ void add_payment_request_routes(Router& router, RequestContext& context, Blockin
         }));
   };
   in_place("/v1/payment-requests", merchant, create);
-  add(http::verb::get, "/v1/payment-requests", merchant, list_mine_as_merchant);
+  // decode_request_list_query reads these.
+  const std::vector<std::string> list_query = {"status", "created_after", "limit", "after"};
+  add(http::verb::get, "/v1/payment-requests", merchant, list_mine_as_merchant).query_parameters =
+      list_query;
   add(http::verb::get, "/v1/payment-requests/{id}", merchant, get_one);
   add(http::verb::post, "/v1/payment-requests/{id}/cancel", merchant, cancel);
   add(http::verb::post, "/v1/payment-requests/{id}/capture", merchant, capture);
   add(http::verb::post, "/v1/payment-requests/{id}/void", merchant, void_hold);
   add(http::verb::post, "/v1/payment-requests/{id}/refunds", merchant, refund);
   add(http::verb::get, "/v1/payment-requests/{id}/refunds", merchant, list_refunds);
-  add(http::verb::get, "/v1/me/payment-requests", user, list_mine_as_payer);
+  add(http::verb::get, "/v1/me/payment-requests", user, list_mine_as_payer).query_parameters =
+      list_query;
   add(http::verb::get, "/v1/me/payment-requests/{id}", user, get_mine_as_payer);
   in_place("/v1/me/payment-requests/{id}/confirm", user, confirm);
   add(http::verb::post, "/v1/me/payment-requests/{id}/decline", user, decline);

@@ -258,17 +258,24 @@ void add_qr_routes(Router& router, QrContext& context, BlockingPool& pool,
   CounterFamily& charges =
       metrics.counter_family("mpay_payment_code_charges_total",
                              "Charges of consumer-presented payment codes by outcome", {"outcome"});
-  auto add = [&](http::verb method, std::string pattern, std::string_view scope, auto handler) {
+  auto add = [&](http::verb method, std::string pattern, std::string_view scope,
+                 auto handler) -> Route& {
     size_t body_max = method == http::verb::post ? kQrBodyBytesMax : 0;
-    router.add(pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
+    return router.add(
+        pooled_route(pool, context, method, std::move(pattern), scope, body_max, handler));
   };
   const std::string_view merchant = kMerchantScope;
   const std::string_view user = kUserScope;
   add(http::verb::post, "/v1/qr/merchant-codes", merchant, create_code);
-  add(http::verb::get, "/v1/qr/merchant-codes", merchant, list_codes);
+  add(http::verb::get, "/v1/qr/merchant-codes", merchant, list_codes).query_parameters = {
+      "limit", "after"};  // decode_code_list_query
   add(http::verb::get, "/v1/qr/merchant-codes/{id}", merchant, get_code);
-  add(http::verb::get, "/v1/qr/merchant-codes/{id}.png", merchant, code_png);
-  add(http::verb::get, "/v1/qr/merchant-codes/{id}.svg", merchant, code_svg);
+  // decode_image_query reads these.
+  const std::vector<std::string> image_query = {"ec", "module_px", "margin", "caption", "form"};
+  add(http::verb::get, "/v1/qr/merchant-codes/{id}.png", merchant, code_png).query_parameters =
+      image_query;
+  add(http::verb::get, "/v1/qr/merchant-codes/{id}.svg", merchant, code_svg).query_parameters =
+      image_query;
   add(http::verb::post, "/v1/qr/merchant-codes/{id}/deactivate", merchant, deactivate_code);
   add(http::verb::post, "/v1/payment-codes/charge", merchant,
       [&charges](QrContext& c, HttpRequest& request, Responder respond) {
@@ -284,7 +291,9 @@ void add_qr_routes(Router& router, QrContext& context, BlockingPool& pool,
   add(http::verb::post, "/v1/me/payment-code/devices/{id}/reprovision", user, reprovision_device);
   add(http::verb::get, "/v1/me/payment-code/limit", user, get_limit);
   add(http::verb::post, "/v1/me/payment-code/limit", user, set_limit);
-  add(http::verb::get, "/q/{token}", "", landing_page);
+  // The page a phone's camera opens from a printed code: people reach it through scanner apps and
+  // shared links that add parameters of their own, and it reads none (Route::query_ignored).
+  add(http::verb::get, "/q/{token}", "", landing_page).query_ignored = true;
 }
 
 }  // namespace mpay::api

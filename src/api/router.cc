@@ -99,7 +99,7 @@ bool segment_matches(const Segment& segment, std::string_view part) {
 
 }  // namespace
 
-void Router::add(Route route) {
+Route& Router::add(Route route) {
   MPAY_CHECK(static_cast<bool>(route.handler), "route without a handler");
   std::vector<Segment> segments = compile_pattern(route.pattern);
   for (size_t i = 0; i < routes_.size(); ++i) {
@@ -108,6 +108,7 @@ void Router::add(Route route) {
   }
   routes_.push_back(std::move(route));
   segments_.push_back(std::move(segments));
+  return routes_.back();
 }
 
 void Router::wrap_handlers(const std::function<Handler(const Route&, Handler)>& wrap) {
@@ -161,6 +162,30 @@ RouteMatch Router::match(boost::beast::http::verb method, std::string_view path)
     result.path_params[segments[s].text] = std::string(value);
   }
   return result;
+}
+
+std::optional<mpay::Error> refused_query(
+    const Route& route, const std::vector<std::pair<std::string, std::string>>& query) {
+  if (route.query_ignored) return std::nullopt;
+  for (size_t i = 0; i < query.size(); ++i) {
+    const std::string& name = query[i].first;
+    if (std::find(route.query_parameters.begin(), route.query_parameters.end(), name) ==
+        route.query_parameters.end()) {
+      std::string message = "unknown query parameter; this route takes ";
+      if (route.query_parameters.empty()) message += "none";
+      for (size_t k = 0; k < route.query_parameters.size(); ++k) {
+        message += (k == 0 ? "" : ", ") + route.query_parameters[k];
+      }
+      return mpay::Error("query_parameter_unknown", std::move(message), name);
+    }
+    for (size_t earlier = 0; earlier < i; ++earlier) {
+      if (query[earlier].first == name) {
+        return mpay::Error("query_parameter_repeated", "a query parameter is given more than once",
+                           name);
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 std::string allow_header_value(const std::vector<boost::beast::http::verb>& methods) {

@@ -21,8 +21,10 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/http_message.h"
@@ -39,6 +41,16 @@ struct Route {
   // Honours the Idempotency-Key header (api/idempotency.h); the route table wraps the handler.
   // Every POST route sets it: the OpenAPI test checks.
   bool idempotent = false;
+  // The query parameters the handler reads. The server refuses any other name (400
+  // query_parameter_unknown, field = the name) and any name given twice (400
+  // query_parameter_repeated) before authorization and the handler, so that a parameter a client
+  // thinks matters is never silently dropped. Empty: the route takes no query at all. The OpenAPI
+  // test checks these lists against the document's `in: query` parameters.
+  std::vector<std::string> query_parameters{};
+  // For a public page reached from printed codes and shared links, which readers, shorteners and
+  // scanner apps decorate with parameters of their own: the page reads no query and the server
+  // checks none. Nothing else sets it.
+  bool query_ignored = false;
 };
 
 enum class RouteMatchKind { found, path_not_found, method_not_allowed };
@@ -54,7 +66,9 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(Route route);
+  // Returns the route as stored, so that a module can set properties its helper did not
+  // (route.query_parameters); the reference stays valid for the router's life.
+  Route& add(Route route);
   // `path` is the percent-decoded path without the query.
   RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
   // Every route in the order added.
@@ -74,6 +88,12 @@ class Router {
 
   static std::vector<Segment> compile_pattern(std::string_view pattern);
 };
+
+// Why the server refuses `query` for `route`, or nullopt when the route takes it: a name the route
+// does not declare is query_parameter_unknown, a name given twice query_parameter_repeated (field =
+// the name, both 400). A route with query_ignored takes any query.
+std::optional<mpay::Error> refused_query(
+    const Route& route, const std::vector<std::pair<std::string, std::string>>& query);
 
 // "GET, POST" for an Allow header.
 std::string allow_header_value(const std::vector<boost::beast::http::verb>& methods);

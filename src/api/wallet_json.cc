@@ -142,9 +142,10 @@ unsigned wallet_error_status(const std::string& code) {
   if (code == "otp_format") return 400;
   if (starts_with_any(code, {"otp_"})) return 403;
   if (code == "self_transfer" || code == "insufficient_funds" || code == "currency_mismatch" ||
-      code == "amount_zero" || code == "pin_too_simple" || code == "pin_matches_birth_date" ||
-      code == "pin_unchanged" || code == "bank_accounts_limit" ||
-      code == "bank_account_holder_mismatch" || code.ends_with("balance_cap_exceeded") ||
+      code == "amount_zero" || code == "amount_too_large" || code == "pin_too_simple" ||
+      code == "pin_matches_birth_date" || code == "pin_unchanged" ||
+      code == "bank_accounts_limit" || code == "bank_account_holder_mismatch" ||
+      code.ends_with("balance_cap_exceeded") ||
       (code.starts_with("limit_") && code.ends_with("_exceeded")) || code.starts_with("kyc_")) {
     return 422;
   }

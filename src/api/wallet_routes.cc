@@ -176,8 +176,9 @@ void admin_set_frozen(WalletContext& wallet, bool frozen, HttpRequest& request, 
 void add_wallet_routes(Router& router, WalletContext& wallet, BlockingPool& pool) {
   using wallet::BankOrderKind;
   auto add = [&](http::verb method, std::string pattern, std::string_view scope, size_t body_max,
-                 auto handler) {
-    router.add(pooled_route(pool, wallet, method, std::move(pattern), scope, body_max, handler));
+                 auto handler) -> Route& {
+    return router.add(
+        pooled_route(pool, wallet, method, std::move(pattern), scope, body_max, handler));
   };
   const std::string_view user = kUserScope;
   const size_t body = kWalletBodyBytesMax;
@@ -188,7 +189,8 @@ void add_wallet_routes(Router& router, WalletContext& wallet, BlockingPool& pool
   add(http::verb::get, "/v1/me", user, 0, get_me);
   add(http::verb::post, "/v1/me/pin", user, body, change_pin);
   add(http::verb::get, "/v1/me/wallet", user, 0, get_wallet);
-  add(http::verb::get, "/v1/me/transactions", user, 0, get_transactions);
+  add(http::verb::get, "/v1/me/transactions", user, 0, get_transactions).query_parameters = {
+      "limit", "cursor", "type", "from", "to"};  // decode_transaction_query
   add(http::verb::post, "/v1/me/kyc", user, body, submit_kyc);
   add(http::verb::post, "/v1/me/bank-accounts", user, body, link_bank_account);
   add(http::verb::get, "/v1/me/bank-accounts", user, 0, list_bank_accounts);
@@ -205,7 +207,8 @@ void add_wallet_routes(Router& router, WalletContext& wallet, BlockingPool& pool
     get_bank_order(w, BankOrderKind::withdrawal, r, std::move(d));
   });
   add(http::verb::post, "/v1/transfers", user, body, send_transfer);
-  add(http::verb::get, "/v1/admin/users", kOperatorScope, 0, admin_find_users);
+  add(http::verb::get, "/v1/admin/users", kOperatorScope, 0, admin_find_users).query_parameters = {
+      "phone"};
   add(http::verb::post, "/v1/admin/users/{id}/freeze", kOperatorScope, body,
       [](WalletContext& w, HttpRequest& r, Responder d) { admin_set_frozen(w, true, r, std::move(d)); });
   add(http::verb::post, "/v1/admin/users/{id}/unfreeze", kOperatorScope, body,

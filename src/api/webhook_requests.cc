@@ -20,7 +20,9 @@ Result<DeliveryQuery> decode_delivery_query(const Id128& merchant,
   decoded.merchant_id = merchant;
   std::set<std::string> seen;
   for (const auto& [name, value] : query) {
-    if (!seen.insert(name).second) return Error("query_invalid", "a query parameter is repeated", name);
+    if (!seen.insert(name).second) {
+      return Error("query_parameter_repeated", "a query parameter is given more than once", name);
+    }
     if (name == "payment_request_id") {
       if (value.empty() || value.size() > notify::webhooks::kSubjectIdBytesMax) {
         return Error("payment_request_id_invalid", "payment_request_id must be 1..128 bytes", name);
@@ -43,8 +45,9 @@ Result<DeliveryQuery> decode_delivery_query(const Id128& merchant,
       decoded.after = parse_uuid_text(value);
       if (!decoded.after) return Error("cursor_invalid", "after is the next_after of a previous page", name);
     } else {
-      return Error("query_invalid", "unknown query parameter; known: payment_request_id, status, limit, after",
-                   "query");
+      return Error("query_parameter_unknown",
+                   "unknown query parameter; known: payment_request_id, status, limit, after",
+                   name);
     }
   }
   return decoded;

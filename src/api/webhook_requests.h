@@ -23,7 +23,7 @@ inline constexpr std::string_view kWebhookMerchantPrincipalPrefix = "merchant:";
 std::optional<Id128> merchant_of_principal(std::string_view principal);
 
 // ?payment_request_id=&status=&limit=&after= for `merchant`. Errors (field = the parameter):
-// "query_invalid" (an unknown or repeated parameter), "payment_request_id_invalid",
+// "query_parameter_unknown", "query_parameter_repeated", "payment_request_id_invalid",
 // "status_invalid", "limit_invalid" (1..100), "cursor_invalid" (after must be a delivery id).
 Result<notify::webhooks::DeliveryQuery> decode_delivery_query(
     const Id128& merchant, const std::vector<std::pair<std::string, std::string>>& query);

@@ -19,7 +19,13 @@ Id128 caller(const HttpRequest& request) {
   return *merchant;
 }
 
-std::optional<Id128> path_id(const HttpRequest& request) { return parse_uuid_text(request.path_params.at("id")); }
+// A malformed id is the caller's mistake (400 invalid_id, as on the other routes with ids in the
+// path); a well-formed id that is unknown or another merchant's is 404 not_found.
+Result<Id128> path_id(const HttpRequest& request) {
+  std::optional<Id128> id = parse_uuid_text(request.path_params.at("id"));
+  if (!id) return Error("invalid_id", "the id in the path must be a UUID", "id");
+  return *id;
+}
 
 void list_deliveries(WebhookOutbox& outbox, HttpRequest& request, Responder respond) {
   Result<notify::webhooks::DeliveryQuery> query = decode_delivery_query(caller(request), request.query);
@@ -30,8 +36,8 @@ void list_deliveries(WebhookOutbox& outbox, HttpRequest& request, Responder resp
 }
 
 void get_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder respond) {
-  std::optional<Id128> id = path_id(request);
-  if (!id) return respond(failure(Error("not_found", "no such webhook delivery", "id")));
+  Result<Id128> id = path_id(request);
+  if (!id.ok()) return respond(failure(id.error()));
   Result<std::optional<notify::webhooks::DeliveryDetail>> detail = outbox.find(caller(request), *id);
   if (!detail.ok()) return respond(failure(detail.error()));
   if (!detail->has_value()) return respond(failure(Error("not_found", "no such webhook delivery", "id")));
@@ -39,8 +45,8 @@ void get_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder respond
 }
 
 void replay_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder respond) {
-  std::optional<Id128> id = path_id(request);
-  if (!id) return respond(failure(Error("not_found", "no such webhook delivery", "id")));
+  Result<Id128> id = path_id(request);
+  if (!id.ok()) return respond(failure(id.error()));
   Status empty = read_empty_body(request.body);
   if (!empty.ok()) return respond(failure(empty.error()));
   Result<notify::webhooks::DeliveryRecord> replayed = outbox.replay(caller(request), *id);
@@ -51,11 +57,12 @@ void replay_delivery(WebhookOutbox& outbox, HttpRequest& request, Responder resp
 }  // namespace
 
 void add_webhook_routes(Router& router, WebhookOutbox& outbox, BlockingPool& pool) {
-  auto add = [&](http::verb method, std::string pattern, size_t body_max, auto handler) {
-    router.add(pooled_route(pool, outbox, method, std::move(pattern), kWebhookDeliveriesScope,
-                            body_max, handler));
+  auto add = [&](http::verb method, std::string pattern, size_t body_max, auto handler) -> Route& {
+    return router.add(pooled_route(pool, outbox, method, std::move(pattern),
+                                   kWebhookDeliveriesScope, body_max, handler));
   };
-  add(http::verb::get, "/v1/webhook-deliveries", 0, list_deliveries);
+  add(http::verb::get, "/v1/webhook-deliveries", 0, list_deliveries).query_parameters = {
+      "payment_request_id", "status", "limit", "after"};  // decode_delivery_query
   add(http::verb::get, "/v1/webhook-deliveries/{id}", 0, get_delivery);
   add(http::verb::post, "/v1/webhook-deliveries/{id}/replay", kWebhookReplayBodyBytesMax, replay_delivery);
 }

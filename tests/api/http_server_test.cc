@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -27,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/http_limits.h"
 #include "core/deferred_hand_offs.h"
 
 namespace mpay::api {
@@ -41,6 +43,12 @@ using Response = http::response<http::string_body>;
 using namespace std::chrono_literals;
 
 constexpr auto kClientTimeout = 5s;
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 // A blocking-style HTTP client whose every read gives up after kClientTimeout, so a server bug
 // fails the test instead of hanging it.
@@ -178,12 +186,14 @@ class HttpServerTest : public ::testing::Test {
                    thread << std::this_thread::get_id();
                    respond(json_response(200, {{"thread", thread.str()}}));
                  }});
-    router_.add(
-        {http::verb::get, "/v1/echo/{id}", "", 0, [](HttpRequest& request, Responder respond) {
-           json query = json::array();
-           for (auto& [name, value] : request.query) query.push_back({name, value});
-           respond(json_response(
-               200, {{"id", request.path_params.at("id")},
+    router_
+        .add({http::verb::get, "/v1/echo/{id}", "", 0,
+              [](HttpRequest& request, Responder respond) {
+                json query = json::array();
+                for (auto& [name, value] : request.query) query.push_back({name, value});
+                respond(json_response(
+                    200,
+                    {{"id", request.path_params.at("id")},
                      {"path", request.path},
                      {"target", request.target},
                      {"query", query},
@@ -191,7 +201,15 @@ class HttpServerTest : public ::testing::Test {
                      {"test_header", std::string(request.header("X-Test").value_or("<absent>"))},
                      {"request_id", request.request_id},
                      {"remote", request.remote_address}}));
-         }});
+              }})
+        .query_parameters = {"phone", "note", "flag"};
+    // Like the QR landing page: takes any query and reads none.
+    router_
+        .add({http::verb::get, "/v1/page/{token}", "", 0,
+              [](HttpRequest&, Responder respond) {
+                respond(json_response(200, {{"page", true}}));
+              }})
+        .query_ignored = true;
     router_.add(
         {http::verb::post, "/v1/echo-body", "", 1024, [](HttpRequest& request, Responder respond) {
            respond(json_response(200, {{"body", request.body}}));
@@ -226,10 +244,12 @@ class HttpServerTest : public ::testing::Test {
          }});
     router_.add({http::verb::get, "/v1/throws", "", 0,
                  [](HttpRequest&, Responder) { throw std::runtime_error("handler bug"); }});
-    router_.add(
-        {http::verb::get, "/v1/private", "ledger.read", 0, [](HttpRequest&, Responder respond) {
-           respond(json_response(200, {{"private", true}}));
-         }});
+    router_
+        .add({http::verb::get, "/v1/private", "ledger.read", 0,
+              [](HttpRequest&, Responder respond) {
+                respond(json_response(200, {{"private", true}}));
+              }})
+        .query_parameters = {"phone"};
     router_.add({http::verb::get, "/v1/admin", "admin", 0, [](HttpRequest&, Responder respond) {
                    respond(json_response(200, {{"admin", true}}));
                  }});
@@ -522,6 +542,60 @@ TEST_F(HttpServerTest, MalformedTargetIs400) {
   TestClient connection = client();
   expect_error(connection.request(http::verb::get, "/v1/echo/a%2Fb"), 400, "bad_request");
   expect_error(connection.request(http::verb::get, "/v1/echo/a%zz"), 400, "bad_request");
+}
+
+TEST_F(HttpServerTest, ARepeatedCredentialOrKeyHeaderIs400BeforeAnythingRuns) {
+  start();
+  for (std::string_view name : kSingleValuedHeaders) {
+    std::string lowered = lower_ascii(name);
+    for (const std::string& target : {std::string("/v1/echo-body"), std::string("/v1/private")}) {
+      TestClient connection = client();
+      // The second spelling differs in case: header names are case-insensitive.
+      connection.send((target == "/v1/private" ? "GET " : "POST ") + target +
+                      " HTTP/1.1\r\nHost: x\r\n" + std::string(name) + ": Bearer good\r\n" +
+                      lowered + ": Bearer good\r\nContent-Length: 2\r\n\r\n{}");
+      Response response = connection.read();
+      expect_error(response, 400, "header_repeated");
+      EXPECT_EQ(body_json(response)["error"]["field"], std::string(name)) << target;
+    }
+  }
+  EXPECT_EQ(authorize_calls_, 0);  // refused before authorization
+  // Headers outside that list keep the usual rule (the handler reads the first).
+  TestClient connection = client();
+  connection.send("GET /v1/echo/1 HTTP/1.1\r\nHost: x\r\nX-Test: one\r\nX-Test: two\r\n\r\n");
+  Response response = connection.read();
+  ASSERT_EQ(response.result_int(), 200);
+  EXPECT_EQ(body_json(response)["test_header"], "one");
+}
+
+TEST_F(HttpServerTest, AQueryParameterTheRouteDoesNotTakeIs400BeforeAnythingRuns) {
+  start();
+  TestClient connection = client();
+  Response unknown = connection.request(http::verb::get, "/v1/echo/1?phone=1&colour=red");
+  expect_error(unknown, 400, "query_parameter_unknown");
+  EXPECT_EQ(body_json(unknown)["error"]["field"], "colour");
+  Response repeated = connection.request(http::verb::get, "/v1/echo/1?phone=1&phone=2");
+  expect_error(repeated, 400, "query_parameter_repeated");
+  EXPECT_EQ(body_json(repeated)["error"]["field"], "phone");
+  // A route that declares no parameters takes no query at all, whatever the method. (Answered
+  // before its body is read, so the server closes that connection.)
+  Response post = client().request(http::verb::post, "/v1/echo-body?dry_run=1", "{}");
+  expect_error(post, 400, "query_parameter_unknown");
+  EXPECT_EQ(body_json(post)["error"]["field"], "dry_run");
+  // Checked before authorization: the callback never runs for such a request.
+  Response scoped = connection.request(http::verb::get, "/v1/private?phone=1&x=2", "",
+                                       {{"Authorization", "Bearer good"}});
+  expect_error(scoped, 400, "query_parameter_unknown");
+  EXPECT_EQ(authorize_calls_, 0);
+  EXPECT_EQ(
+      connection
+          .request(http::verb::get, "/v1/private?phone=1", "", {{"Authorization", "Bearer good"}})
+          .result_int(),
+      200);
+  // A page that ignores its query takes anything.
+  EXPECT_EQ(
+      connection.request(http::verb::get, "/v1/page/abc?utm_source=x&utm_source=y&z").result_int(),
+      200);
 }
 
 TEST_F(HttpServerTest, RequestIdIsEchoedOrGenerated) {

@@ -48,7 +48,7 @@ TEST(MerchantApiExample, ThePrintedHashAndSignatureAreTheServers) {
   EXPECT_NE(page.find("SHA2-256(stdin)= " + merchant::sha256_hex(body)), std::string::npos);
   std::string signature = merchant::sign_request(
       "msk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "POST",
-      "/v1/payment-requests?source=example", "1767225600", "n0nce_2026-01-01", body);
+      "/v1/payment-requests", "1767225600", "n0nce_2026-01-01", body);
   EXPECT_NE(page.find("X-Mpay-Signature: " + signature), std::string::npos) << signature;
 }
 

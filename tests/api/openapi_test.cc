@@ -107,6 +107,18 @@ bool has_line(const std::vector<std::string>& lines, std::string_view wanted) {
   return false;
 }
 
+// The names of the operation's `in: query` parameters ("- name: limit" then "in: query").
+std::set<std::string> query_parameters_of(const std::vector<std::string>& lines) {
+  std::set<std::string> names;
+  constexpr std::string_view kName = "- name: ";
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i].starts_with(kName) && lines[i + 1] == "in: query") {
+      names.insert(lines[i].substr(kName.size()));
+    }
+  }
+  return names;
+}
+
 std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -204,6 +216,25 @@ TEST_F(OpenApiTest, EveryPostIsIdempotentAndDocumentsTheIdempotencyKey) {
   }
 }
 
+// The server refuses any query parameter a route does not declare (Route::query_parameters), so
+// the document lists exactly those: a client that follows it never sends one that is refused, and
+// none that the server reads is undocumented.
+TEST_F(OpenApiTest, EachRouteDocumentsExactlyTheQueryParametersItTakes) {
+  for (const auto& [operation, route] : routes_) {
+    auto documented = operations_.find(operation);
+    if (documented == operations_.end()) continue;
+    std::set<std::string> in_document = query_parameters_of(documented->second);
+    if (route->query_ignored) {
+      EXPECT_TRUE(in_document.empty()) << operation << " reads no query parameter";
+      continue;
+    }
+    std::set<std::string> declared(route->query_parameters.begin(), route->query_parameters.end());
+    EXPECT_EQ(declared.size(), route->query_parameters.size())
+        << operation << " declares a name twice";
+    EXPECT_EQ(in_document, declared) << operation;
+  }
+}
+
 TEST_F(OpenApiTest, PublicRoutesAreExactlyThoseWithoutSecurity) {
   for (const auto& [operation, route] : routes_) {
     auto documented = operations_.find(operation);
@@ -271,6 +302,17 @@ TEST(OpenApiDocument, PaymentRequestCodesAreListedUnderTheStatusTheServerAnswers
            {"post /v1/payment-requests/{id}/refunds", "amount_zero"},
            {"post /v1/me/mandates", "amount_zero"},
            {"post /v1/me/mandates/{id}/revoke", "mandate_revoked"},
+           // Every route that takes an amount refuses one above the maximum (core/amount_limit.h).
+           {"post /v1/payment-requests", "amount_too_large"},
+           {"post /v1/payment-requests/{id}/capture", "amount_too_large"},
+           {"post /v1/payment-requests/{id}/refunds", "amount_too_large"},
+           {"post /v1/me/mandates", "amount_too_large"},
+           {"post /v1/transfers", "amount_too_large"},
+           {"post /v1/me/top-ups", "amount_too_large"},
+           {"post /v1/me/withdrawals", "amount_too_large"},
+           {"post /v1/qr/merchant-codes", "amount_too_large"},
+           {"post /v1/payment-codes/charge", "amount_too_large"},
+           {"post /v1/me/qr/scan", "amount_too_large"},
        }) {
     ASSERT_EQ(operations.count(c.operation), 1u) << c.operation;
     unsigned status = payment_request_error_status(c.code);

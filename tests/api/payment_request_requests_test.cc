@@ -45,13 +45,26 @@ TEST(PaymentRequestRequests, MetadataKeysWithControlCharactersAreRefused) {
   }
 }
 
-TEST(PaymentRequestRequests, ControlCharactersAreC0AndDel) {
+TEST(PaymentRequestRequests, ControlCharactersAreC0DelAndBidiOrInvisibleFormatting) {
   EXPECT_FALSE(has_control_character("Beef noodles, 面馆 ~"));
   EXPECT_FALSE(has_control_character(""));
   EXPECT_TRUE(has_control_character(std::string_view("a\0b", 3)));
   EXPECT_TRUE(has_control_character("\x1f"));
   EXPECT_TRUE(has_control_character("\x7f"));
   EXPECT_FALSE(has_control_character("\x20"));
+  EXPECT_TRUE(has_control_character("Shop\u202Eevil"));
+  EXPECT_TRUE(has_control_character("Shop\u2066evil\u2069"));
+  EXPECT_TRUE(has_control_character("\u200Fnote"));
+}
+
+TEST(PaymentRequestRequests, MetadataRefusesBidiControlsInKeysAndValues) {
+  Result<std::string> key = metadata_of(R"({"order\u202E":"v"})");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().code, "metadata_key_invalid");
+  Result<std::string> value = metadata_of(R"({"order":"12\u202E34"})");
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.error().code, "metadata_value_invalid");
+  EXPECT_EQ(value.error().field, "metadata.order");
 }
 
 }  // namespace

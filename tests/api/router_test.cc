@@ -149,5 +149,34 @@ TEST(Router, SameMethodDifferentPatternsAndSamePatternDifferentMethodsAreFine) {
   EXPECT_EQ(matched_tag(router.match(verb::get, "/a/1/b")), "get-b");
 }
 
+TEST(RouterQuery, ARouteTakesOnlyTheParametersItDeclaresEachOnce) {
+  Route list{verb::get, "/v1/items", "", 0, tagged("list")};
+  list.query_parameters = {"limit", "after"};
+  using Query = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_FALSE(refused_query(list, Query{}));
+  EXPECT_FALSE(refused_query(list, Query{{"after", "x"}, {"limit", "5"}}));
+  std::optional<Error> unknown = refused_query(list, Query{{"limit", "5"}, {"colour", "red"}});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->code, "query_parameter_unknown");
+  EXPECT_EQ(unknown->field, "colour");
+  EXPECT_NE(unknown->message.find("limit, after"), std::string::npos) << unknown->message;
+  std::optional<Error> repeated = refused_query(list, Query{{"limit", "5"}, {"limit", "6"}});
+  ASSERT_TRUE(repeated);
+  EXPECT_EQ(repeated->code, "query_parameter_repeated");
+  EXPECT_EQ(repeated->field, "limit");
+
+  Route plain{verb::get, "/v1/items/{id}", "", 0, tagged("one")};
+  std::optional<Error> any = refused_query(plain, Query{{"foo", "1"}});
+  ASSERT_TRUE(any);
+  EXPECT_EQ(any->code, "query_parameter_unknown");
+  EXPECT_EQ(any->field, "foo");
+  // A name without a value ("?flag") is a parameter too.
+  EXPECT_TRUE(refused_query(plain, Query{{"flag", ""}}));
+
+  Route page{verb::get, "/q/{token}", "", 0, tagged("page")};
+  page.query_ignored = true;
+  EXPECT_FALSE(refused_query(page, Query{{"utm_source", "x"}, {"utm_source", "y"}}));
+}
+
 }  // namespace
 }  // namespace mpay::api

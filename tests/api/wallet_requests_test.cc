@@ -86,6 +86,7 @@ TEST(WalletErrorStatus, InputRulesAuthenticationStateAndOutages) {
   EXPECT_EQ(wallet_error_status("recipient_not_found"), 404u);
   EXPECT_EQ(wallet_error_status("phone_registered"), 409u);
   EXPECT_EQ(wallet_error_status("insufficient_funds"), 422u);
+  EXPECT_EQ(wallet_error_status("amount_too_large"), 422u);
   EXPECT_EQ(wallet_error_status("limit_daily_exceeded"), 422u);
   EXPECT_EQ(wallet_error_status("recipient_balance_cap_exceeded"), 422u);
   EXPECT_EQ(wallet_error_status("kyc_name_mismatch"), 422u);

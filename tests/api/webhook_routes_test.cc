@@ -119,7 +119,12 @@ TEST_F(WebhookRoutesTest, RejectsBadQueries) {
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?limit=101").second["error"]["code"], "limit_invalid");
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?status=lost").second["error"]["code"], "status_invalid");
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?after=xyz").second["error"]["code"], "cursor_invalid");
-  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?colour=red").second["error"]["code"], "query_invalid");
+  auto [unknown_status, unknown] = call(http::verb::get, "/v1/webhook-deliveries?colour=red");
+  EXPECT_EQ(unknown_status, 400u);
+  EXPECT_EQ(unknown["error"]["code"], "query_parameter_unknown");
+  EXPECT_EQ(unknown["error"]["field"], "colour");
+  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?limit=5&limit=6").second["error"]["code"],
+            "query_parameter_repeated");
   // A well-formed id that is not one of mine.
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries?after=0190f4c2-7a3e-7c41-9b2d-5e1f00000001")
                 .second["error"]["code"],
@@ -134,7 +139,6 @@ TEST_F(WebhookRoutesTest, ShowsOneDeliveryAndReplaysIt) {
   EXPECT_EQ(detail["id"], id);
   EXPECT_TRUE(detail["attempt_log"].is_array());
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries/" + id, kOtherMerchant).first, 404u);
-  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries/not-a-uuid").first, 404u);
 
   auto [replay_status, replayed] = call(http::verb::post, "/v1/webhook-deliveries/" + id + "/replay");
   ASSERT_EQ(replay_status, 201u) << replayed.dump();
@@ -144,6 +148,27 @@ TEST_F(WebhookRoutesTest, ShowsOneDeliveryAndReplaysIt) {
   EXPECT_EQ(replayed["status"], "pending");
   EXPECT_EQ(call(http::verb::post, "/v1/webhook-deliveries/" + id + "/replay", kOtherMerchant).first, 404u);
   EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries").second["items"].size(), 2u);
+}
+
+TEST_F(WebhookRoutesTest, AMalformedIdIsInvalidAndAWellFormedUnknownOneIsNotFound) {
+  ASSERT_TRUE(outbox->enqueue({event("pr_a", 1)}).ok());
+  for (const std::string& target : {std::string("/v1/webhook-deliveries/not-a-uuid"),
+                                    std::string("/v1/webhook-deliveries/0190f4c2-7a3e")}) {
+    auto [status, body] = call(http::verb::get, target);
+    EXPECT_EQ(status, 400u) << target;
+    EXPECT_EQ(body["error"]["code"], "invalid_id") << target;
+    EXPECT_EQ(body["error"]["field"], "id") << target;
+    auto [replay_status, replay] = call(http::verb::post, target + "/replay", kMerchant, "{}");
+    EXPECT_EQ(replay_status, 400u) << target;
+    EXPECT_EQ(replay["error"]["code"], "invalid_id") << target;
+  }
+  const std::string unknown = "/v1/webhook-deliveries/0190f4c2-7a3e-7c41-9b2d-5e1f00000001";
+  auto [status, body] = call(http::verb::get, unknown);
+  EXPECT_EQ(status, 404u);
+  EXPECT_EQ(body["error"]["code"], "not_found");
+  EXPECT_EQ(call(http::verb::post, unknown + "/replay", kMerchant, "{}").first, 404u);
+  // Nothing was replayed by any of these.
+  EXPECT_EQ(call(http::verb::get, "/v1/webhook-deliveries").second["items"].size(), 1u);
 }
 
 TEST_F(WebhookRoutesTest, AReplayWithABodyOtherThanNoneOrEmptyQueuesNothing) {

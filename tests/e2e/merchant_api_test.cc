@@ -69,8 +69,14 @@ TEST_F(MerchantApiTest, OnboardThenASignedRequestSeesItsOwnMaskedProfile) {
   EXPECT_EQ(own.body.find("msk_"), std::string::npos);
   EXPECT_EQ(own.body.find("whsec_"), std::string::npos);
   EXPECT_EQ(own.body.find("6222020200112233445"), std::string::npos);
-  // The query is part of what is signed, exactly as sent.
-  EXPECT_EQ(merchant.send(SignedCall().with_target("/v1/merchant?expand=keys")).status, 200u);
+  // The query is part of what is signed, exactly as sent (on a route that takes one); a route that
+  // takes none refuses it, signed or not.
+  EXPECT_EQ(merchant.send(SignedCall().with_target("/v1/payment-requests?status=captured&limit=10"))
+                .status,
+            200u);
+  HttpReply queried = merchant.send(SignedCall().with_target("/v1/merchant?expand=keys"));
+  EXPECT_EQ(queried.status, 400u) << queried.body;
+  EXPECT_EQ(error_code_of(queried), "query_parameter_unknown");
 
   HttpReply viewed = operator_call(verb::get, "/v1/admin/merchants/" + merchant_id);
   ASSERT_EQ(viewed.status, 200u) << viewed.body;

@@ -79,7 +79,8 @@ TEST_F(MerchantExamplesTest, TheShellExampleSendsASignedRequest) {
   EXPECT_EQ(sent.status, 0) << sent.out;
   EXPECT_NE(sent.out.find(merchant["merchant_id"]), std::string::npos) << sent.out;
   EXPECT_NE(sent.out.find("HTTP 200"), std::string::npos) << sent.out;
-  CommandResult query = run(environment(merchant) + MPAY_EXAMPLES_DIR "/sign-and-send.sh '/v1/merchant?x=1' 2>&1");
+  CommandResult query = run(environment(merchant) + MPAY_EXAMPLES_DIR
+                            "/sign-and-send.sh '/v1/payment-requests?limit=1' 2>&1");
   EXPECT_EQ(query.status, 0) << query.out;
   CommandResult wrong = run("MPAY_BASE_URL=" + server_url() + " MPAY_KEY_ID=" + merchant["key_id"] +
                             " MPAY_KEY_SECRET=msk_wrong " MPAY_EXAMPLES_DIR "/sign-and-send.sh 2>&1");
@@ -92,7 +93,9 @@ TEST_F(MerchantExamplesTest, ThePythonExampleSendsASignedRequest) {
   CommandResult sent = run(environment(merchant) + "python3 " MPAY_EXAMPLES_DIR "/client.py 2>&1");
   EXPECT_EQ(sent.status, 0) << sent.out;
   EXPECT_NE(sent.out.find(merchant["merchant_id"]), std::string::npos) << sent.out;
-  CommandResult query = run(environment(merchant) + "python3 " MPAY_EXAMPLES_DIR "/client.py '/v1/merchant?x=1' 2>&1");
+  CommandResult query =
+      run(environment(merchant) + "python3 " MPAY_EXAMPLES_DIR
+                                  "/client.py '/v1/payment-requests?limit=1' 2>&1");
   EXPECT_EQ(query.status, 0) << query.out;
 }
 

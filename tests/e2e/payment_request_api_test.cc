@@ -279,6 +279,11 @@ TEST_F(PaymentRequestApiTest, ControlCharactersInDescriptionAndMetadataAreRefuse
            {{{"description", "Noodles\nReply STOP to 555"}}, "description_invalid", "description"},
            {{{"description", "bell\x07"}}, "description_invalid", "description"},
            {{{"description", "del\x7f"}}, "description_invalid", "description"},
+           // U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE: the SMS would read
+           // in another order than the text is.
+           {{{"description", "Noodles \u202E01.0001 YNC"}}, "description_invalid", "description"},
+           {{{"description", "Noodles \u2066x\u2069"}}, "description_invalid", "description"},
+           {{{"metadata", {{"k", "12\u202E34"}}}}, "metadata_value_invalid", "metadata.k"},
            {{{"metadata", {{"k", std::string("a\0b", 3)}}}},
             "metadata_value_invalid",
             "metadata.k"},
@@ -297,6 +302,82 @@ TEST_F(PaymentRequestApiTest, ControlCharactersInDescriptionAndMetadataAreRefuse
   // The same reference with a plain description is created: nothing above used it up.
   HttpReply plain = create({{"description", "Beef noodles, 面馆"}});
   EXPECT_EQ(plain.status, 201u) << plain.body;
+}
+
+// Bad input of any kind is refused precisely and changes nothing: amounts above the maximum per
+// operation (up to and beyond INT64_MAX minor units), numbers that fit no field, query
+// parameters a route does not take, malformed ids, a merchant name with a bidi override.
+TEST_F(PaymentRequestApiTest, AmountsTooLargeNumbersOutOfRangeAndUnknownQueriesChangeNothing) {
+  Merchant merchant = onboard();
+  auto alice = app(50);
+  alice->open_funded(50, "10.00");
+  size_t sms_before = alice->outbox().messages_to(alice->phone()).size();
+  // A reference of its own for each attempt, so that one wrongly accepted cannot hide the next.
+  int attempt = 0;
+  auto body_with = [&](const std::string& amount) {
+    return json{{"payer_phone", alice->phone()},
+                {"amount", amount},
+                {"currency", "CNY"},
+                {"merchant_reference", "big-" + std::to_string(++attempt)}};
+  };
+  for (const char* amount : {"100000000000.01", "92233720368547758.07", "92233720368547758.08",
+                             "99999999999999999999999"}) {
+    HttpReply refused = merchant_post(merchant, "/v1/payment-requests", body_with(amount));
+    EXPECT_EQ(refused.status, 422u) << amount << " " << refused.body;
+    EXPECT_EQ(error_code_of(refused), "amount_too_large") << amount;
+    EXPECT_EQ(json::parse(refused.body)["error"]["field"], "amount") << amount;
+  }
+  for (const char* expires : {"1e400", "99999999999999999999", "-1E+999"}) {
+    std::string raw = body_with("1.00").dump();
+    raw.insert(raw.size() - 1, std::string(",\"expires_in_s\":") + expires);
+    HttpReply refused = merchant.client->send(call("POST", "/v1/payment-requests", raw));
+    EXPECT_EQ(refused.status, 400u) << raw << " " << refused.body;
+    EXPECT_EQ(error_code_of(refused), "json_number_out_of_range") << raw;
+    EXPECT_EQ(json::parse(refused.body)["error"]["field"], "expires_in_s") << raw;
+  }
+  // Signed over the path with its query, so the signature is good; the route takes no query.
+  HttpReply queried = merchant.client->send(
+      call("POST", "/v1/payment-requests?dry_run=1", body_with("1.00").dump()));
+  EXPECT_EQ(queried.status, 400u) << queried.body;
+  EXPECT_EQ(error_code_of(queried), "query_parameter_unknown");
+  EXPECT_EQ(json::parse(queried.body)["error"]["field"], "dry_run");
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests").body)["items"].size(), 0u);
+  EXPECT_EQ(alice->outbox().messages_to(alice->phone()).size(), sms_before);
+
+  json request = ask(merchant, alice->phone(), "1.00", "big-1");  // no reference was used up
+  std::string id = request["id"];
+  HttpReply unknown = merchant_get(merchant, "/v1/payment-requests/" + id + "?foo=1");
+  EXPECT_EQ(unknown.status, 400u) << unknown.body;
+  EXPECT_EQ(error_code_of(unknown), "query_parameter_unknown");
+  HttpReply repeated = merchant_get(merchant, "/v1/payment-requests?limit=1&limit=2");
+  EXPECT_EQ(error_code_of(repeated), "query_parameter_repeated");
+  HttpReply listed = alice->get("/v1/me/payment-requests?status=pending&colour=red");
+  EXPECT_EQ(listed.status, 400u);
+  EXPECT_EQ(error_code_of(listed), "query_parameter_unknown");
+  EXPECT_EQ(merchant_get(merchant, "/v1/payment-requests/" + id).status, 200u);
+  HttpReply refund = merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds",
+                                   {{"amount", "92233720368547758.07"}});
+  EXPECT_EQ(refund.status, 422u) << refund.body;
+  EXPECT_EQ(error_code_of(refund), "amount_too_large");
+  HttpReply capture = merchant_post(merchant, "/v1/payment-requests/" + id + "/capture",
+                                    {{"amount", "100000000000.01"}});
+  EXPECT_EQ(error_code_of(capture), "amount_too_large");
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body)["status"],
+            "awaiting_confirmation");
+
+  HttpReply webhook = merchant_get(merchant, "/v1/webhook-deliveries/not-a-uuid");
+  EXPECT_EQ(webhook.status, 400u) << webhook.body;
+  EXPECT_EQ(error_code_of(webhook), "invalid_id");
+  EXPECT_EQ(
+      merchant_get(merchant, "/v1/webhook-deliveries/0190f4c2-7a3e-7c41-9b2d-5e1f00000001").status,
+      404u);
+
+  HttpReply bidi = operator_call(verb::post, "/v1/admin/merchants",
+                                 testing::merchant_application_json("Shop\u202Elave"));
+  EXPECT_EQ(bidi.status, 400u) << bidi.body;
+  EXPECT_EQ(error_code_of(bidi), "name_invalid");
+  EXPECT_EQ(json::parse(bidi.body)["error"]["field"], "display_name");
+  EXPECT_EQ(json::parse(operator_call(verb::get, "/v1/admin/merchants").body)["items"].size(), 1u);
 }
 
 // An answer that says "retry later" is not kept under its Idempotency-Key: once the payer has

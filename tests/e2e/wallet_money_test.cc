@@ -157,6 +157,49 @@ TEST_F(WalletMoneyTest, TransferRefusalsEachHaveTheirCode) {
   EXPECT_EQ(error_code_of(reply), "recipient_balance_cap_exceeded");
 }
 
+// An amount above the maximum per operation (10^13 minor units) is 422 amount_too_large on every
+// money route, up to and beyond INT64_MAX minor units, and moves nothing. The maximum itself reads
+// fine and meets the ordinary limits.
+TEST_F(WalletMoneyTest, AmountsAboveTheMaximumAreRefusedAndMoveNothing) {
+  auto alice = app(29);
+  auto bob = app(30);
+  alice->open_funded(29, "100.00");
+  bob->sign_up_and_log_in();
+  size_t history_before = json::parse(alice->get("/v1/me/transactions").body)["items"].size();
+  for (const char* amount : {"100000000000.01", "92233720368547758.07", "92233720368547758.08",
+                             "99999999999999999999999"}) {
+    for (HttpReply reply :
+         {alice->transfer(bob->phone(), amount),
+          alice->post("/v1/me/top-ups", {{"bank_account_id", alice->bank_account_id()},
+                                         {"amount", amount},
+                                         {"currency", "CNY"}}),
+          alice->post("/v1/me/withdrawals", {{"bank_account_id", alice->bank_account_id()},
+                                             {"amount", amount},
+                                             {"currency", "CNY"},
+                                             {"pin", kTestPin}})}) {
+      EXPECT_EQ(reply.status, 422u) << amount << " -> " << reply.body;
+      EXPECT_EQ(error_code_of(reply), "amount_too_large") << amount;
+      EXPECT_EQ(json::parse(reply.body)["error"]["field"], "amount") << amount;
+    }
+  }
+  // The maximum itself is an amount like any other: the ordinary limits answer (here Bob's
+  // balance cap at KYC level 0).
+  EXPECT_EQ(error_code_of(alice->transfer(bob->phone(), "100000000000.00")),
+            "recipient_balance_cap_exceeded");
+  EXPECT_EQ(alice->wallet()["available"], "100.00");
+  EXPECT_EQ(bob->wallet()["available"], "0.00");
+  EXPECT_EQ(json::parse(alice->get("/v1/me/transactions").body)["items"].size(), history_before);
+  // The wallet's routes take no query parameters beyond those they list.
+  HttpReply queried = alice->get("/v1/me/wallet?currency=USD");
+  EXPECT_EQ(queried.status, 400u);
+  EXPECT_EQ(error_code_of(queried), "query_parameter_unknown");
+  HttpReply transfer_with_query = alice->post(
+      "/v1/transfers?dry_run=true",
+      {{"to_phone", bob->phone()}, {"amount", "1.00"}, {"currency", "CNY"}, {"pin", kTestPin}});
+  EXPECT_EQ(error_code_of(transfer_with_query), "query_parameter_unknown");
+  EXPECT_EQ(alice->wallet()["available"], "100.00");
+}
+
 TEST_F(WalletMoneyTest, LimitsOfTheKycLevelHold) {
   auto alice = app(27);
   auto bob = app(28);

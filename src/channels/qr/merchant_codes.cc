@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "channels/qr/code_payload.h"
+#include "core/display_text.h"
 #include "core/text_length.h"
 #include "payments/wallet/p2p_transfer.h"
 
@@ -36,7 +37,7 @@ bool printable_ascii(std::string_view text, bool spaces_allowed) {
 Status check_text(std::string_view text, size_t chars_max, bool ascii, std::string code,
                   std::string field) {
   bool ok = utf8_chars(text) <= chars_max && (!ascii || printable_ascii(text, true));
-  for (unsigned char c : text) ok = ok && (c >= 0x20 && c != 0x7F);  // no control characters
+  ok = ok && !has_hidden_control(text);  // no controls, bidi or invisible format characters
   if (ok) return ok_status();
   return Error(std::move(code),
                fmt::format("at most {} {}characters, no control characters", chars_max,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/display_text.h"
 #include "payments/bank/bank_account_format.h"
 #include "payments/merchant/country_codes.h"
 #include "payments/merchant/merchant_category.h"
@@ -23,9 +24,14 @@ Status validate_name(std::string_view text, size_t chars_max, const char* field)
     return Error("name_invalid", std::string(field) + " is longer than " + std::to_string(chars_max) + " characters",
                  field);
   }
-  bool control = std::any_of(text.begin(), text.end(),
-                             [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-  if (control) return Error("name_invalid", std::string(field) + " must not contain control characters", field);
+  // Names go into SMS, payment pages, QR captions and the console: no C0/C1 controls, DEL,
+  // bidirectional controls or invisible format characters (core/display_text.h).
+  if (has_hidden_control(text)) {
+    return Error(
+        "name_invalid",
+        std::string(field) + " must not contain control or bidirectional formatting characters",
+        field);
+  }
   return ok_status();
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/display_text.h"
 #include "core/money.h"
 #include "core/phone.h"
 #include "core/text_length.h"
@@ -25,17 +26,15 @@ Result<std::optional<wallet::UserRecord>> find_payer(RequestContext& context,
 }
 
 // The description is put into the SMS to the payer and shown in the app: a line break, NUL, BEL or
-// other C0 control (or DEL) could reshape that text, as display names may not either.
+// other C0 control (or DEL) could reshape that text, and a bidirectional control (U+202E, ...)
+// could make it read in another order, as display names may not either (core/display_text.h).
 Status check_description(const RequestContext& context, std::string_view description) {
   if (utf8_chars(description) > context.options.description_chars_max) {
     return Error("description_too_long",
                  fmt::format("at most {} characters", context.options.description_chars_max),
                  "description");
   }
-  bool control = std::any_of(description.begin(), description.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
-  if (control) {
+  if (has_hidden_control(description)) {
     return Error("description_invalid", "description must not contain control characters",
                  "description");
   }

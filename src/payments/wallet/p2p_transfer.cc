@@ -5,6 +5,7 @@
 
 #include <mutex>
 
+#include "core/amount_limit.h"
 #include "core/money.h"
 #include "core/text_length.h"
 #include "ledger/result_codes.h"
@@ -93,7 +94,8 @@ Result<int64_t> parse_wallet_amount(const WalletContext& context, const std::str
     return Error("currency_mismatch",
                  fmt::format("this wallet holds {}", context.currency.code), "currency");
   }
-  Result<int64_t> minor = parse_amount(amount, context.currency);
+  Result<int64_t> minor =
+      within_amount_max(parse_amount(amount, context.currency), context.currency);
   if (!minor.ok()) {
     Error error = minor.error();
     error.field = "amount";

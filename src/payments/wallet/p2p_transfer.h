@@ -38,8 +38,9 @@ using P2pDone = std::function<void(Result<P2pReceipt>)>;
 // limit_monthly_exceeded, recipient_balance_cap_exceeded, insufficient_funds, ledger_*, store_error.
 void send_p2p(WalletContext& context, const UserId& payer_id, const P2pRequest& request, P2pDone done);
 
-// Parses an amount of the wallet currency. Errors: currency_unknown, currency_mismatch,
-// amount_* (field "amount"), amount_zero.
+// Parses an amount of the wallet currency, at most kAmountMinorMax (core/amount_limit.h). Errors:
+// currency_unknown, currency_mismatch, amount_* (field "amount"), amount_zero, amount_too_large
+// (also for digits beyond the int64 range).
 Result<int64_t> parse_wallet_amount(const WalletContext& context, const std::string& amount,
                                     const std::string& currency);
 

@@ -70,6 +70,28 @@ TEST(MerchantApplication, AValidApplicationGetsTheServerCurrency) {
   EXPECT_EQ(currencies->front(), kCny);
 }
 
+// A name that reads differently from what it is: "Shop" + U+202E RIGHT-TO-LEFT OVERRIDE + "lave"
+// shows as "Shopeval" in an SMS or the console; the isolates, marks and invisible characters do
+// the same more quietly.
+TEST(MerchantApplication, NamesRefuseBidiControlsAndInvisibleFormatCharacters) {
+  auto with = [](auto change) {
+    MerchantApplication application = valid_application();
+    change(application);
+    return field_of(application);
+  };
+  for (const char* control :
+       {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069",
+        "\u200E", "\u200F", "\u061C", "\u2028", "\u200B", "\uFEFF", "\xC2\x85"}) {
+    std::string name = std::string("Shop") + control + "lave";
+    EXPECT_EQ(with([&](auto& a) { a.display_name = name; }), "name_invalid display_name") << name;
+    EXPECT_EQ(with([&](auto& a) { a.legal_name = name; }), "name_invalid legal_name") << name;
+    EXPECT_EQ(with([&](auto& a) { a.city = name; }), "name_invalid city") << name;
+  }
+  // Right-to-left names themselves are fine, and so are the joiners scripts need.
+  EXPECT_EQ(with([](auto& a) { a.display_name = "مطعم الشام"; }), "ok");
+  EXPECT_EQ(with([](auto& a) { a.display_name = "\u0645\u200C\u06CC"; }), "ok");
+}
+
 TEST(MerchantApplication, EachRuleNamesItsField) {
   auto with = [](auto change) {
     MerchantApplication application = valid_application();

@@ -6,6 +6,7 @@
 
 #include "channels/qr/payment_code/base32.h"
 #include "core/check.h"
+#include "core/display_text.h"
 
 namespace mpay::qr {
 namespace {
@@ -14,8 +15,10 @@ Error not_found() {
   return Error("payment_code_device_not_found", "this user has no such payment-code device", "device_id");
 }
 
-// Counts code points of valid UTF-8 without control characters; -1 if the text is not such.
+// Counts code points of valid UTF-8 without control characters (nor bidirectional controls or
+// other invisible format characters: core/display_text.h); -1 if the text is not such.
 int64_t label_characters(std::string_view text) {
+  if (has_hidden_control(text)) return -1;
   int64_t characters = 0;
   for (size_t i = 0; i < text.size();) {
     auto byte = static_cast<uint8_t>(text[i]);
