@@ -356,6 +356,26 @@ class RequestFixture : public ::testing::Test {
 
   PaymentStatus status(const Id128& request) { return get(request).state.status; }
 
+  // How the ledger resolved an authorization's hold (expired: by its own timeout).
+  ledger::PendingStatus hold_status(const Id128& request) {
+    Result<std::optional<ledger::TransferRecord>> hold =
+        ledger().lookup_transfer(get(request).state.hold_id);
+    EXPECT_TRUE(hold.ok() && hold->has_value());
+    return hold.ok() && hold->has_value() ? (*hold)->status : ledger::PendingStatus::none;
+  }
+
+  // Whether a change of `request` to `status` was published (what its webhook is made from).
+  bool published(const Id128& request, PaymentStatus status) {
+    for (const PublishedChange& change : changes()) {
+      const ledger::AppEvent& event = change.event.event;
+      if (change.request.terms.id == request && event.kind == event_kinds::payment_status &&
+          static_cast<PaymentStatus>(event.status) == status) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // Waits until `done()` holds, re-checking after each published change; false after a generous
   // bound (so a broken test fails instead of hanging; the bound is not a timing assertion).
   template <typename Predicate>

@@ -412,6 +412,83 @@ TEST_F(WalletRequestTest, TheSweepVoidsAnAuthorizationPastItsDeadline) {
   expect_money_conserved({payer_.wallet()});
 }
 
+// The ledger's hold outlives the deadline by an hour (funding.cc), as a backstop: a capture in that
+// hour must not move money, as the sweep would have voided the authorization had it run first.
+TEST_F(WalletRequestTest, ACaptureAtOrPastTheDeadlineVoidsTheAuthorizationInstead) {
+  Id128 on_time = create_ok(merchant_, payer_, "20.00", CaptureMode::manual);
+  Id128 at_deadline = create_ok(merchant_, payer_, "30.00", CaptureMode::manual);
+  Id128 half_an_hour_late = create_ok(merchant_, payer_, "50.00", CaptureMode::manual);
+  for (const Id128& request : {on_time, at_deadline, half_an_hour_late}) {
+    ASSERT_EQ(code_of(confirm(payer_, request)), "ok");
+  }
+  int64_t deadline = get(on_time).state.authorization_expires_at_ns;
+  ASSERT_EQ(get(half_an_hour_late).state.authorization_expires_at_ns, deadline);
+  clock_.set_ns(deadline - 1);
+  ASSERT_EQ(code_of(capture(merchant_, on_time, std::nullopt)), "ok");
+  Balances after_the_capture = balances();
+
+  clock_.set_ns(deadline);
+  EXPECT_EQ(code_of(capture(merchant_, at_deadline, 10'00)), "payment_request_not_authorized");
+  clock_.set_ns(deadline + 30 * 60 * kSecondNs);
+  Result<PaymentRequest> refused = capture(merchant_, half_an_hour_late, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "payment_request_not_authorized");
+  EXPECT_EQ(refused.error().message, "this payment request is voided");
+
+  for (const Id128& request : {at_deadline, half_an_hour_late}) {
+    EXPECT_EQ(status(request), PaymentStatus::voided);
+    EXPECT_TRUE(published(request, PaymentStatus::voided));
+    EXPECT_EQ(hold_status(request), ledger::PendingStatus::voided);
+  }
+  EXPECT_EQ(balance(merchant_account(merchant_)), after_the_capture.merchant);
+  EXPECT_EQ(balance(fee_income()), after_the_capture.fees);
+  EXPECT_EQ(posted(payer_), 500'00 - 20'00);
+  EXPECT_EQ(available(payer_), 500'00 - 20'00);  // nothing held any more
+  EXPECT_EQ(wallet_context().spending.spending(payer_.id(), clock_.now_ns()).this_month_minor,
+            20'00);
+  EXPECT_EQ(sweep_due(context()), 0u);
+  expect_money_conserved({payer_.wallet()});
+}
+
+// A decline or a cancel that comes after the request's expiry, before the sweep: the request
+// expired, as the sweep would have recorded, and the answer says so, as a confirm's would.
+TEST_F(WalletRequestTest, DecliningPastTheExpiryExpiresTheRequestWithoutASweep) {
+  Id128 request = create_ok(merchant_, payer_, "40.00");
+  clock_.set_ns(get(request).terms.expires_at_ns);
+  EXPECT_EQ(code_of(decline(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(status(request), PaymentStatus::expired);
+  EXPECT_TRUE(published(request, PaymentStatus::expired));
+  EXPECT_FALSE(published(request, PaymentStatus::declined));
+  // Once expired, every later answer gets the same word.
+  EXPECT_EQ(code_of(decline(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(code_of(cancel(merchant_, request)), "payment_request_expired");
+  EXPECT_EQ(code_of(confirm(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(sweep_due(context()), 0u);
+  EXPECT_EQ(posted(payer_), 500'00);
+}
+
+TEST_F(WalletRequestTest, CancellingPastTheExpiryExpiresTheRequestWithoutASweep) {
+  Id128 request = create_ok(merchant_, payer_, "40.00");
+  clock_.set_ns(get(request).terms.expires_at_ns + kSecondNs);
+  EXPECT_EQ(code_of(cancel(merchant_, request)), "payment_request_expired");
+  EXPECT_EQ(status(request), PaymentStatus::expired);
+  EXPECT_TRUE(published(request, PaymentStatus::expired));
+  EXPECT_FALSE(published(request, PaymentStatus::cancelled));
+  EXPECT_EQ(code_of(cancel(merchant_, request)), "payment_request_expired");
+  EXPECT_EQ(code_of(decline(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(sweep_due(context()), 0u);
+}
+
+TEST_F(WalletRequestTest, AnswersJustBeforeTheExpiryStillCount) {
+  Id128 declined = create_ok(merchant_, payer_, "40.00");
+  Id128 cancelled = create_ok(merchant_, payer_, "40.00");
+  clock_.set_ns(get(declined).terms.expires_at_ns - 1);
+  EXPECT_EQ(code_of(decline(payer_, declined)), "ok");
+  EXPECT_EQ(code_of(cancel(merchant_, cancelled)), "ok");
+  EXPECT_EQ(status(declined), PaymentStatus::declined);
+  EXPECT_EQ(status(cancelled), PaymentStatus::cancelled);
+}
+
 // --- races ---
 
 TEST_F(WalletRequestTest, AConfirmRacingACancelHasExactlyOneWinner) {
