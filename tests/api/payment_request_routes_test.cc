@@ -110,5 +110,17 @@ TEST_F(PaymentRequestRoutesTest, ADeclineOrCancelPastTheExpiryIs409Expired) {
   EXPECT_EQ(status(cancelled), PaymentStatus::expired);
 }
 
+TEST_F(PaymentRequestRoutesTest, AVoidOfAHoldTheLedgerTimedOutIs200Voided) {
+  Id128 request = create_ok(merchant_, payer_, "40.00", CaptureMode::manual);
+  ASSERT_EQ(requests::testing::code_of(confirm(payer_, request)), "ok");
+  clock_.set_ns(hold_times_out_at_ns(request));
+
+  Answer voided = merchant_post(request, "void");
+  EXPECT_EQ(voided.status, 200u) << voided.body.dump();
+  EXPECT_EQ(voided.body["status"], "voided");
+  EXPECT_EQ(available(payer_), 100'00);
+  EXPECT_EQ(posted(payer_), 100'00);
+}
+
 }  // namespace
 }  // namespace mpay::api

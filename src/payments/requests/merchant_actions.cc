@@ -92,9 +92,21 @@ void void_claimed(RequestContext& context, const PaymentRequest& claimed, Reques
   StatusChange change;
   change.status = PaymentStatus::voided;
   change.transfer_id = claimed.state.hold_id;
-  commit_change(
+  // The ledger timed the hold out before this void (the sweep ran late, or mpayd was down): the
+  // money is back with the payer already, so the request is voided all the same, by its status
+  // alone; left authorized, it would count as spent and be retried by every sweep.
+  auto timed_out_by_the_ledger = [&context, terms = claimed.terms, change](
+                                     ledger::CreateTransferResult result, RequestDone done) {
+    if (result != ledger::CreateTransferResult::pending_transfer_expired) {
+      context.book.release(terms.id);
+      return done(ledger_rejection(result));
+    }
+    commit_change(context, terms.id, {}, {status_event(context, terms, change)}, nullptr,
+                  std::move(done));
+  };
+  commit_change_or(
       context, claimed.terms.id, void_chain(context.wallet.ids, claimed.state.hold_id),
-      {status_event(context, claimed.terms, change)}, nullptr,
+      {status_event(context, claimed.terms, change)}, std::move(timed_out_by_the_ledger),
       release_spending_after(context, claimed, claimed.state.authorized_minor, std::move(done)));
 }
 

@@ -34,7 +34,7 @@ Result<PaymentRequest> claim_as_merchant(RequestContext& context, const Merchant
                                          const char* wrong_status_code);
 
 // Releases an authorization's hold and records `voided` (merchant void, the sweeper, a capture
-// past the deadline).
+// past the deadline). A hold the ledger already timed out is voided by the status alone.
 void void_claimed(RequestContext& context, const PaymentRequest& claimed, RequestDone done);
 
 }  // namespace mpay::requests

@@ -356,6 +356,18 @@ class RequestFixture : public ::testing::Test {
 
   PaymentStatus status(const Id128& request) { return get(request).state.status; }
 
+  // When the ledger itself times out an authorization's hold (its pending transfer's timeout,
+  // an hour past the authorization's deadline): from then on a void of it is refused.
+  int64_t hold_times_out_at_ns(const Id128& request) {
+    Result<std::optional<ledger::TransferRecord>> hold =
+        ledger().lookup_transfer(get(request).state.hold_id);
+    EXPECT_TRUE(hold.ok() && hold->has_value());
+    if (!hold.ok() || !hold->has_value()) return 0;
+    const ledger::JournalEntry& entry = (*hold)->entry;
+    EXPECT_NE(entry.timeout_s, 0u);
+    return entry.timestamp + int64_t{entry.timeout_s} * kSecondNs;
+  }
+
   // How the ledger resolved an authorization's hold (expired: by its own timeout).
   ledger::PendingStatus hold_status(const Id128& request) {
     Result<std::optional<ledger::TransferRecord>> hold =

@@ -3,6 +3,7 @@
 // a clock the test turns, and a confirm racing a cancel.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "core/money.h"
@@ -447,6 +448,53 @@ TEST_F(WalletRequestTest, ACaptureAtOrPastTheDeadlineVoidsTheAuthorizationInstea
   EXPECT_EQ(wallet_context().spending.spending(payer_.id(), clock_.now_ns()).this_month_minor,
             20'00);
   EXPECT_EQ(sweep_due(context()), 0u);
+  expect_money_conserved({payer_.wallet()});
+}
+
+// The sweep runs after the ledger timed the hold out itself (it ran late, or mpayd was down for
+// hours): the ledger refuses the void, but the money is back with the payer, so the request is
+// voided all the same, and no longer counts as spent.
+TEST_F(WalletRequestTest, TheSweepVoidsAnAuthorizationWhoseHoldTheLedgerTimedOut) {
+  Id128 request = create_ok(merchant_, payer_, "50.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, request)), "ok");
+  auto spent_this_month = [&] {
+    return wallet_context().spending.spending(payer_.id(), clock_.now_ns()).this_month_minor;
+  };
+  EXPECT_EQ(spent_this_month(), 50'00);
+
+  clock_.set_ns(hold_times_out_at_ns(request));
+  EXPECT_EQ(sweep_due(context()), 1u);
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::voided));
+  EXPECT_TRUE(published(request, PaymentStatus::voided));
+  EXPECT_EQ(hold_status(request), ledger::PendingStatus::expired);  // no void was made
+  EXPECT_EQ(available(payer_), 500'00);
+  EXPECT_EQ(posted(payer_), 500'00);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 0);
+  EXPECT_EQ(spent_this_month(), 0);
+  EXPECT_EQ(sweep_due(context()), 0u);
+  expect_money_conserved({payer_.wallet()});
+}
+
+TEST_F(WalletRequestTest, AVoidOrCaptureOfAHoldTheLedgerTimedOutEndsTheRequestVoided) {
+  Id128 voided = create_ok(merchant_, payer_, "50.00", CaptureMode::manual);
+  Id128 captured = create_ok(merchant_, payer_, "30.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, voided)), "ok");
+  ASSERT_EQ(code_of(confirm(payer_, captured)), "ok");
+  clock_.set_ns(std::max(hold_times_out_at_ns(voided), hold_times_out_at_ns(captured)));
+
+  Result<PaymentRequest> void_answer = void_authorization(merchant_, voided);
+  ASSERT_TRUE(void_answer.ok()) << code_of(void_answer);
+  EXPECT_EQ(void_answer->state.status, PaymentStatus::voided);
+  EXPECT_EQ(code_of(capture(merchant_, captured, std::nullopt)), "payment_request_not_authorized");
+  for (const Id128& request : {voided, captured}) {
+    EXPECT_EQ(status(request), PaymentStatus::voided);
+    EXPECT_TRUE(published(request, PaymentStatus::voided));
+    EXPECT_EQ(hold_status(request), ledger::PendingStatus::expired);
+  }
+  EXPECT_EQ(available(payer_), 500'00);
+  EXPECT_EQ(posted(payer_), 500'00);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 0);
+  EXPECT_EQ(balance(fee_income()), 0);
   expect_money_conserved({payer_.wallet()});
 }
 
