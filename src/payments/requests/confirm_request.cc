@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "payments/requests/funding.h"
+#include "payments/requests/request_expiry.h"
 #include "payments/wallet/pin_guard.h"
 
 namespace mpay::requests {
@@ -13,16 +14,6 @@ Result<PaymentRequest> claim_as_payer(RequestContext& context, const wallet::Use
   return context.book.claim_as(RequestParty::payer(payer), request_id,
                                {PaymentStatus::awaiting_confirmation},
                                "payment_request_not_awaiting_confirmation");
-}
-
-// The request lapsed before the answer: record that, then refuse the answer.
-void expire_then_refuse(RequestContext& context, const PaymentRequest& claimed, RequestDone done) {
-  StatusChange change;
-  change.status = PaymentStatus::expired;
-  commit_change(context, claimed.terms.id, {}, {status_event(context, claimed.terms, change)},
-                nullptr, [done](Result<PaymentRequest>) {
-                  done(Error("payment_request_expired", "this payment request has expired"));
-                });
 }
 
 }  // namespace
@@ -40,21 +31,12 @@ void confirm_payment_request(RequestContext& context, const wallet::UserId& paye
                       "bank_account_id"));
   }
   Result<PaymentRequest> claimed = claim_as_payer(context, payer_id, request_id);
-  if (!claimed.ok()) {
-    // Expired by the sweep or by an earlier answer: the same word as an answer past the deadline
-    // (the sweeper's timing must not change what the payer is told).
-    std::optional<PaymentRequest> now = context.book.get(request_id);
-    if (claimed.error().code == "payment_request_not_awaiting_confirmation" && now &&
-        now->state.status == PaymentStatus::expired) {
-      return done(Error("payment_request_expired", "this payment request has expired"));
-    }
-    return done(claimed.error());
-  }
+  if (!claimed.ok()) return done(expired_or(context, request_id, claimed.error()));
   auto refuse = [&](Error error) {
     context.book.release(request_id);
     done(std::move(error));
   };
-  if (context.wallet.clock.now_ns() >= claimed->terms.expires_at_ns) {
+  if (has_lapsed(*claimed, context.wallet.clock.now_ns())) {
     return expire_then_refuse(context, *claimed, done);
   }
 
@@ -114,7 +96,10 @@ bool can_confirm_in_memory(RequestContext& context, const wallet::UserId& payer_
 void decline_payment_request(RequestContext& context, const wallet::UserId& payer,
                              const Id128& request_id, RequestDone done) {
   Result<PaymentRequest> claimed = claim_as_payer(context, payer, request_id);
-  if (!claimed.ok()) return done(claimed.error());
+  if (!claimed.ok()) return done(expired_or(context, request_id, claimed.error()));
+  if (has_lapsed(*claimed, context.wallet.clock.now_ns())) {
+    return expire_then_refuse(context, *claimed, std::move(done));
+  }
   StatusChange change;
   change.status = PaymentStatus::declined;
   commit_change(context, request_id, {}, {status_event(context, claimed->terms, change)}, nullptr,

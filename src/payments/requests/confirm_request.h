@@ -30,7 +30,9 @@ void confirm_payment_request(RequestContext& context, const wallet::UserId& paye
 bool can_confirm_in_memory(RequestContext& context, const wallet::UserId& payer,
                            const Confirmation& confirmation);
 
-// Errors: payment_request_not_found, payment_request_busy, payment_request_not_awaiting_confirmation.
+// Errors: payment_request_not_found, payment_request_busy,
+// payment_request_not_awaiting_confirmation, payment_request_expired (past its expiry: recorded
+// expired, as the sweep would).
 void decline_payment_request(RequestContext& context, const wallet::UserId& payer,
                              const Id128& request_id, RequestDone done);
 

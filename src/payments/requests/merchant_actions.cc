@@ -1,6 +1,7 @@
 #include "payments/requests/merchant_actions.h"
 
 #include "payments/requests/fees.h"
+#include "payments/requests/request_expiry.h"
 #include "payments/requests/request_ledger.h"
 
 namespace mpay::requests {
@@ -40,7 +41,10 @@ void cancel_payment_request(RequestContext& context, const MerchantId& merchant,
   Result<PaymentRequest> claimed =
       claim_as_merchant(context, merchant, request_id, {PaymentStatus::awaiting_confirmation},
                         "payment_request_not_awaiting_confirmation");
-  if (!claimed.ok()) return done(claimed.error());
+  if (!claimed.ok()) return done(expired_or(context, request_id, claimed.error()));
+  if (has_lapsed(*claimed, context.wallet.clock.now_ns())) {
+    return expire_then_refuse(context, *claimed, std::move(done));
+  }
   StatusChange change;
   change.status = PaymentStatus::cancelled;
   commit_change(context, request_id, {}, {status_event(context, claimed->terms, change)}, nullptr,
@@ -53,6 +57,10 @@ void capture_payment_request(RequestContext& context, const MerchantId& merchant
   Result<PaymentRequest> claimed = claim_as_merchant(
       context, merchant, request_id, {PaymentStatus::authorized}, "payment_request_not_authorized");
   if (!claimed.ok()) return done(claimed.error());
+  // The ledger's hold outlives the deadline (a backstop), but the payer's consent does not.
+  if (has_lapsed(*claimed, context.wallet.clock.now_ns())) {
+    return void_then_refuse(context, *claimed, std::move(done));
+  }
   const RequestState& state = claimed->state;
   int64_t amount = amount_minor.value_or(state.authorized_minor);
   if (amount <= 0 || amount > state.authorized_minor) {
@@ -84,9 +92,21 @@ void void_claimed(RequestContext& context, const PaymentRequest& claimed, Reques
   StatusChange change;
   change.status = PaymentStatus::voided;
   change.transfer_id = claimed.state.hold_id;
-  commit_change(
+  // The ledger timed the hold out before this void (the sweep ran late, or mpayd was down): the
+  // money is back with the payer already, so the request is voided all the same, by its status
+  // alone; left authorized, it would count as spent and be retried by every sweep.
+  auto timed_out_by_the_ledger = [&context, terms = claimed.terms, change](
+                                     ledger::CreateTransferResult result, RequestDone done) {
+    if (result != ledger::CreateTransferResult::pending_transfer_expired) {
+      context.book.release(terms.id);
+      return done(ledger_rejection(result));
+    }
+    commit_change(context, terms.id, {}, {status_event(context, terms, change)}, nullptr,
+                  std::move(done));
+  };
+  commit_change_or(
       context, claimed.terms.id, void_chain(context.wallet.ids, claimed.state.hold_id),
-      {status_event(context, claimed.terms, change)}, nullptr,
+      {status_event(context, claimed.terms, change)}, std::move(timed_out_by_the_ledger),
       release_spending_after(context, claimed, claimed.state.authorized_minor, std::move(done)));
 }
 

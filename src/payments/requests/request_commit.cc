@@ -14,14 +14,19 @@ ledger::AppEvent status_event(RequestContext& context, const RequestTerms& terms
   return encode_status(context.wallet.ids.next(), terms, change);
 }
 
-void commit_change(RequestContext& context, const Id128& request_id,
+namespace {
+
+// Both commits: a refusal goes to `on_rejection` if there is one, else is answered through
+// `rejected` (one function rather than one wrapping the other: a payment pays for no extra
+// std::function).
+void submit_change(RequestContext& context, const Id128& request_id,
                    std::vector<ledger::Transfer> chain, std::vector<ledger::AppEvent> events,
-                   RejectionMapper rejected, RequestDone done) {
+                   RejectionMapper rejected, RejectionHandler on_rejection, RequestDone done) {
   size_t transfer_count = chain.size();
   std::vector<ledger::AppEvent> submitted_events = events;
   Status submitted = context.wallet.ledger.submit_with_events(
       std::move(chain), std::move(events),
-      [&context, request_id, transfer_count, submitted_events, rejected,
+      [&context, request_id, transfer_count, submitted_events, rejected, on_rejection,
        done](std::vector<ledger::EventOutcome> outcomes) {
         // A chain fails as one: report the event that broke it, not its innocent neighbours.
         std::optional<ledger::CreateTransferResult> failure;
@@ -32,6 +37,7 @@ void commit_change(RequestContext& context, const Id128& request_id,
             failure = result;
           }
         }
+        if (failure && on_rejection) return on_rejection(*failure, done);
         if (failure) {
           context.book.release(request_id);
           return done(rejected ? rejected(*failure) : ledger_rejection(*failure));
@@ -61,6 +67,22 @@ void commit_change(RequestContext& context, const Id128& request_id,
     context.book.release(request_id);
     done(submitted.error());
   }
+}
+
+}  // namespace
+
+void commit_change(RequestContext& context, const Id128& request_id,
+                   std::vector<ledger::Transfer> chain, std::vector<ledger::AppEvent> events,
+                   RejectionMapper rejected, RequestDone done) {
+  submit_change(context, request_id, std::move(chain), std::move(events), std::move(rejected),
+                nullptr, std::move(done));
+}
+
+void commit_change_or(RequestContext& context, const Id128& request_id,
+                      std::vector<ledger::Transfer> chain, std::vector<ledger::AppEvent> events,
+                      RejectionHandler on_rejection, RequestDone done) {
+  submit_change(context, request_id, std::move(chain), std::move(events), nullptr,
+                std::move(on_rejection), std::move(done));
 }
 
 }  // namespace mpay::requests

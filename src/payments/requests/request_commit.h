@@ -1,7 +1,8 @@
 // The one way a payment request changes: a claimed request's transfers and status events are
 // submitted together (ledger submit_with_events); once durable, applied events update the book
 // and are published to listeners, the claim is released, and `done` gets the request as it now
-// is. If a transfer was refused, nothing changed: `done` gets `rejected(result)`.
+// is. If a transfer was refused, nothing changed: `done` gets `rejected(result)` (or, through
+// commit_change_or, what follows the refusal).
 #pragma once
 
 #include <functional>
@@ -25,6 +26,16 @@ Error ledger_rejection(ledger::CreateTransferResult result);
 void commit_change(RequestContext& context, const Id128& request_id,
                    std::vector<ledger::Transfer> chain, std::vector<ledger::AppEvent> events,
                    RejectionMapper rejected, RequestDone done);
+
+// What follows a refused chain, decided while the request is still claimed, so that no other
+// action comes between the refusal and its consequence: the handler commits a follow-up change
+// (commit_change, which releases the claim) or releases the claim itself and answers `done`.
+using RejectionHandler = std::function<void(ledger::CreateTransferResult, RequestDone done)>;
+
+// commit_change, except that a refused chain goes to `on_rejection` with the claim held.
+void commit_change_or(RequestContext& context, const Id128& request_id,
+                      std::vector<ledger::Transfer> chain, std::vector<ledger::AppEvent> events,
+                      RejectionHandler on_rejection, RequestDone done);
 
 // A status event with a fresh event id.
 ledger::AppEvent status_event(RequestContext& context, const RequestTerms& terms,

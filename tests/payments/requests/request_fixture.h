@@ -356,6 +356,38 @@ class RequestFixture : public ::testing::Test {
 
   PaymentStatus status(const Id128& request) { return get(request).state.status; }
 
+  // When the ledger itself times out an authorization's hold (its pending transfer's timeout,
+  // an hour past the authorization's deadline): from then on a void of it is refused.
+  int64_t hold_times_out_at_ns(const Id128& request) {
+    Result<std::optional<ledger::TransferRecord>> hold =
+        ledger().lookup_transfer(get(request).state.hold_id);
+    EXPECT_TRUE(hold.ok() && hold->has_value());
+    if (!hold.ok() || !hold->has_value()) return 0;
+    const ledger::JournalEntry& entry = (*hold)->entry;
+    EXPECT_NE(entry.timeout_s, 0u);
+    return entry.timestamp + int64_t{entry.timeout_s} * kSecondNs;
+  }
+
+  // How the ledger resolved an authorization's hold (expired: by its own timeout).
+  ledger::PendingStatus hold_status(const Id128& request) {
+    Result<std::optional<ledger::TransferRecord>> hold =
+        ledger().lookup_transfer(get(request).state.hold_id);
+    EXPECT_TRUE(hold.ok() && hold->has_value());
+    return hold.ok() && hold->has_value() ? (*hold)->status : ledger::PendingStatus::none;
+  }
+
+  // Whether a change of `request` to `status` was published (what its webhook is made from).
+  bool published(const Id128& request, PaymentStatus status) {
+    for (const PublishedChange& change : changes()) {
+      const ledger::AppEvent& event = change.event.event;
+      if (change.request.terms.id == request && event.kind == event_kinds::payment_status &&
+          static_cast<PaymentStatus>(event.status) == status) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // Waits until `done()` holds, re-checking after each published change; false after a generous
   // bound (so a broken test fails instead of hanging; the bound is not a timing assertion).
   template <typename Predicate>

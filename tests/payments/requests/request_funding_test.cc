@@ -10,6 +10,7 @@
 #include "core/phone.h"
 #include "payments/requests/carrier_billing.h"
 #include "payments/requests/fees.h"
+#include "payments/requests/request_expiry.h"
 #include "payments/wallet/bank_orders.h"
 #include "payments/wallet/kyc.h"
 #include "request_fixture.h"
@@ -123,6 +124,24 @@ TEST_F(PhoneBillTest, ARefundComesOffTheBill) {
   // What was refunded counts no more against the allowance: 15 used, 15 left.
   Id128 next = create_ok(merchant_, payer_, "15.00");
   EXPECT_EQ(code_of(confirm(payer_, next, "phone_bill")), "ok");
+  expect_money_conserved({payer_.wallet(), receivable()});
+}
+
+// A hold the ledger timed out before the sweep came (mpayd was down): the request is voided all
+// the same, and what it held no longer counts against the month's allowance.
+TEST_F(PhoneBillTest, AnAuthorizationWhoseHoldTheLedgerTimedOutFreesTheAllowance) {
+  ASSERT_TRUE(set_subscriber_carrier(context(), payer_.id(), kCarrier).ok());
+  Id128 held = create_ok(merchant_, payer_, "30.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, held, "phone_bill")), "ok");
+  clock_.set_ns(hold_times_out_at_ns(held));  // still November
+  EXPECT_EQ(sweep_due(context()), 1u);
+  ASSERT_TRUE(wait_for_status(held, PaymentStatus::voided));
+  EXPECT_EQ(hold_status(held), ledger::PendingStatus::expired);
+  EXPECT_EQ(receivable_owed(), 0);
+
+  Id128 next = create_ok(merchant_, payer_, "30.00");
+  EXPECT_EQ(code_of(confirm(payer_, next, "phone_bill")), "ok");
+  EXPECT_EQ(receivable_owed(), 30'00);
   expect_money_conserved({payer_.wallet(), receivable()});
 }
 

@@ -3,6 +3,7 @@
 // a clock the test turns, and a confirm racing a cancel.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "core/money.h"
@@ -410,6 +411,130 @@ TEST_F(WalletRequestTest, TheSweepVoidsAnAuthorizationPastItsDeadline) {
   EXPECT_EQ(balance(merchant_account(merchant_)), 0);
   EXPECT_EQ(code_of(capture(merchant_, request, std::nullopt)), "payment_request_not_authorized");
   expect_money_conserved({payer_.wallet()});
+}
+
+// The ledger's hold outlives the deadline by an hour (funding.cc), as a backstop: a capture in that
+// hour must not move money, as the sweep would have voided the authorization had it run first.
+TEST_F(WalletRequestTest, ACaptureAtOrPastTheDeadlineVoidsTheAuthorizationInstead) {
+  Id128 on_time = create_ok(merchant_, payer_, "20.00", CaptureMode::manual);
+  Id128 at_deadline = create_ok(merchant_, payer_, "30.00", CaptureMode::manual);
+  Id128 half_an_hour_late = create_ok(merchant_, payer_, "50.00", CaptureMode::manual);
+  for (const Id128& request : {on_time, at_deadline, half_an_hour_late}) {
+    ASSERT_EQ(code_of(confirm(payer_, request)), "ok");
+  }
+  int64_t deadline = get(on_time).state.authorization_expires_at_ns;
+  ASSERT_EQ(get(half_an_hour_late).state.authorization_expires_at_ns, deadline);
+  clock_.set_ns(deadline - 1);
+  ASSERT_EQ(code_of(capture(merchant_, on_time, std::nullopt)), "ok");
+  Balances after_the_capture = balances();
+
+  clock_.set_ns(deadline);
+  EXPECT_EQ(code_of(capture(merchant_, at_deadline, 10'00)), "payment_request_not_authorized");
+  clock_.set_ns(deadline + 30 * 60 * kSecondNs);
+  Result<PaymentRequest> refused = capture(merchant_, half_an_hour_late, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "payment_request_not_authorized");
+  EXPECT_EQ(refused.error().message, "this payment request is voided");
+
+  for (const Id128& request : {at_deadline, half_an_hour_late}) {
+    EXPECT_EQ(status(request), PaymentStatus::voided);
+    EXPECT_TRUE(published(request, PaymentStatus::voided));
+    EXPECT_EQ(hold_status(request), ledger::PendingStatus::voided);
+  }
+  EXPECT_EQ(balance(merchant_account(merchant_)), after_the_capture.merchant);
+  EXPECT_EQ(balance(fee_income()), after_the_capture.fees);
+  EXPECT_EQ(posted(payer_), 500'00 - 20'00);
+  EXPECT_EQ(available(payer_), 500'00 - 20'00);  // nothing held any more
+  EXPECT_EQ(wallet_context().spending.spending(payer_.id(), clock_.now_ns()).this_month_minor,
+            20'00);
+  EXPECT_EQ(sweep_due(context()), 0u);
+  expect_money_conserved({payer_.wallet()});
+}
+
+// The sweep runs after the ledger timed the hold out itself (it ran late, or mpayd was down for
+// hours): the ledger refuses the void, but the money is back with the payer, so the request is
+// voided all the same, and no longer counts as spent.
+TEST_F(WalletRequestTest, TheSweepVoidsAnAuthorizationWhoseHoldTheLedgerTimedOut) {
+  Id128 request = create_ok(merchant_, payer_, "50.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, request)), "ok");
+  auto spent_this_month = [&] {
+    return wallet_context().spending.spending(payer_.id(), clock_.now_ns()).this_month_minor;
+  };
+  EXPECT_EQ(spent_this_month(), 50'00);
+
+  clock_.set_ns(hold_times_out_at_ns(request));
+  EXPECT_EQ(sweep_due(context()), 1u);
+  ASSERT_TRUE(wait_for_status(request, PaymentStatus::voided));
+  EXPECT_TRUE(published(request, PaymentStatus::voided));
+  EXPECT_EQ(hold_status(request), ledger::PendingStatus::expired);  // no void was made
+  EXPECT_EQ(available(payer_), 500'00);
+  EXPECT_EQ(posted(payer_), 500'00);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 0);
+  EXPECT_EQ(spent_this_month(), 0);
+  EXPECT_EQ(sweep_due(context()), 0u);
+  expect_money_conserved({payer_.wallet()});
+}
+
+TEST_F(WalletRequestTest, AVoidOrCaptureOfAHoldTheLedgerTimedOutEndsTheRequestVoided) {
+  Id128 voided = create_ok(merchant_, payer_, "50.00", CaptureMode::manual);
+  Id128 captured = create_ok(merchant_, payer_, "30.00", CaptureMode::manual);
+  ASSERT_EQ(code_of(confirm(payer_, voided)), "ok");
+  ASSERT_EQ(code_of(confirm(payer_, captured)), "ok");
+  clock_.set_ns(std::max(hold_times_out_at_ns(voided), hold_times_out_at_ns(captured)));
+
+  Result<PaymentRequest> void_answer = void_authorization(merchant_, voided);
+  ASSERT_TRUE(void_answer.ok()) << code_of(void_answer);
+  EXPECT_EQ(void_answer->state.status, PaymentStatus::voided);
+  EXPECT_EQ(code_of(capture(merchant_, captured, std::nullopt)), "payment_request_not_authorized");
+  for (const Id128& request : {voided, captured}) {
+    EXPECT_EQ(status(request), PaymentStatus::voided);
+    EXPECT_TRUE(published(request, PaymentStatus::voided));
+    EXPECT_EQ(hold_status(request), ledger::PendingStatus::expired);
+  }
+  EXPECT_EQ(available(payer_), 500'00);
+  EXPECT_EQ(posted(payer_), 500'00);
+  EXPECT_EQ(balance(merchant_account(merchant_)), 0);
+  EXPECT_EQ(balance(fee_income()), 0);
+  expect_money_conserved({payer_.wallet()});
+}
+
+// A decline or a cancel that comes after the request's expiry, before the sweep: the request
+// expired, as the sweep would have recorded, and the answer says so, as a confirm's would.
+TEST_F(WalletRequestTest, DecliningPastTheExpiryExpiresTheRequestWithoutASweep) {
+  Id128 request = create_ok(merchant_, payer_, "40.00");
+  clock_.set_ns(get(request).terms.expires_at_ns);
+  EXPECT_EQ(code_of(decline(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(status(request), PaymentStatus::expired);
+  EXPECT_TRUE(published(request, PaymentStatus::expired));
+  EXPECT_FALSE(published(request, PaymentStatus::declined));
+  // Once expired, every later answer gets the same word.
+  EXPECT_EQ(code_of(decline(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(code_of(cancel(merchant_, request)), "payment_request_expired");
+  EXPECT_EQ(code_of(confirm(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(sweep_due(context()), 0u);
+  EXPECT_EQ(posted(payer_), 500'00);
+}
+
+TEST_F(WalletRequestTest, CancellingPastTheExpiryExpiresTheRequestWithoutASweep) {
+  Id128 request = create_ok(merchant_, payer_, "40.00");
+  clock_.set_ns(get(request).terms.expires_at_ns + kSecondNs);
+  EXPECT_EQ(code_of(cancel(merchant_, request)), "payment_request_expired");
+  EXPECT_EQ(status(request), PaymentStatus::expired);
+  EXPECT_TRUE(published(request, PaymentStatus::expired));
+  EXPECT_FALSE(published(request, PaymentStatus::cancelled));
+  EXPECT_EQ(code_of(cancel(merchant_, request)), "payment_request_expired");
+  EXPECT_EQ(code_of(decline(payer_, request)), "payment_request_expired");
+  EXPECT_EQ(sweep_due(context()), 0u);
+}
+
+TEST_F(WalletRequestTest, AnswersJustBeforeTheExpiryStillCount) {
+  Id128 declined = create_ok(merchant_, payer_, "40.00");
+  Id128 cancelled = create_ok(merchant_, payer_, "40.00");
+  clock_.set_ns(get(declined).terms.expires_at_ns - 1);
+  EXPECT_EQ(code_of(decline(payer_, declined)), "ok");
+  EXPECT_EQ(code_of(cancel(merchant_, cancelled)), "ok");
+  EXPECT_EQ(status(declined), PaymentStatus::declined);
+  EXPECT_EQ(status(cancelled), PaymentStatus::cancelled);
 }
 
 // --- races ---
