@@ -52,7 +52,8 @@ bool one_of(const std::string& code, std::initializer_list<std::string_view> cod
 }
 
 void check_body_error(const mpay::Error& error) {
-  MPAY_CHECK(one_of(error.code, {"body_empty", "json_invalid", "json_duplicate_key", "json_too_deep"}),
+  MPAY_CHECK(one_of(error.code, {"body_empty", "json_invalid", "json_duplicate_key", "json_too_deep",
+                                 "json_number_out_of_range"}),
              "parse_json_body returned an undocumented error code");
   MPAY_CHECK(printable_ascii(error.message), "a JSON error message is not printable ASCII");
 }
