@@ -24,10 +24,6 @@ Result<Id128> uuid_field(const std::string& text, const char* field) {
 
 }  // namespace
 
-bool has_control_character(std::string_view text) {
-  return has_hidden_control(text);
-}
-
 Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max) {
   if (value == nullptr || value->is_null()) return std::string("{}");
   if (!value->is_object()) {
@@ -38,7 +34,7 @@ Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max
                  "metadata");
   }
   for (const auto& [key, item] : value->items()) {
-    if (key.empty() || key.size() > kMetadataKeyCharsMax || has_control_character(key)) {
+    if (key.empty() || key.size() > kMetadataKeyCharsMax || has_hidden_control(key)) {
       return Error("metadata_key_invalid",
                    "metadata keys are 1 to 40 bytes without control characters", "metadata." + key);
     }
@@ -50,7 +46,7 @@ Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max
       return Error("json_string_too_long", "metadata values are at most 500 bytes",
                    "metadata." + key);
     }
-    if (has_control_character(text)) {
+    if (has_hidden_control(text)) {
       return Error("metadata_value_invalid", "metadata values must not contain control characters",
                    "metadata." + key);
     }

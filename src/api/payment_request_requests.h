@@ -29,14 +29,9 @@ Result<requests::NewRequest> decode_new_payment_request(std::string_view body,
 Result<requests::Confirmation> decode_confirmation(std::string_view body);
 // A "metadata" value (null or absent: "{}") checked as above and serialized compactly. Errors:
 // json_wrong_type, metadata_too_large, metadata_key_invalid (empty, too long or a control
-// character; has_control_character), json_string_too_long, metadata_value_invalid (a control
+// character: core/display_text.h), json_string_too_long, metadata_value_invalid (a control
 // character).
 Result<std::string> decode_metadata(const nlohmann::json* value, size_t keys_max);
-// Whether `text` holds a C0 control character (NUL, line breaks, BEL, ...), DEL, a C1 control, a
-// bidirectional control (U+202E RIGHT-TO-LEFT OVERRIDE, ...) or another invisible format character
-// (core/display_text.h): text that people read (descriptions, metadata shown to merchants) must
-// not, since they reshape it or make it read in another order.
-bool has_control_character(std::string_view text);
 // {"amount"?: "12.34"}; the amount is left as text for the currency's parser. Empty body: all.
 Result<std::optional<std::string>> decode_capture(std::string_view body);
 struct RefundBody {

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/json_body.h"
+#include "core/display_text.h"
 
 namespace mpay::api {
 namespace {
@@ -49,7 +50,7 @@ Result<qr::NewMerchantCode> decode_new_merchant_code(std::string_view body,
     MPAY_READ(code.description, or_empty(r.optional_string("description", kTextCharsMax)));
     // Scans copy it into payment requests, whose descriptions may not hold control characters:
     // refused now rather than at every scan.
-    if (has_control_character(code.description)) {
+    if (has_hidden_control(code.description)) {
       return Error("description_invalid", "description must not contain control characters",
                    "description");
     }
