@@ -73,67 +73,60 @@ std::vector<std::string> deliver_in_turn(WebhookOutbox& outbox, ManualClock& clo
   return sent;
 }
 
-TEST(WebhookCrashHeal, ReplayDuringFreshInFlightThenKill9WedgesTheSubject) {
-  mpay::testing::TempDirectory directory;
-  kill_with_a_delivery_in_flight(directory.path());
+// The outbox a child left as kill_with_a_delivery_in_flight() describes, opened again a second
+// later (the restart).
+class WebhookCrashHeal : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    kill_with_a_delivery_in_flight(directory_.path());
+    if (HasFatalFailure()) return;
+    auto opened = WebhookOutbox::open(directory_.path(), clock_, ids_, options_);
+    ASSERT_TRUE(opened.ok());
+    outbox_ = std::move(*opened);
+  }
 
-  ManualClock clock{kStartNs + kSecondNs};
-  SeededRandom random{2};
-  UuidV7Generator ids{clock, random};
-  auto outbox = WebhookOutbox::open(directory.path(), clock, ids);
-  ASSERT_TRUE(outbox.ok());
-  // mpayd's start republishes the last day's events; evt 2 is the one lost in flight.
-  ASSERT_TRUE((*outbox)
-                  ->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2),
-                             make_event(kMerchant, "pr_a", 3)})
-                  .ok());
-  EXPECT_EQ(*(*outbox)->pending_count(), 3);
-  EXPECT_EQ(deliver_in_turn(**outbox, clock),
+  // What mpayd's start republishes of the subject: evt 2 is the one lost in flight.
+  Status republish_all() {
+    return outbox_->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2),
+                             make_event(kMerchant, "pr_a", 3)});
+  }
+
+  mpay::testing::TempDirectory directory_;
+  ManualClock clock_{kStartNs + kSecondNs};
+  SeededRandom random_{2};
+  UuidV7Generator ids_{clock_, random_};
+  OutboxOptions options_;
+  std::unique_ptr<WebhookOutbox> outbox_;
+};
+
+TEST_F(WebhookCrashHeal, ReplayDuringFreshInFlightThenKill9WedgesTheSubject) {
+  ASSERT_TRUE(republish_all().ok());
+  EXPECT_EQ(*outbox_->pending_count(), 3);
+  EXPECT_EQ(deliver_in_turn(*outbox_, clock_),
             (std::vector<std::string>{"evt_pr_a_2", "evt_pr_a_1 (replay)", "evt_pr_a_3"}));
-  EXPECT_EQ(*(*outbox)->pending_count(), 0);
+  EXPECT_EQ(*outbox_->pending_count(), 0);
 }
 
-TEST(WebhookCrashHeal, WithoutTheLostEventTheOldestPendingIsDueAfterTheGrace) {
-  mpay::testing::TempDirectory directory;
-  kill_with_a_delivery_in_flight(directory.path());
-
-  ManualClock clock{kStartNs + kSecondNs};
-  SeededRandom random{2};
-  UuidV7Generator ids{clock, random};
-  OutboxOptions options;
-  auto outbox = WebhookOutbox::open(directory.path(), clock, ids, options);
-  ASSERT_TRUE(outbox.ok());
-  EXPECT_TRUE((*outbox)->due(clock.now_ns(), 10)->empty()) << "the lost event may still come";
-  clock.advance_ns(options.healed_head_grace_ns);
-  EXPECT_EQ(deliver_in_turn(**outbox, clock),
+TEST_F(WebhookCrashHeal, WithoutTheLostEventTheOldestPendingIsDueAfterTheGrace) {
+  EXPECT_TRUE(outbox_->due(clock_.now_ns(), 10)->empty()) << "the lost event may still come";
+  clock_.advance_ns(options_.healed_head_grace_ns);
+  EXPECT_EQ(deliver_in_turn(*outbox_, clock_),
             (std::vector<std::string>{"evt_pr_a_1 (replay)", "evt_pr_a_3"}));
   // Once the healed head was due, a late republish of the lost event goes behind: nothing
   // of the subject is due twice at once, and it is still delivered.
-  ASSERT_TRUE((*outbox)->enqueue({make_event(kMerchant, "pr_a", 2)}).ok());
-  EXPECT_EQ(deliver_in_turn(**outbox, clock), (std::vector<std::string>{"evt_pr_a_2"}));
+  ASSERT_TRUE(outbox_->enqueue({make_event(kMerchant, "pr_a", 2)}).ok());
+  EXPECT_EQ(deliver_in_turn(*outbox_, clock_), (std::vector<std::string>{"evt_pr_a_2"}));
 }
 
-TEST(WebhookCrashHeal, ALateRepublishStillGoesFirstWhileNoHeadWasHandedOut) {
+TEST_F(WebhookCrashHeal, ALateRepublishStillGoesFirstWhileNoHeadWasHandedOut) {
   // A start slower than the grace period: the healed head is due by the time the republish
   // arrives, but nothing has read the due heads yet (mpayd starts its dispatcher after the
   // republish is stored), so nobody can hold it and the lost event still goes first.
-  mpay::testing::TempDirectory directory;
-  kill_with_a_delivery_in_flight(directory.path());
-
-  ManualClock clock{kStartNs + kSecondNs};
-  SeededRandom random{2};
-  UuidV7Generator ids{clock, random};
-  OutboxOptions options;
-  auto outbox = WebhookOutbox::open(directory.path(), clock, ids, options);
-  ASSERT_TRUE(outbox.ok());
-  clock.advance_ns(2 * options.healed_head_grace_ns);
-  ASSERT_TRUE((*outbox)
-                  ->enqueue({make_event(kMerchant, "pr_a", 1), make_event(kMerchant, "pr_a", 2),
-                             make_event(kMerchant, "pr_a", 3)})
-                  .ok());
-  EXPECT_EQ(deliver_in_turn(**outbox, clock),
+  clock_.advance_ns(2 * options_.healed_head_grace_ns);
+  ASSERT_TRUE(republish_all().ok());
+  EXPECT_EQ(deliver_in_turn(*outbox_, clock_),
             (std::vector<std::string>{"evt_pr_a_2", "evt_pr_a_1 (replay)", "evt_pr_a_3"}));
-  EXPECT_EQ(*(*outbox)->pending_count(), 0);
+  EXPECT_EQ(*outbox_->pending_count(), 0);
 }
 
 }  // namespace
