@@ -3,7 +3,6 @@
 #include <charconv>
 
 #include "api/json_body.h"
-#include "core/display_text.h"
 
 namespace mpay::api {
 namespace {
@@ -48,12 +47,6 @@ Result<qr::NewMerchantCode> decode_new_merchant_code(std::string_view body,
     MPAY_READ(code.merchant_reference,
               or_empty(r.optional_string("merchant_reference", kReferenceCharsMax)));
     MPAY_READ(code.description, or_empty(r.optional_string("description", kTextCharsMax)));
-    // Scans copy it into payment requests, whose descriptions may not hold control characters:
-    // refused now rather than at every scan.
-    if (has_hidden_control(code.description)) {
-      return Error("description_invalid", "description must not contain control characters",
-                   "description");
-    }
     MPAY_READ(code.terminal_label, or_empty(r.optional_string("terminal_label", 100)));
     MPAY_READ(code.expires_in_s, r.optional_int64("expires_in_s"));
     const nlohmann::json* metadata = nullptr;

@@ -50,8 +50,6 @@ TEST(QrRequests, EveryMistakeNamesItsField) {
            {code_of, R"({"type":"static","alternate_language":{"language":"ZH","name":"x","x":1}})",
             "json_unknown_field", "alternate_language.x"},
            {code_of, R"({"type":"static","metadata":{"a":1}})", "json_wrong_type", "metadata.a"},
-           {code_of, R"({"type":"static","description":"Noodles\nCall 555"})",
-            "description_invalid", "description"},
            {code_of, R"({"type":"static","metadata":{"k":"a\u0000b"}})", "metadata_value_invalid",
             "metadata.k"},
            {charge_of,

@@ -147,6 +147,12 @@ Result<MerchantCode> create_merchant_code(QrContext& context, const Id128& merch
                  fmt::format("at most {} characters", requests.options.description_chars_max),
                  "description");
   }
+  // Scans copy it into payment requests, whose descriptions may not hold control characters:
+  // refused now rather than at every scan.
+  if (has_hidden_control(request.description)) {
+    return Error("description_invalid", "description must not contain control characters",
+                 "description");
+  }
   Status till = check_text(request.terminal_label, context.options.terminal_label_chars_max, true,
                            "terminal_label_invalid", "terminal_label");
   if (!till.ok()) return till.error();

@@ -195,6 +195,14 @@ TEST_F(QrChannelTest, ReferencesAndTheStaticCodeLimitAreEnforced) {
   EXPECT_EQ(code_of(create_merchant_code(qr(), shop, again)), "merchant_reference_taken");
   again.merchant_reference = "has space";
   EXPECT_EQ(code_of(create_merchant_code(qr(), shop, again)), "merchant_reference_invalid");
+  // Scans copy the description into payment requests: no line breaks or bidi controls in it.
+  for (const char* description : {"Noodles\nCall 555", "Shop\u202Elave"}) {
+    NewMerchantCode shaped;
+    shaped.kind = "static";
+    shaped.description = description;
+    EXPECT_EQ(code_of(create_merchant_code(qr(), shop, shaped)), "description_invalid")
+        << description;
+  }
   NewMerchantCode fixed;
   fixed.kind = "static";
   fixed.amount = "1.00";
