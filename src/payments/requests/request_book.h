@@ -23,16 +23,10 @@
 #include "absl/container/node_hash_map.h"
 #include "core/error.h"
 #include "ledger/storage.h"
+#include "payments/requests/request_list_query.h"
 #include "payments/requests/request_records.h"
 
 namespace mpay::requests {
-
-struct RequestListQuery {
-  std::optional<PaymentStatus> status;
-  std::optional<int64_t> created_after_ns;
-  std::optional<Id128> after;  // cursor: the last id of the previous page (ids grow with time)
-  uint32_t limit = 50;
-};
 
 // Who acts on a request: its payer, or its merchant.
 struct RequestParty {
