@@ -660,7 +660,7 @@ TEST_F(SqliteWalletRepositoryTest, MigrationsAreRecordedOnceAndReopenIsIdempoten
   auto versions = db->prepare("SELECT group_concat(version) FROM schema_migrations");
   ASSERT_TRUE(versions.ok());
   ASSERT_TRUE((*versions)->step().ok());
-  EXPECT_EQ((*versions)->column_text(0), "1,2,3,4,5,6");  // idempotency keys, the wallet, the merchants, payment requests, payment-code devices, QR codes
+  EXPECT_EQ((*versions)->column_text(0), "1,2,3,4,5,6,7");  // idempotency keys, the wallet, the merchants, payment requests, payment-code devices, QR codes, the request archive
 }
 
 }  // namespace

@@ -284,6 +284,84 @@ constexpr std::array kMainMigrations{
         updated_at_ns INTEGER NOT NULL
       ) STRICT;
     )sql"},
+    Migration{7, "payment request archive", R"sql(
+      -- Final, quiet payment requests that left mpayd's memory (payments/requests/
+      -- request_archive.h): terms and state (the state as the journal's events made it, up to
+      -- last_event_ts) in one row. A request written here is skipped when payment_requests and
+      -- payment_refunds are loaded at start-up; the book loads it back from here when it needs it.
+      -- Enum columns hold the records' numbers (request_records.h, never renumbered).
+      CREATE TABLE payment_request_archive (
+        id                          BLOB PRIMARY KEY CHECK (length(id) = 16),
+        merchant_id                 BLOB NOT NULL CHECK (length(merchant_id) = 16),
+        merchant_reference          TEXT NOT NULL,
+        payer_id                    BLOB NOT NULL CHECK (length(payer_id) = 16),
+        payer_phone_masked          TEXT NOT NULL,
+        amount_minor                INTEGER NOT NULL CHECK (amount_minor > 0),
+        currency                    INTEGER NOT NULL CHECK (currency BETWEEN 0 AND 65535),
+        description                 TEXT NOT NULL,
+        metadata_json               TEXT NOT NULL,
+        capture                     TEXT NOT NULL CHECK (capture IN ('automatic', 'manual')),
+        created_at_ns               INTEGER NOT NULL,
+        expires_at_ns               INTEGER NOT NULL,
+        mandate_id                  BLOB CHECK (mandate_id IS NULL OR length(mandate_id) = 16),
+        status                      INTEGER NOT NULL CHECK (status BETWEEN 1 AND 9),
+        funding                     INTEGER NOT NULL CHECK (funding BETWEEN 0 AND 3),
+        authorized_minor            INTEGER NOT NULL CHECK (authorized_minor >= 0),
+        captured_minor              INTEGER NOT NULL CHECK (captured_minor >= 0),
+        fee_minor                   INTEGER NOT NULL CHECK (fee_minor >= 0),
+        refunded_minor              INTEGER NOT NULL CHECK (refunded_minor >= 0),
+        fee_returned_minor          INTEGER NOT NULL CHECK (fee_returned_minor >= 0),
+        hold_id                     BLOB NOT NULL CHECK (length(hold_id) = 16),    -- zeros: none
+        charge_id                   BLOB NOT NULL CHECK (length(charge_id) = 16),  -- zeros: none
+        authorization_expires_at_ns INTEGER NOT NULL,
+        failure                     INTEGER NOT NULL CHECK (failure BETWEEN 0 AND 65535),
+        updated_at_ns               INTEGER NOT NULL,
+        refund_count                INTEGER NOT NULL CHECK (refund_count BETWEEN 0 AND 4294967295),
+        charged_at_ns               INTEGER NOT NULL,
+        last_event_ts               INTEGER NOT NULL CHECK (last_event_ts >= 0),
+        UNIQUE (merchant_id, merchant_reference)
+      ) STRICT;
+      -- Lists page by id within a merchant or a payer; usage sums read one payer's phone-bill
+      -- charges (funding 3) or one mandate's charges by month.
+      CREATE INDEX payment_request_archive_by_merchant ON payment_request_archive (merchant_id, id);
+      CREATE INDEX payment_request_archive_by_payer ON payment_request_archive (payer_id, id);
+      CREATE INDEX payment_request_archive_phone_bill ON payment_request_archive
+        (payer_id, charged_at_ns) WHERE funding = 3;
+      CREATE INDEX payment_request_archive_by_mandate ON payment_request_archive
+        (mandate_id, charged_at_ns) WHERE mandate_id IS NOT NULL;
+
+      -- The archived requests' refunds, as the journal settled them. A refund created after its
+      -- request was archived is only in payment_refunds until the request is archived again.
+      CREATE TABLE payment_refund_archive (
+        id                     BLOB PRIMARY KEY CHECK (length(id) = 16),
+        request_id             BLOB NOT NULL CHECK (length(request_id) = 16),
+        amount_minor           INTEGER NOT NULL CHECK (amount_minor > 0),
+        reason                 TEXT NOT NULL,
+        created_at_ns          INTEGER NOT NULL,
+        status                 INTEGER NOT NULL CHECK (status IN (0, 1, 2)),
+        fee_returned_minor     INTEGER NOT NULL CHECK (fee_returned_minor >= 0),
+        settled_at_ns          INTEGER NOT NULL,
+        fee_returned_with_hold INTEGER NOT NULL CHECK (fee_returned_with_hold IN (0, 1))
+      ) STRICT;
+      CREATE INDEX payment_refund_archive_by_request ON payment_refund_archive (request_id);
+      -- An archived request's refunds not yet archived are found by their request.
+      CREATE INDEX payment_refunds_by_request ON payment_refunds (request_id);
+
+      -- The ledger transfers that name an archived request (payment, capture, refunds).
+      CREATE TABLE payment_request_archive_transfers (
+        transfer_id BLOB PRIMARY KEY CHECK (length(transfer_id) = 16),
+        request_id  BLOB NOT NULL CHECK (length(request_id) = 16)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX payment_request_archive_transfers_by_request
+        ON payment_request_archive_transfers (request_id);
+
+      -- The replay mark: start-up reads the journal's events from this ledger time on.
+      CREATE TABLE payment_request_archive_mark (
+        singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+        replay_from INTEGER NOT NULL CHECK (replay_from >= 0)
+      ) STRICT;
+      INSERT INTO payment_request_archive_mark (singleton, replay_from) VALUES (1, 0);
+    )sql"},
 };
 
 constexpr std::array kProjectionMigrations{
