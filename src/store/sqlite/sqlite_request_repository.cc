@@ -144,7 +144,8 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
       **db,
       "SELECT id, merchant_id, merchant_reference, payer_id, payer_phone_masked, amount_minor, "
       "currency, description, metadata_json, capture, created_at_ns, expires_at_ns, mandate_id "
-      "FROM payment_requests ORDER BY id",
+      "FROM payment_requests p WHERE NOT EXISTS "
+      "(SELECT 1 FROM payment_request_archive a WHERE a.id = p.id) ORDER BY id",
       [&](const Statement& s) {
         RequestTerms t;
         t.id = s.column_id(0);
@@ -164,7 +165,9 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
       });
   if (!status.ok()) return status;
   status = each_row(**db,
-                    "SELECT id, request_id, amount_minor, reason, created_at_ns FROM payment_refunds "
+                    "SELECT id, request_id, amount_minor, reason, created_at_ns "
+                    "FROM payment_refunds r WHERE NOT EXISTS "
+                    "(SELECT 1 FROM payment_request_archive a WHERE a.id = r.request_id) "
                     "ORDER BY id",
                     [&](const Statement& s) {
                       RefundRecord r;

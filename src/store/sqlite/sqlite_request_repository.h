@@ -5,6 +5,10 @@
 // applies the migrations), so they share its group commits; load() opens a read-only connection
 // for the one read at start-up, and so does bank_pull_of() (once per bank refund). Thread-safe;
 // calls block.
+//
+// load() skips the requests in payment_request_archive (sqlite_request_archive.h) and every
+// refund of theirs, including refunds created after the request was archived: the book loads an
+// archived request back itself when it needs it, with its refunds from the archive.
 #pragma once
 
 #include <memory>
