@@ -202,8 +202,9 @@ Status Ledger::submit_with_events(std::vector<Transfer> transfers, std::vector<A
   return submit(std::move(submission));
 }
 
-Status Ledger::scan_app_events(const std::function<Status(const AppEventRecord&)>& visit) const {
-  return storage_.projection_scan_app_events(visit);
+Status Ledger::scan_app_events(const std::function<Status(const AppEventRecord&)>& visit,
+                               int64_t from_timestamp) const {
+  return storage_.projection_scan_app_events(from_timestamp, visit);
 }
 
 Status Ledger::submit(Submission submission) {

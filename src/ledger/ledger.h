@@ -131,10 +131,11 @@ class Ledger {
   Result<std::optional<TransferRecord>> lookup_transfer(const TransferId& id) const;
   Result<std::vector<TransferRecord>> account_transfers(const AccountId& id,
                                                         const HistoryQuery& query) const;
-  // Every applied application event in journal order, from the projections. Complete only before
-  // anything new is submitted (start-up: open() has brought the projections up to the journal),
-  // which is when the application rebuilds its state from them.
-  Status scan_app_events(const std::function<Status(const AppEventRecord&)>& visit) const;
+  // Every applied application event from ledger time `from_timestamp` on, in journal order, from
+  // the projections. Complete only before anything new is submitted (start-up: open() has brought
+  // the projections up to the journal), which is when the application rebuilds its state from them.
+  Status scan_app_events(const std::function<Status(const AppEventRecord&)>& visit,
+                         int64_t from_timestamp = 0) const;
 
   LedgerStats stats() const;
   const LedgerOptions& options() const { return options_; }

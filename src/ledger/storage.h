@@ -110,9 +110,10 @@ class LedgerStorage {
   // Every transfer id and remembered failure id recorded up to batch `up_to_seq`, in no order.
   virtual Status projection_scan_ids(uint64_t up_to_seq,
                                      const std::function<void(const Id128&)>& visit) = 0;
-  // Every applied application event in journal order; stops at the first error from `visit`.
+  // Every applied application event from ledger time `from_timestamp` on, in journal order; stops
+  // at the first error from `visit`.
   virtual Status projection_scan_app_events(
-      const std::function<Status(const AppEventRecord&)>& visit) = 0;
+      int64_t from_timestamp, const std::function<Status(const AppEventRecord&)>& visit) = 0;
 };
 
 }  // namespace mpay::ledger

@@ -78,6 +78,7 @@ struct ServerConfig {
       mpay::notify::webhooks::DispatcherOptions{}.attempt_timeout_ns / 1'000'000;
   std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
   bool refunds_return_fee = true;
+  int64_t archive_requests_after_s = mpay::server::RequestServiceOptions{}.archive_after_s;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
   std::string webhook_private_networks{mpay::server::kPrivateNetworksAuto};
   bool webhook_https_only = false;
@@ -198,6 +199,7 @@ int run(const ServerConfig& config) {
   mpay::server::RequestServiceOptions request_options;
   request_options.data_directory = data;
   request_options.requests.refund_returns_fee = config.refunds_return_fee;
+  request_options.archive_after_s = config.archive_requests_after_s;
   auto allowance = mpay::parse_amount(config.phone_bill_allowance, (*wallet)->context().currency);
   if (!allowance.ok()) return fail("--phone-bill-allowance", allowance.error());
   request_options.requests.phone_bill_monthly_allowance_minor = *allowance;
@@ -318,6 +320,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--refunds-return-fee", config.refunds_return_fee,
                  "refunds give the merchant its fee back in proportion (true) or not (false)")
+      ->capture_default_str();
+  app.add_option("--archive-requests-after-s", config.archive_requests_after_s,
+                 "seconds a payment request stays in memory once final (and with no refund "
+                 "pending) before it moves to the archive in mpay.db; 0 keeps every request in "
+                 "memory")
+      ->check(CLI::Range(int64_t{0}, int64_t{400LL * 86400}))
       ->capture_default_str();
   app.add_option("--webhook-retry-base-ms", config.webhook_retry_base_ms,
                  "wait before the first retry of a failed webhook delivery (then doubling, at most 1 h)")

@@ -17,7 +17,11 @@ Result<std::unique_ptr<RequestService>> RequestService::open(
   service->options_ = options;
   service->repository_ = std::make_unique<store::sqlite::SqliteRequestRepository>(
       options.data_directory, wallet.repository().writer());
-  service->book_ = std::make_unique<requests::RequestBook>();
+  auto archive = store::sqlite::SqliteRequestArchive::open(options.data_directory,
+                                                           wallet.repository().writer());
+  if (!archive.ok()) return archive.error();
+  service->archive_ = std::move(*archive);
+  service->book_ = std::make_unique<requests::RequestBook>(service->archive_.get());
   service->mandates_ = std::make_unique<requests::MandateBook>();
   service->carriers_ = std::make_unique<requests::CarrierBook>();
   service->context_ = std::make_unique<requests::RequestContext>(requests::RequestContext{
@@ -55,8 +59,32 @@ void RequestService::sweep_loop() {
     lock.unlock();
     size_t changed = requests::sweep_due(*context_);
     if (changed > 0) spdlog::info("payment requests: {} expired or voided", changed);
+    archive_quiet_requests();
     lock.lock();
   }
+}
+
+void RequestService::archive_quiet_requests() {
+  // A batch per sweep: a backlog (the first start after an upgrade) drains without holding the
+  // book long, and the sweep's expiries keep their pace.
+  constexpr size_t kBatchMax = 10'000;
+  if (options_.archive_after_s <= 0) return;
+  const int64_t now = context_->wallet.clock.now_ns();
+  Result<size_t> archived =
+      book_->archive_quiet(now - options_.archive_after_s * 1'000'000'000, kBatchMax);
+  if (!archived.ok()) {
+    spdlog::error(
+        "payment requests: archiving failed ({}); they stay in memory and are tried "
+        "again",
+        archived.error().message);
+    return;
+  }
+  archived_since_report_ += *archived;
+  if (archived_since_report_ == 0 || now - archive_reported_at_ns_ < 60'000'000'000) return;
+  spdlog::info("payment requests: {} archived since the last report, {} in memory",
+               archived_since_report_, book_->size());
+  archived_since_report_ = 0;
+  archive_reported_at_ns_ = now;
 }
 
 }  // namespace mpay::server

@@ -1,6 +1,7 @@
 // Payment requests' parts, built and owned in one place for mpayd: the repository on mpay.db
 // (sharing the wallet repository's writer), the in-memory books, the context, start-up recovery
-// from the journal, and the sweeper thread that expires requests and lapsed authorizations.
+// from the journal, and the sweeper thread that expires requests and lapsed authorizations and
+// moves final, quiet requests to the archive.
 // Wiring only; the behaviour lives in src/payments/requests.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include "payments/requests/request_context.h"
 #include "payments/requests/request_recovery.h"
 #include "server/wallet_service.h"
+#include "store/sqlite/sqlite_request_archive.h"
 #include "store/sqlite/sqlite_request_repository.h"
 
 namespace mpay::server {
@@ -20,6 +22,10 @@ struct RequestServiceOptions {
   std::string data_directory;
   requests::RequestOptions requests;
   uint32_t sweep_interval_ms = 1000;  // 0: no sweeper thread (tests call sweep_due themselves)
+  // A request final (and without a pending refund) for this long leaves memory for the archive
+  // in mpay.db at the next sweep; 0: never. A day by default: the start's republish of webhook
+  // changes (at least a day back) then finds every recent request in memory.
+  int64_t archive_after_s = 86400;
   int64_t republish_window_ns = 24LL * 3600 * 1'000'000'000;
 };
 
@@ -40,9 +46,11 @@ class RequestService {
  private:
   RequestService() = default;
   void sweep_loop();
+  void archive_quiet_requests();
 
   RequestServiceOptions options_;
   std::unique_ptr<store::sqlite::SqliteRequestRepository> repository_;
+  std::unique_ptr<store::sqlite::SqliteRequestArchive> archive_;
   std::unique_ptr<requests::RequestBook> book_;
   std::unique_ptr<requests::MandateBook> mandates_;
   std::unique_ptr<requests::CarrierBook> carriers_;
@@ -52,6 +60,8 @@ class RequestService {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread sweeper_;
+  size_t archived_since_report_ = 0;  // the sweeper's: archiving is logged once a minute
+  int64_t archive_reported_at_ns_ = 0;
 };
 
 }  // namespace mpay::server

@@ -641,6 +641,95 @@ TEST_F(PaymentRequestApiTest, StatusesComeBackFromTheJournalAfterARestart) {
   EXPECT_EQ(available(*alice), "39.00");  // 50 - 5 + 1 - 7
 }
 
+// With --archive-requests-after-s 1, final requests leave memory within a few sweeps; the API
+// answers for them as before (get, list, refunds, a used reference), a refund brings one back, and
+// a kill -9 after that loses nothing.
+TEST_F(PaymentRequestApiTest, FinalRequestsLeaveMemoryAndAreStillServedAcrossAKill9) {
+  const std::vector<std::string> archive_soon{"--archive-requests-after-s", "1"};
+  ASSERT_EQ(stop(), 0);
+  start("5", archive_soon);
+  Merchant merchant = onboard();
+  auto alice = app(47);
+  alice->open_funded(47, "100.00");
+  std::string paid = ask(merchant, alice->phone(), "10.00", "a-1")["id"];
+  ASSERT_EQ(alice
+                ->post("/v1/me/payment-requests/" + paid + "/confirm",
+                       {{"pin", kTestPin}, {"funding_source", "wallet"}})
+                .status,
+            200u);
+  ASSERT_EQ(
+      merchant_post(merchant, "/v1/payment-requests/" + paid + "/refunds", {{"amount", "2.00"}})
+          .status,
+      201u);
+  std::string declined = ask(merchant, alice->phone(), "3.00", "a-2")["id"];
+  ASSERT_EQ(alice->post("/v1/me/payment-requests/" + declined + "/decline", nullptr).status, 200u);
+  std::string open = ask(merchant, alice->phone(), "4.00", "a-3")["id"];
+
+  auto metric = [&](const std::string& name) {
+    std::string text =
+        testing::HttpClient("127.0.0.1", port()).request(verb::get, "/metrics", "", {}).body;
+    size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stol(text.substr(at + name.size() + 2));
+  };
+  // Bounded wait (the sweeper runs every second), not a timing assertion.
+  for (int i = 0; i < 150 && metric("mpay_payment_requests_in_memory") != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(metric("mpay_payment_requests_in_memory"), 1);  // only the open one
+  EXPECT_EQ(metric("mpay_payment_requests_archived_total"), 2);
+
+  json a = json::parse(merchant_get(merchant, "/v1/payment-requests/" + paid).body);
+  EXPECT_EQ(a["status"], "succeeded");
+  EXPECT_EQ(a["refunded_amount"], "2.00");
+  EXPECT_EQ(a["refunds"].size(), 1u);
+  EXPECT_EQ(json::parse(alice->get("/v1/me/payment-requests/" + declined).body)["status"],
+            "declined");
+  json listed = json::parse(merchant_get(merchant, "/v1/payment-requests?limit=2").body);
+  ASSERT_EQ(listed["items"].size(), 2u);
+  EXPECT_EQ(listed["items"][0]["id"], paid);
+  EXPECT_EQ(listed["items"][1]["id"], declined);
+  json rest =
+      json::parse(merchant_get(merchant, "/v1/payment-requests?limit=2&after=" + declined).body);
+  ASSERT_EQ(rest["items"].size(), 1u);
+  EXPECT_EQ(rest["items"][0]["id"], open);
+  HttpReply reused = merchant_post(merchant, "/v1/payment-requests",
+                                   {{"payer_phone", alice->phone()},
+                                    {"amount", "1.00"},
+                                    {"currency", "CNY"},
+                                    {"description", "again"},
+                                    {"merchant_reference", "a-1"}});
+  EXPECT_EQ(reused.status, 409u);
+  EXPECT_EQ(error_code_of(reused), "merchant_reference_taken");
+
+  // A late refund brings it back; never more than was captured in all.
+  HttpReply too_much =
+      merchant_post(merchant, "/v1/payment-requests/" + paid + "/refunds", {{"amount", "8.01"}});
+  EXPECT_EQ(too_much.status, 422u) << too_much.body;
+  EXPECT_EQ(error_code_of(too_much), "refund_amount_exceeds_captured");
+  ASSERT_EQ(
+      merchant_post(merchant, "/v1/payment-requests/" + paid + "/refunds", {{"amount", "3.00"}})
+          .status,
+      201u);
+
+  server_->kill_now();
+  start("5", archive_soon);
+  merchant.client = std::make_unique<MerchantClient>(port(), merchant.key_id, merchant.secret);
+  std::string token = alice->token();
+  alice = app(47);
+  alice->set_token(token);
+  a = json::parse(merchant_get(merchant, "/v1/payment-requests/" + paid).body);
+  EXPECT_EQ(a["refunded_amount"], "5.00");
+  EXPECT_EQ(a["refunds"].size(), 2u);
+  EXPECT_EQ(json::parse(merchant_get(merchant, "/v1/payment-requests").body)["items"].size(), 3u);
+  EXPECT_EQ(available(*alice), "95.00");  // 100 - 10 + 2 + 3
+  ASSERT_EQ(alice
+                ->post("/v1/me/payment-requests/" + open + "/confirm",
+                       {{"pin", kTestPin}, {"funding_source", "wallet"}})
+                .status,
+            200u);
+  EXPECT_EQ(available(*alice), "91.00");
+}
+
 // mpayd is killed (SIGKILL) while merchants create requests and payers confirm them from several
 // connections. After the restart every acknowledged creation is there with its terms, every
 // acknowledged confirmation is paid, and each payer's wallet lost exactly what their paid requests

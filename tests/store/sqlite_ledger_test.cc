@@ -417,12 +417,15 @@ ledger::AppEvent app_event(uint64_t id, uint64_t subject, uint16_t status, int64
   return e;
 }
 
-std::vector<ledger::AppEventRecord> scan_events(const ledger::Ledger& ledger) {
+std::vector<ledger::AppEventRecord> scan_events(const ledger::Ledger& ledger,
+                                                int64_t from_timestamp = 0) {
   std::vector<ledger::AppEventRecord> events;
-  Status scanned = ledger.scan_app_events([&](const ledger::AppEventRecord& r) {
-    events.push_back(r);
-    return ok_status();
-  });
+  Status scanned = ledger.scan_app_events(
+      [&](const ledger::AppEventRecord& r) {
+        events.push_back(r);
+        return ok_status();
+      },
+      from_timestamp);
   EXPECT_TRUE(scanned.ok());
   return events;
 }
@@ -476,6 +479,11 @@ TEST_F(SqliteLedgerTest, AppEventsAreAppliedOnlyWithAllTheirTransfersAndSurviveE
   EXPECT_EQ(events[0].timestamp, paid[2].timestamp);
   EXPECT_EQ(events[1].event, app_event(4, 3, 2, 0));
   EXPECT_EQ(events[2].event, app_event(5, 4, 3, 0));
+  // From a ledger time on (start-up of payment requests reads from the archive's replay mark).
+  auto later = scan_events(*ledger_, events[1].timestamp);
+  ASSERT_EQ(later.size(), 2u);
+  EXPECT_EQ(later[0].event, app_event(4, 3, 2, 0));
+  EXPECT_EQ(scan_events(*ledger_, events[2].timestamp + 1).size(), 0u);
   close();
 
   // Restart (snapshot + replay proves the records byte for byte), then a projection rebuild.

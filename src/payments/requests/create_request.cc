@@ -145,9 +145,9 @@ void charge_with_consent(RequestContext& context, const CreatedRequest& created,
 // After the creation is durable (on the ledger's completer thread, which must not block): the
 // request joins the book; then the payer is told (an append to the SMS outbox), or the consented
 // charge is paid from the background worker (it may read the payer's spending from the ledger).
-void after_creation(RequestContext& context, CreatedRequest created,
+void after_creation(RequestContext& context, CreatedRequest created, int64_t created_ts,
                     std::function<void()> unreserve, RequestDone done) {
-  Status added = context.book.add(created.terms);
+  Status added = context.book.add(created.terms, created_ts);
   if (!added.ok()) {
     unreserve();
     return done(added.error());
@@ -259,7 +259,12 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
     if (!consented) context.book.end_creation(payer_id);
   };
 
-  if (!context.book.take_reference(merchant_id, terms.merchant_reference)) {
+  Result<bool> reference_taken = context.book.take_reference(merchant_id, terms.merchant_reference);
+  if (!reference_taken.ok()) {
+    unreserve();
+    return done(reference_taken.error());
+  }
+  if (!*reference_taken) {
     unreserve();
     return done(Error("merchant_reference_taken",
                       "you already used this merchant_reference for another payment request",
@@ -283,7 +288,7 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
                                          created.terms.merchant_reference);
           return done(Error("ledger_rejected", "the ledger did not record the payment request"));
         }
-        after_creation(context, std::move(created), unreserve, done);
+        after_creation(context, std::move(created), outcomes.front().timestamp, unreserve, done);
       });
   if (!submitted.ok()) {
     unreserve();

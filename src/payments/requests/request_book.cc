@@ -1,6 +1,7 @@
 #include "payments/requests/request_book.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstring>
@@ -13,7 +14,19 @@ namespace mpay::requests {
 
 namespace {
 
-std::string reference_key(const MerchantId& merchant, std::string_view reference) {
+// A read that missed the book and found the archive failing answers as if nothing were there,
+// and says so in the log (the reads' callers have no error to pass on).
+template <typename T>
+std::optional<T> or_logged(Result<std::optional<T>> read, std::string_view what) {
+  if (read.ok()) return std::move(*read);
+  spdlog::error("payment requests: the archive could not be read for {}: {}", what,
+                read.error().message);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string RequestBook::reference_key(const MerchantId& merchant, std::string_view reference) {
   std::string key(16 + reference.size(), '\0');
   std::memcpy(key.data(), &merchant.high, 8);
   std::memcpy(key.data() + 8, &merchant.low, 8);
@@ -21,11 +34,27 @@ std::string reference_key(const MerchantId& merchant, std::string_view reference
   return key;
 }
 
-}  // namespace
+RequestBook::RequestBook(RequestArchive* archive) : archive_(archive) {
+  if (!archive_) return;
+  // Unknown counts as some: reads then ask the archive, and its errors show.
+  Result<uint64_t> archived = archive_->count();
+  archive_has_rows_ = !archived.ok() || *archived > 0;
+}
 
-bool RequestBook::take_reference(const MerchantId& merchant, std::string_view reference) {
+Result<bool> RequestBook::take_reference(const MerchantId& merchant, std::string_view reference) {
+  std::string key = reference_key(merchant, reference);
+  {
+    std::lock_guard lock(mutex_);
+    if (!references_.insert(key).second) return false;
+  }
+  // Held in memory meanwhile, so a concurrent creation with it waits for nobody and fails.
+  if (!archive_in_use()) return true;
+  Result<bool> archived = archive_->has_reference(merchant, reference);
+  if (archived.ok() && !*archived) return true;
   std::lock_guard lock(mutex_);
-  return references_.insert(reference_key(merchant, reference)).second;
+  references_.erase(key);
+  if (!archived.ok()) return archived.error();
+  return false;
 }
 
 void RequestBook::release_reference(const MerchantId& merchant, std::string_view reference) {
@@ -33,28 +62,37 @@ void RequestBook::release_reference(const MerchantId& merchant, std::string_view
   references_.erase(reference_key(merchant, reference));
 }
 
-Status RequestBook::add(RequestTerms terms) {
+Status RequestBook::add(RequestTerms terms, int64_t created_ts) {
   std::lock_guard lock(mutex_);
   references_.insert(reference_key(terms.merchant_id, terms.merchant_reference));
   Id128 id = terms.id;
-  MerchantId merchant = terms.merchant_id;
-  Id128 payer = terms.payer_id.value();
   Entry entry;
   entry.request.terms = std::move(terms);
   entry.request.state.updated_at_ns = entry.request.terms.created_at_ns;
+  entry.replay_from_ts = created_ts;
+  entry.last_event_ts = created_ts;
   auto [added, fresh] = requests_.emplace(id, std::move(entry));
   if (!fresh) return Error("already_exists", "a payment request has this id");
-  const PaymentRequest& request = added->second.request;
-  insert_in_order(by_merchant_[merchant], id);
+  index(id, added->second);
+  newest_event_ts_ = std::max(newest_event_ts_, created_ts);
+  return ok_status();
+}
+
+void RequestBook::index(const Id128& id, Entry& entry) {
+  const PaymentRequest& request = entry.request;
+  const Id128 payer = request.terms.payer_id.value();
+  insert_in_order(by_merchant_[request.terms.merchant_id], id);
   insert_in_order(by_payer_[payer], id);
   if (const std::optional<Id128>& mandate = request.terms.mandate_id) {
     insert_in_order(by_mandate_[*mandate], id);
   }
-  active_.insert(id);
-  if (request.state.status == PaymentStatus::awaiting_confirmation) {
-    ++awaiting_by_payer_[payer];
+  if (request.state.funding == FundingSource::phone_bill) {
+    insert_in_order(phone_bill_by_payer_[payer], id);
   }
-  return ok_status();
+  if (!is_final(request.state.status)) active_.insert(id);
+  if (request.state.status == PaymentStatus::awaiting_confirmation) ++awaiting_by_payer_[payer];
+  for (const Id128& transfer : entry.transfers) request_by_transfer_[transfer] = id;
+  replay_marks_.emplace(entry.replay_from_ts, id);
 }
 
 void RequestBook::count_awaiting(const Id128& payer, PaymentStatus before, PaymentStatus after) {
@@ -107,58 +145,106 @@ void RequestBook::add_refund(RefundRecord refund) {
 }
 
 bool RequestBook::apply(const ledger::AppEventRecord& record) {
+  const Id128& id = record.event.subject_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = requests_.find(id);
+    if (found != requests_.end()) return apply_to(id, found->second, record);
+  }
+  if (!archive_in_use()) return false;
+  std::optional<int64_t> archived_through =
+      or_logged(archive_->last_event_ts(id), "the time of an archived request");
+  if (!archived_through) return false;
+  if (record.timestamp <= *archived_through) return true;  // its archived state has it
+  std::optional<ArchivedRequest> archived = fetch_archived(id);
+  if (!archived) return false;
   std::lock_guard lock(mutex_);
-  auto found = requests_.find(record.event.subject_id);
-  if (found == requests_.end()) return false;
-  RequestState& state = found->second.request.state;
-  const Id128 payer = found->second.request.terms.payer_id.value();
+  return apply_to(id, load_back(std::move(*archived)), record);
+}
+
+bool RequestBook::apply_to(const Id128& id, Entry& entry, const ledger::AppEventRecord& record) {
+  RequestState& state = entry.request.state;
+  const Id128 payer = entry.request.terms.payer_id.value();
   const PaymentStatus before = state.status;
   if (record.event.kind == event_kinds::payment_status) {
     const FundingSource funding_before = state.funding;
     apply_status(state, record.event, record.timestamp);
     if (state.funding == FundingSource::phone_bill && funding_before != FundingSource::phone_bill) {
-      insert_in_order(phone_bill_by_payer_[payer], record.event.subject_id);
+      insert_in_order(phone_bill_by_payer_[payer], id);
     }
     count_awaiting(payer, before, state.status);
-    if (is_final(state.status)) active_.erase(record.event.subject_id);
+    if (is_final(state.status)) active_.erase(id);
     auto status = static_cast<PaymentStatus>(record.event.status);
     if (status == PaymentStatus::succeeded || status == PaymentStatus::captured) {
-      request_by_transfer_[record.event.ref_id] = record.event.subject_id;
+      note_transfer(id, entry, record.event.ref_id);
     }
-    return true;
-  }
-  if (record.event.kind == event_kinds::refund) {
+  } else if (record.event.kind == event_kinds::refund) {
     auto refund = refunds_.find(record.event.ref_id);
     if (refund == refunds_.end()) return false;
     apply_refund(state, refund->second, record.event, record.timestamp);
     count_awaiting(payer, before, state.status);
-    request_by_transfer_[record.event.ref_id] = record.event.subject_id;
-    return true;
+    note_transfer(id, entry, record.event.ref_id);
+  } else {
+    return false;
   }
-  return false;
+  entry.last_event_ts = std::max(entry.last_event_ts, record.timestamp);
+  newest_event_ts_ = std::max(newest_event_ts_, record.timestamp);
+  if (archive_ && is_final(state.status)) quiet_.emplace_back(entry.last_event_ts, id);
+  return true;
+}
+
+void RequestBook::note_transfer(const Id128& id, Entry& entry, const Id128& transfer) {
+  request_by_transfer_[transfer] = id;
+  if (std::find(entry.transfers.begin(), entry.transfers.end(), transfer) ==
+      entry.transfers.end()) {
+    entry.transfers.push_back(transfer);
+  }
+}
+
+std::optional<ArchivedRequest> RequestBook::fetch_archived(const Id128& id) const {
+  if (!archive_in_use()) return std::nullopt;
+  return or_logged(archive_->get(id), "a payment request");
+}
+
+bool RequestBook::holds(const Id128& id) const {
+  std::lock_guard lock(mutex_);
+  return requests_.contains(id);
 }
 
 std::optional<PaymentRequest> RequestBook::get(const Id128& id) const {
-  std::lock_guard lock(mutex_);
-  auto found = requests_.find(id);
-  if (found == requests_.end()) return std::nullopt;
-  return found->second.request;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = requests_.find(id);
+    if (found != requests_.end()) return found->second.request;
+  }
+  std::optional<ArchivedRequest> archived = fetch_archived(id);
+  if (!archived) return std::nullopt;
+  return std::move(archived->request);
 }
 
 std::vector<RefundRecord> RequestBook::refunds_of(const Id128& request_id) const {
-  std::lock_guard lock(mutex_);
-  std::vector<RefundRecord> refunds;
-  auto found = requests_.find(request_id);
-  if (found == requests_.end()) return refunds;
-  for (const Id128& id : found->second.refunds) refunds.push_back(refunds_.at(id));
-  return refunds;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = requests_.find(request_id);
+    if (found != requests_.end()) {
+      std::vector<RefundRecord> refunds;
+      for (const Id128& id : found->second.refunds) refunds.push_back(refunds_.at(id));
+      return refunds;
+    }
+  }
+  std::optional<ArchivedRequest> archived = fetch_archived(request_id);
+  if (!archived) return {};
+  return std::move(archived->refunds);
 }
 
 std::optional<RefundRecord> RequestBook::refund(const Id128& refund_id) const {
-  std::lock_guard lock(mutex_);
-  auto found = refunds_.find(refund_id);
-  if (found == refunds_.end()) return std::nullopt;
-  return found->second;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = refunds_.find(refund_id);
+    if (found != refunds_.end()) return found->second;
+  }
+  if (!archive_in_use()) return std::nullopt;
+  return or_logged(archive_->refund(refund_id), "a refund");
 }
 
 std::vector<RefundRecord> RequestBook::pending_refunds() const {
@@ -171,26 +257,39 @@ std::vector<RefundRecord> RequestBook::pending_refunds() const {
 }
 
 std::optional<Id128> RequestBook::request_of_transfer(const TransferId& transfer) const {
-  std::lock_guard lock(mutex_);
-  auto found = request_by_transfer_.find(transfer.value());
-  if (found == request_by_transfer_.end()) return std::nullopt;
-  return found->second;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = request_by_transfer_.find(transfer.value());
+    if (found != request_by_transfer_.end()) return found->second;
+  }
+  if (!archive_in_use()) return std::nullopt;
+  return or_logged(archive_->request_of_transfer(transfer), "the request of a transfer");
 }
 
-void RequestBook::insert_in_order(IdList& ids, const Id128& id) {
+void RequestBook::insert_in_order(IdList& list, const Id128& id) {
+  std::vector<Id128>& ids = list.ids;
   if (ids.empty() || ids.back() < id) {
     ids.push_back(id);  // the usual case: ids grow with time
     return;
   }
-  ids.insert(std::lower_bound(ids.begin(), ids.end(), id), id);
+  auto at = std::lower_bound(ids.begin(), ids.end(), id);
+  if (at != ids.end() && *at == id) {
+    MPAY_CHECK(list.gone > 0, "a request was indexed twice");
+    --list.gone;  // loaded back from the archive before its id was compacted away
+    return;
+  }
+  ids.insert(at, id);
 }
 
-std::vector<PaymentRequest> RequestBook::list(const IdList& ids,
+std::vector<PaymentRequest> RequestBook::list(const IdList& list,
                                               const RequestListQuery& query) const {
+  const std::vector<Id128>& ids = list.ids;
   std::vector<PaymentRequest> page;
   auto it = query.after ? std::upper_bound(ids.begin(), ids.end(), *query.after) : ids.begin();
   for (; it != ids.end() && page.size() < query.limit; ++it) {
-    const PaymentRequest& request = requests_.at(*it).request;
+    auto found = requests_.find(*it);
+    if (found == requests_.end()) continue;  // archived
+    const PaymentRequest& request = found->second.request;
     if (query.status && request.state.status != *query.status) continue;
     if (query.created_after_ns && request.terms.created_at_ns <= *query.created_after_ns) continue;
     page.push_back(request);
@@ -200,29 +299,31 @@ std::vector<PaymentRequest> RequestBook::list(const IdList& ids,
 
 std::vector<PaymentRequest> RequestBook::list_for_merchant(const MerchantId& merchant,
                                                            const RequestListQuery& query) const {
-  std::lock_guard lock(mutex_);
-  auto found = by_merchant_.find(merchant);
-  if (found == by_merchant_.end()) return {};
-  return list(found->second, query);
+  return list_with_archive(by_merchant_, merchant, query, [&](const RequestListQuery& page) {
+    return archive_->list_for_merchant(merchant, page);
+  });
 }
 
 std::vector<PaymentRequest> RequestBook::list_for_payer(const wallet::UserId& payer,
                                                         const RequestListQuery& query) const {
-  std::lock_guard lock(mutex_);
-  auto found = by_payer_.find(payer.value());
-  if (found == by_payer_.end()) return {};
-  return list(found->second, query);
+  return list_with_archive(by_payer_, payer.value(), query, [&](const RequestListQuery& page) {
+    return archive_->list_for_payer(payer.value(), page);
+  });
 }
 
 int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_ns,
                                       int64_t to_ns) const {
+  std::optional<Result<std::vector<ArchivedCharge>>> archived;
+  if (archive_in_use()) archived = archive_->phone_bill_charges(payer.value(), from_ns, to_ns);
   std::lock_guard lock(mutex_);
+  int64_t used = archived ? archived_share(*archived) : 0;
+  if (used == kUsageUnknownMinor) return used;
   auto found = phone_bill_by_payer_.find(payer.value());
-  if (found == phone_bill_by_payer_.end()) return 0;
-  int64_t used = 0;
-  for (const Id128& id : found->second) {
-    const Entry& entry = requests_.at(id);
-    const PaymentRequest& r = entry.request;
+  if (found == phone_bill_by_payer_.end()) return used;
+  for (const Id128& id : found->second.ids) {
+    auto entry = requests_.find(id);
+    if (entry == requests_.end()) continue;  // archived: counted above
+    const PaymentRequest& r = entry->second.request;
     if (r.state.funding != FundingSource::phone_bill) continue;
     if (r.state.charged_at_ns < from_ns || r.state.charged_at_ns >= to_ns) continue;
     switch (r.state.status) {
@@ -241,12 +342,17 @@ int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_
 }
 
 int64_t RequestBook::mandate_usage(const Id128& mandate_id, int64_t from_ns) const {
+  std::optional<Result<std::vector<ArchivedCharge>>> archived;
+  if (archive_in_use()) archived = archive_->mandate_charges(mandate_id, from_ns);
   std::lock_guard lock(mutex_);
+  int64_t used = archived ? archived_share(*archived) : 0;
+  if (used == kUsageUnknownMinor) return used;
   auto found = by_mandate_.find(mandate_id);
-  if (found == by_mandate_.end()) return 0;
-  int64_t used = 0;
-  for (const Id128& id : found->second) {
-    const PaymentRequest& r = requests_.at(id).request;
+  if (found == by_mandate_.end()) return used;
+  for (const Id128& id : found->second.ids) {
+    auto entry = requests_.find(id);
+    if (entry == requests_.end()) continue;  // archived: counted above
+    const PaymentRequest& r = entry->second.request;
     if (r.state.charged_at_ns < from_ns) continue;
     if (r.state.status == PaymentStatus::succeeded) {
       used += r.state.captured_minor - r.state.refunded_minor;
@@ -275,26 +381,24 @@ std::vector<Id128> RequestBook::due(int64_t now_ns, size_t max) const {
 Result<PaymentRequest> RequestBook::claim(const Id128& id,
                                           std::initializer_list<PaymentStatus> allowed,
                                           const Error& wrong_status) {
-  std::lock_guard lock(mutex_);
-  auto found = requests_.find(id);
-  if (found == requests_.end()) {
-    return Error("payment_request_not_found", "no payment request has this id");
-  }
-  return take(found->second, allowed, [&] { return wrong_status; });
+  std::unique_lock lock(mutex_);
+  Entry* entry = find_or_load(id, lock);
+  if (!entry) return Error("payment_request_not_found", "no payment request has this id");
+  return take(*entry, allowed, [&] { return wrong_status; });
 }
 
 Result<PaymentRequest> RequestBook::claim_as(const RequestParty& party, const Id128& id,
                                              std::initializer_list<PaymentStatus> allowed,
                                              const char* wrong_status_code) {
-  std::lock_guard lock(mutex_);
-  auto found = requests_.find(id);
-  if (found == requests_.end() || !party.is_party_to(found->second.request.terms)) {
+  std::unique_lock lock(mutex_);
+  Entry* entry = find_or_load(id, lock);
+  if (!entry || !party.is_party_to(entry->request.terms)) {
     return Error("payment_request_not_found", party.payer_id.is_zero()
                                                   ? "no payment request of yours has this id"
                                                   : "no payment request has this id");
   }
-  const PaymentStatus status = found->second.request.state.status;
-  return take(found->second, allowed, [&] {
+  const PaymentStatus status = entry->request.state.status;
+  return take(*entry, allowed, [&] {
     return Error(wrong_status_code, fmt::format("this payment request is {}", status_name(status)));
   });
 }

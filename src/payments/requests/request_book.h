@@ -1,15 +1,19 @@
-// Every payment request and refund in memory: terms and states from the journal's events (terms
+// Payment requests and refunds in memory: terms and states from the journal's events (terms
 // of older requests from mpay.db). The book is the read side (gets and lists answer from it,
 // read-your-writes) and the referee of concurrent actions: an action first claims the request
 // (claim()), which fails while another action on it is in flight, so a confirm racing a cancel has
 // exactly one winner; the claim is released with the outcome once the ledger has made it durable
 // (release()).
 //
-// Memory: about half a kilobyte per request; see docs/payment-requests.md for the bound and the
-// planned archive of old final requests. Thread-safe.
+// Memory: about half a kilobyte per request. With an archive (request_archive.h), requests that
+// are final and quiet leave memory (archive_quiet()); reads that miss the book fall through to the
+// archive, and an action or a journal event on an archived request loads it back first. Without
+// one, the book keeps everything. Thread-safe; the archive is never called under the book's lock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -18,11 +22,14 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/container/node_hash_map.h"
 #include "core/error.h"
 #include "ledger/storage.h"
+#include "payments/requests/request_archive.h"
 #include "payments/requests/request_list_query.h"
 #include "payments/requests/request_records.h"
 
@@ -42,16 +49,27 @@ struct RequestParty {
 
 class RequestBook {
  public:
+  // `archive` may be null (everything stays in memory); it must outlive the book.
+  explicit RequestBook(RequestArchive* archive = nullptr);
+
   // Errors: already_exists (id). Also takes the merchant's reference (see take_reference).
-  Status add(RequestTerms terms);
+  // `created_ts`: the ledger time of the request's created event (0 for terms from mpay.db).
+  Status add(RequestTerms terms, int64_t created_ts = 0);
   // Takes a merchant's reference for a request about to be created (before its creation is
   // durable, so that two concurrent creations cannot both have it): false when the merchant has
-  // already used it. A creation that then fails gives it back with release_reference().
-  bool take_reference(const MerchantId& merchant, std::string_view reference);
+  // already used it (also by an archived request). A creation that then fails gives it back with
+  // release_reference(). Errors: store_error (the archive could not be asked).
+  Result<bool> take_reference(const MerchantId& merchant, std::string_view reference);
   void release_reference(const MerchantId& merchant, std::string_view reference);
   void add_refund(RefundRecord refund);
-  // A journal event (start-up replay and live). Unknown subjects are logged by the caller.
+  // A journal event (start-up replay and live). An event of an archived request newer than its
+  // archived state loads it back first; one its archived state already reflects changes nothing.
+  // False when no request has the event's subject (the caller logs it).
   bool apply(const ledger::AppEventRecord& record);
+  // Whether the request is in memory now (not only archived).
+  bool holds(const Id128& id) const;
+  // Loads an archived request back into memory; false when it is neither there nor archived.
+  bool restore(const Id128& id);
 
   std::optional<PaymentRequest> get(const Id128& id) const;
   std::vector<RefundRecord> refunds_of(const Id128& request_id) const;
@@ -72,6 +90,9 @@ class RequestBook {
   // place back (after add() when the creation succeeded).
   bool begin_creation(const wallet::UserId& payer, size_t max);
   void end_creation(const wallet::UserId& payer);
+  // What a usage sum answers when the archive cannot be read: more than any cap, so that a
+  // charge is refused rather than let past a cap on charges it could not see. Logged.
+  static constexpr int64_t kUsageUnknownMinor = INT64_MAX / 4;
   // Amount charged to a payer's phone bill in [from_ns, to_ns) (by when the money moved:
   // RequestState::charged_at_ns, as the carrier bill lists it), less refunds. Looks only at the
   // payer's phone-bill requests, not their whole history.
@@ -96,7 +117,18 @@ class RequestBook {
   // Ends a claim; the outcome's events were (or were not) applied through apply().
   void release(const Id128& id);
 
-  size_t size() const;
+  // Moves requests that have been final, unclaimed and without a pending refund since before
+  // `quiet_before_ts` (ledger time) into the archive, at most `max`, and records the new replay
+  // mark; returns how many left memory. Without an archive, 0. Errors: store_error (nothing left
+  // memory).
+  Result<size_t> archive_quiet(int64_t quiet_before_ts, size_t max);
+  // Start-up: whether a request is archived (its created event is then skipped).
+  Result<bool> is_archived(const Id128& id);
+  // Start-up: the ledger time from which the journal's events must be read again.
+  Result<int64_t> replay_from();
+
+  size_t size() const;  // in memory
+  uint64_t archived_total() const { return archived_total_.load(std::memory_order_relaxed); }
   // Requests awaiting confirmation or authorized: the ones the expiry sweep watches.
   size_t open_count() const;
   size_t refund_count() const;
@@ -106,12 +138,47 @@ class RequestBook {
     PaymentRequest request;
     bool busy = false;
     std::vector<Id128> refunds;
+    absl::InlinedVector<Id128, 1> transfers;  // keys of request_by_transfer_
+    int64_t replay_from_ts = 0;  // its key in replay_marks_: its events from here are not archived
+    int64_t last_event_ts = 0;   // ledger time of the newest event applied
   };
   // Ids in ascending order (= creation order: UUIDv7), appended as requests are created. A vector
-  // rather than a set: a merchant's or payer's whole history is kept, and a set node costs three
-  // pointers and a cache miss per level on every creation.
-  using IdList = std::vector<Id128>;
-  static void insert_in_order(IdList& ids, const Id128& id);
+  // rather than a set: a set node costs three pointers and a cache miss per level on every
+  // creation. Ids of archived requests stay until they are half the list (`gone`), then the list
+  // is compacted: removing each one at once would move the whole list every time.
+  struct IdList {
+    std::vector<Id128> ids;
+    size_t gone = 0;
+  };
+  static void insert_in_order(IdList& list, const Id128& id);
+  static std::string reference_key(const MerchantId& merchant, std::string_view reference);
+  // Puts an entry (new, or loaded back from the archive) in every index. Under mutex_.
+  void index(const Id128& id, Entry& entry);
+  // Removes an entry that leaves memory from every index, then erases it. Under mutex_.
+  void forget(const Id128& id);
+  void forget_in(absl::flat_hash_map<Id128, IdList, Id128Hash>& lists, const Id128& key);
+  // Puts an archived request back in memory (an action or a newer event needs it) and returns
+  // its entry; one already in memory is kept. Under mutex_.
+  Entry& load_back(ArchivedRequest archived);
+  // The entry of `id`, loaded back from the archive if needed (unlocking meanwhile), or null.
+  Entry* find_or_load(const Id128& id, std::unique_lock<std::mutex>& lock);
+  // The archived request, or std::nullopt (not archived, or the archive failed: logged). Not
+  // under mutex_.
+  std::optional<ArchivedRequest> fetch_archived(const Id128& id) const;
+  // Applies an event to an entry in memory; false for a refund the book does not know. Under
+  // mutex_.
+  bool apply_to(const Id128& id, Entry& entry, const ledger::AppEventRecord& record);
+  void note_transfer(const Id128& id, Entry& entry, const Id128& transfer);
+  using ArchivePage = std::function<Result<std::vector<PaymentRequest>>(const RequestListQuery&)>;
+  // A page from the book's list and the archive's together, in id order (the book's copy of a
+  // request in both wins).
+  std::vector<PaymentRequest> list_with_archive(
+      const absl::flat_hash_map<Id128, IdList, Id128Hash>& lists, const Id128& key,
+      const RequestListQuery& query, const ArchivePage& from_archive) const;
+  // The sum of archived charges of requests the book does not hold, or kUsageUnknownMinor when
+  // the archive failed. Under mutex_.
+  int64_t archived_share(const Result<std::vector<ArchivedCharge>>& charges) const;
+  bool archive_in_use() const { return archive_ && archive_has_rows_.load(); }
   // Marks `entry` claimed when it is free and its status is in `allowed`; otherwise
   // payment_request_busy, or the error `wrong_status()` makes (built only then). Under mutex_.
   template <typename WrongStatus>
@@ -125,6 +192,9 @@ class RequestBook {
   // through a bucket list, and growing rehashes without a node allocation per entry. Requests
   // and refunds stay in nodes (node_hash_map): they are large, and a rehash then moves pointers,
   // not the records.
+  RequestArchive* archive_;
+  std::atomic<bool> archive_has_rows_{false};
+  std::atomic<uint64_t> archived_total_{0};
   mutable std::mutex mutex_;
   absl::node_hash_map<Id128, Entry, Id128Hash> requests_;
   absl::node_hash_map<Id128, RefundRecord, Id128Hash> refunds_;
@@ -137,6 +207,13 @@ class RequestBook {
   absl::flat_hash_map<Id128, size_t, Id128Hash> creating_by_payer_;   // begin_creation() in flight
   absl::flat_hash_map<Id128, Id128, Id128Hash> request_by_transfer_;  // payments, captures, refunds
   absl::flat_hash_set<std::string> references_;  // merchant id (16 bytes) + merchant_reference
+  // (ledger time, id) of each request that became final or changed while final, oldest first:
+  // what archive_quiet() looks at. Stale items (the request changed again) are skipped.
+  std::deque<std::pair<int64_t, Id128>> quiet_;
+  // Each entry's replay_from_ts: the smallest is the replay mark (request_archive.h).
+  absl::btree_set<std::pair<int64_t, Id128>> replay_marks_;
+  int64_t newest_event_ts_ = 0;
+  int64_t replay_floor_ = 0;  // the replay mark last read or written: a new one is never lower
 };
 
 }  // namespace mpay::requests

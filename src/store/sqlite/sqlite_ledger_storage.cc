@@ -734,13 +734,14 @@ Status SqliteLedgerStorage::projection_scan_ids(uint64_t up_to_seq,
 }
 
 Status SqliteLedgerStorage::projection_scan_app_events(
-    const std::function<Status(const ledger::AppEventRecord&)>& visit) {
+    int64_t from_timestamp, const std::function<Status(const ledger::AppEventRecord&)>& visit) {
   ReaderLease db = borrow_reader();
   Result<std::unique_ptr<Statement>> select = db->prepare(
       "SELECT timestamp, seq, id, subject_id, ref_id, amount, amount2, user_data, kind, status, "
-      "currency, payload FROM app_events ORDER BY timestamp");
+      "currency, payload FROM app_events WHERE timestamp >= ? ORDER BY timestamp");
   if (!select.ok()) return select.error();
   Statement& s = **select;
+  s.bind(1, from_timestamp);
   while (true) {
     Result<bool> row = s.step();
     if (!row.ok()) return row.error();

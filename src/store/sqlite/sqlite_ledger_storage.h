@@ -69,6 +69,7 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   Status projection_scan_ids(uint64_t up_to_seq,
                              const std::function<void(const Id128&)>& visit) override;
   Status projection_scan_app_events(
+      int64_t from_timestamp,
       const std::function<Status(const ledger::AppEventRecord&)>& visit) override;
 
   const std::string& directory() const { return options_.directory; }

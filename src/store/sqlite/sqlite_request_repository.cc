@@ -167,7 +167,7 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
   status = each_row(**db,
                     "SELECT id, request_id, amount_minor, reason, created_at_ns "
                     "FROM payment_refunds r WHERE NOT EXISTS "
-                    "(SELECT 1 FROM payment_request_archive a WHERE a.id = r.request_id) "
+                    "(SELECT 1 FROM payment_refund_archive a WHERE a.id = r.id) "
                     "ORDER BY id",
                     [&](const Statement& s) {
                       RefundRecord r;

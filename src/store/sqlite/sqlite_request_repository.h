@@ -6,9 +6,11 @@
 // for the one read at start-up, and so does bank_pull_of() (once per bank refund). Thread-safe;
 // calls block.
 //
-// load() skips the requests in payment_request_archive (sqlite_request_archive.h) and every
-// refund of theirs, including refunds created after the request was archived: the book loads an
-// archived request back itself when it needs it, with its refunds from the archive.
+// load() skips the requests in payment_request_archive (sqlite_request_archive.h) and the refunds
+// in payment_refund_archive: the book loads an archived request back itself when it needs it, with
+// its refunds from the archive. A refund created after its request was archived (loaded back for
+// it) is loaded: if the journal has no outcome for it, start-up loads its request back and
+// finishes it like any pending refund.
 #pragma once
 
 #include <memory>

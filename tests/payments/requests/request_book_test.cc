@@ -190,19 +190,19 @@ TEST(RequestBookTest, AMerchantReferenceIsTakenOnceEvenByConcurrentCreations) {
   std::vector<std::thread> creators;
   for (int i = 0; i < 8; ++i) {
     creators.emplace_back([&] {
-      if (book.take_reference(merchant, "order-1")) ++taken;
+      if (*book.take_reference(merchant, "order-1")) ++taken;
     });
   }
   for (std::thread& creator : creators) creator.join();
   EXPECT_EQ(taken.load(), 1);
-  EXPECT_TRUE(book.take_reference(Id128{2, 2}, "order-1"));  // another merchant's own
+  EXPECT_TRUE(*book.take_reference(Id128{2, 2}, "order-1"));  // another merchant's own
   book.release_reference(merchant, "order-1");
-  EXPECT_TRUE(book.take_reference(merchant, "order-1"));
+  EXPECT_TRUE(*book.take_reference(merchant, "order-1"));
 
   RequestTerms recovered = terms_for(7, wallet::UserId(Id128{4, 1}));
   recovered.merchant_reference = "order-2";
   ASSERT_TRUE(book.add(recovered).ok());
-  EXPECT_FALSE(book.take_reference(recovered.merchant_id, "order-2"));
+  EXPECT_FALSE(*book.take_reference(recovered.merchant_id, "order-2"));
 }
 
 // A creation in flight holds a place under the payer's limit until it is in the book, so racing
