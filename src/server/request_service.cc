@@ -21,7 +21,8 @@ Result<std::unique_ptr<RequestService>> RequestService::open(
                                                            wallet.repository().writer());
   if (!archive.ok()) return archive.error();
   service->archive_ = std::move(*archive);
-  service->book_ = std::make_unique<requests::RequestBook>(service->archive_.get());
+  service->book_ =
+      std::make_unique<requests::RequestBook>(service->archive_.get(), options.archive_after_s > 0);
   service->mandates_ = std::make_unique<requests::MandateBook>();
   service->carriers_ = std::make_unique<requests::CarrierBook>();
   service->context_ = std::make_unique<requests::RequestContext>(requests::RequestContext{

@@ -32,9 +32,10 @@ void set_status(requests::RequestBook& book, uint64_t event, const requests::Req
   change.status = status;
   change.amount_minor = terms.amount_minor;
   change.funding = requests::FundingSource::wallet;
-  ASSERT_TRUE(
+  ASSERT_EQ(
       book.apply(ledger::AppEventRecord{requests::encode_status(Id128{3, event}, terms, change), 0,
-                                        static_cast<int64_t>(1000 + event)}));
+                                        static_cast<int64_t>(1000 + event)}),
+      requests::ApplyOutcome::applied);
 }
 
 bool shows(const std::string& text, const std::string& line) {

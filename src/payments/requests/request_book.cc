@@ -34,7 +34,8 @@ std::string RequestBook::reference_key(const MerchantId& merchant, std::string_v
   return key;
 }
 
-RequestBook::RequestBook(RequestArchive* archive) : archive_(archive) {
+RequestBook::RequestBook(RequestArchive* archive, bool archiving)
+    : archive_(archive), archiving_(archive != nullptr && archiving) {
   if (!archive_) return;
   // Unknown counts as some: reads then ask the archive, and its errors show.
   Result<uint64_t> archived = archive_->count();
@@ -144,22 +145,23 @@ void RequestBook::add_refund(RefundRecord refund) {
   if (refunds_.emplace(id, std::move(refund)).second) request->second.refunds.push_back(id);
 }
 
-bool RequestBook::apply(const ledger::AppEventRecord& record) {
+ApplyOutcome RequestBook::apply(const ledger::AppEventRecord& record) {
   const Id128& id = record.event.subject_id;
-  {
-    std::lock_guard lock(mutex_);
-    auto found = requests_.find(id);
-    if (found != requests_.end()) return apply_to(id, found->second, record);
+  std::unique_lock lock(mutex_);
+  // An archived row already holding the event (by its time) stays archived.
+  std::optional<ArchivedRequest> held;
+  Result<Entry*> entry = find_or_load(
+      id, lock, [&](const ArchivedRequest& row) { return record.timestamp > row.last_event_ts; },
+      &held);
+  if (!entry.ok()) {
+    spdlog::error("payment requests: the archive could not be read for event {}: {}",
+                  to_uuid_text(record.event.id), entry.error().message);
+    return ApplyOutcome::archive_unreadable;
   }
-  if (!archive_in_use()) return false;
-  std::optional<int64_t> archived_through =
-      or_logged(archive_->last_event_ts(id), "the time of an archived request");
-  if (!archived_through) return false;
-  if (record.timestamp <= *archived_through) return true;  // its archived state has it
-  std::optional<ArchivedRequest> archived = fetch_archived(id);
-  if (!archived) return false;
-  std::lock_guard lock(mutex_);
-  return apply_to(id, load_back(std::move(*archived)), record);
+  if (*entry) {
+    return apply_to(id, **entry, record) ? ApplyOutcome::applied : ApplyOutcome::unknown_request;
+  }
+  return held ? ApplyOutcome::applied : ApplyOutcome::unknown_request;
 }
 
 bool RequestBook::apply_to(const Id128& id, Entry& entry, const ledger::AppEventRecord& record) {
@@ -189,7 +191,7 @@ bool RequestBook::apply_to(const Id128& id, Entry& entry, const ledger::AppEvent
   }
   entry.last_event_ts = std::max(entry.last_event_ts, record.timestamp);
   newest_event_ts_ = std::max(newest_event_ts_, record.timestamp);
-  if (archive_ && is_final(state.status)) quiet_.emplace_back(entry.last_event_ts, id);
+  if (archiving_ && is_final(state.status)) quiet_.emplace_back(entry.last_event_ts, id);
   return true;
 }
 
@@ -297,32 +299,14 @@ std::vector<PaymentRequest> RequestBook::list(const IdList& list,
   return page;
 }
 
-std::vector<PaymentRequest> RequestBook::list_for_merchant(const MerchantId& merchant,
-                                                           const RequestListQuery& query) const {
-  return list_with_archive(by_merchant_, merchant, query, [&](const RequestListQuery& page) {
-    return archive_->list_for_merchant(merchant, page);
-  });
-}
-
-std::vector<PaymentRequest> RequestBook::list_for_payer(const wallet::UserId& payer,
-                                                        const RequestListQuery& query) const {
-  return list_with_archive(by_payer_, payer.value(), query, [&](const RequestListQuery& page) {
-    return archive_->list_for_payer(payer.value(), page);
-  });
-}
-
-int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_ns,
-                                      int64_t to_ns) const {
-  std::optional<Result<std::vector<ArchivedCharge>>> archived;
-  if (archive_in_use()) archived = archive_->phone_bill_charges(payer.value(), from_ns, to_ns);
-  std::lock_guard lock(mutex_);
-  int64_t used = archived ? archived_share(*archived) : 0;
-  if (used == kUsageUnknownMinor) return used;
-  auto found = phone_bill_by_payer_.find(payer.value());
-  if (found == phone_bill_by_payer_.end()) return used;
+int64_t RequestBook::book_phone_bill_usage(const Id128& payer, int64_t from_ns,
+                                           int64_t to_ns) const {
+  auto found = phone_bill_by_payer_.find(payer);
+  if (found == phone_bill_by_payer_.end()) return 0;
+  int64_t used = 0;
   for (const Id128& id : found->second.ids) {
     auto entry = requests_.find(id);
-    if (entry == requests_.end()) continue;  // archived: counted above
+    if (entry == requests_.end()) continue;  // archived: the archive's rows count it
     const PaymentRequest& r = entry->second.request;
     if (r.state.funding != FundingSource::phone_bill) continue;
     if (r.state.charged_at_ns < from_ns || r.state.charged_at_ns >= to_ns) continue;
@@ -341,17 +325,13 @@ int64_t RequestBook::phone_bill_usage(const wallet::UserId& payer, int64_t from_
   return used;
 }
 
-int64_t RequestBook::mandate_usage(const Id128& mandate_id, int64_t from_ns) const {
-  std::optional<Result<std::vector<ArchivedCharge>>> archived;
-  if (archive_in_use()) archived = archive_->mandate_charges(mandate_id, from_ns);
-  std::lock_guard lock(mutex_);
-  int64_t used = archived ? archived_share(*archived) : 0;
-  if (used == kUsageUnknownMinor) return used;
+int64_t RequestBook::book_mandate_usage(const Id128& mandate_id, int64_t from_ns) const {
   auto found = by_mandate_.find(mandate_id);
-  if (found == by_mandate_.end()) return used;
+  if (found == by_mandate_.end()) return 0;
+  int64_t used = 0;
   for (const Id128& id : found->second.ids) {
     auto entry = requests_.find(id);
-    if (entry == requests_.end()) continue;  // archived: counted above
+    if (entry == requests_.end()) continue;  // archived: the archive's rows count it
     const PaymentRequest& r = entry->second.request;
     if (r.state.charged_at_ns < from_ns) continue;
     if (r.state.status == PaymentStatus::succeeded) {
@@ -378,29 +358,57 @@ std::vector<Id128> RequestBook::due(int64_t now_ns, size_t max) const {
   return due;
 }
 
+namespace {
+
+bool is_one_of(PaymentStatus status, std::initializer_list<PaymentStatus> allowed) {
+  return std::find(allowed.begin(), allowed.end(), status) != allowed.end();
+}
+
+}  // namespace
+
 Result<PaymentRequest> RequestBook::claim(const Id128& id,
                                           std::initializer_list<PaymentStatus> allowed,
                                           const Error& wrong_status) {
   std::unique_lock lock(mutex_);
-  Entry* entry = find_or_load(id, lock);
-  if (!entry) return Error("payment_request_not_found", "no payment request has this id");
-  return take(*entry, allowed, [&] { return wrong_status; });
+  // An archived request comes back only for an action its status allows.
+  std::optional<ArchivedRequest> not_loaded;
+  Result<Entry*> entry = find_or_load(
+      id, lock,
+      [&](const ArchivedRequest& row) { return is_one_of(row.request.state.status, allowed); },
+      &not_loaded);
+  if (!entry.ok()) return entry.error();
+  if (not_loaded) return wrong_status;
+  if (!*entry) return Error("payment_request_not_found", "no payment request has this id");
+  return take(**entry, allowed, [&] { return wrong_status; });
 }
 
 Result<PaymentRequest> RequestBook::claim_as(const RequestParty& party, const Id128& id,
                                              std::initializer_list<PaymentStatus> allowed,
                                              const char* wrong_status_code) {
   std::unique_lock lock(mutex_);
-  Entry* entry = find_or_load(id, lock);
-  if (!entry || !party.is_party_to(entry->request.terms)) {
+  // An archived request comes back only for its own party, and an action its status allows.
+  std::optional<ArchivedRequest> not_loaded;
+  Result<Entry*> entry = find_or_load(
+      id, lock,
+      [&](const ArchivedRequest& row) {
+        return party.is_party_to(row.request.terms) && is_one_of(row.request.state.status, allowed);
+      },
+      &not_loaded);
+  if (!entry.ok()) return entry.error();
+  const PaymentRequest* request = *entry       ? &(*entry)->request
+                                  : not_loaded ? &not_loaded->request
+                                               : nullptr;
+  if (!request || !party.is_party_to(request->terms)) {
     return Error("payment_request_not_found", party.payer_id.is_zero()
                                                   ? "no payment request of yours has this id"
                                                   : "no payment request has this id");
   }
-  const PaymentStatus status = entry->request.state.status;
-  return take(*entry, allowed, [&] {
+  const PaymentStatus status = request->state.status;
+  auto wrong_status = [&] {
     return Error(wrong_status_code, fmt::format("this payment request is {}", status_name(status)));
-  });
+  };
+  if (!*entry) return wrong_status();
+  return take(**entry, allowed, wrong_status);
 }
 
 template <typename WrongStatus>

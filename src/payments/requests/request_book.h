@@ -47,10 +47,18 @@ struct RequestParty {
   MerchantId merchant_id;   // zero for a payer
 };
 
+// What became of a journal event given to the book.
+enum class ApplyOutcome {
+  applied,             // to the request in memory, or already held by its archived row
+  unknown_request,     // no request has the event's subject (or the refund it names)
+  archive_unreadable,  // its request may be archived, and the archive could not be read (logged)
+};
+
 class RequestBook {
  public:
-  // `archive` may be null (everything stays in memory); it must outlive the book.
-  explicit RequestBook(RequestArchive* archive = nullptr);
+  // `archive` may be null (everything stays in memory); it must outlive the book. `archiving`:
+  // whether archive_quiet() will be called (without it, reads still fall through to the archive).
+  explicit RequestBook(RequestArchive* archive = nullptr, bool archiving = true);
 
   // Errors: already_exists (id). Also takes the merchant's reference (see take_reference).
   // `created_ts`: the ledger time of the request's created event (0 for terms from mpay.db).
@@ -64,8 +72,8 @@ class RequestBook {
   void add_refund(RefundRecord refund);
   // A journal event (start-up replay and live). An event of an archived request newer than its
   // archived state loads it back first; one its archived state already reflects changes nothing.
-  // False when no request has the event's subject (the caller logs it).
-  bool apply(const ledger::AppEventRecord& record);
+  // Live events are of claimed requests, which are in memory: the archive is not read for them.
+  ApplyOutcome apply(const ledger::AppEventRecord& record);
   // Whether the request is in memory now (not only archived).
   bool holds(const Id128& id) const;
   // Loads an archived request back into memory; false when it is neither there nor archived.
@@ -141,6 +149,7 @@ class RequestBook {
     absl::InlinedVector<Id128, 1> transfers;  // keys of request_by_transfer_
     int64_t replay_from_ts = 0;  // its key in replay_marks_: its events from here are not archived
     int64_t last_event_ts = 0;   // ledger time of the newest event applied
+    int64_t archived_through_ts = -1;  // loaded back: its row's last_event_ts (else -1)
   };
   // Ids in ascending order (= creation order: UUIDv7), appended as requests are created. A vector
   // rather than a set: a set node costs three pointers and a cache miss per level on every
@@ -160,8 +169,19 @@ class RequestBook {
   // Puts an archived request back in memory (an action or a newer event needs it) and returns
   // its entry; one already in memory is kept. Under mutex_.
   Entry& load_back(ArchivedRequest archived);
-  // The entry of `id`, loaded back from the archive if needed (unlocking meanwhile), or null.
-  Entry* find_or_load(const Id128& id, std::unique_lock<std::mutex>& lock);
+  // The entry of `id` (under `lock`, which is released while the archive is read); an archived
+  // request is loaded back only if `load_if` accepts its row, else the row goes to `not_loaded`.
+  // Null when it is neither in memory nor loaded back.
+  Result<Entry*> find_or_load(const Id128& id, std::unique_lock<std::mutex>& lock,
+                              const std::function<bool(const ArchivedRequest&)>& load_if,
+                              std::optional<ArchivedRequest>* not_loaded = nullptr);
+  // Reads rows from the archive, then calls `combine(rows)` under the book's lock, such that no
+  // request left the book in between (so each request is either in the rows or in the book).
+  template <typename Rows, typename Combine>
+  auto with_archive_rows(const std::function<Result<Rows>()>& read, const Combine& combine) const;
+  // The book's own part of the usage sums. Under mutex_.
+  int64_t book_phone_bill_usage(const Id128& payer, int64_t from_ns, int64_t to_ns) const;
+  int64_t book_mandate_usage(const Id128& mandate_id, int64_t from_ns) const;
   // The archived request, or std::nullopt (not archived, or the archive failed: logged). Not
   // under mutex_.
   std::optional<ArchivedRequest> fetch_archived(const Id128& id) const;
@@ -193,6 +213,7 @@ class RequestBook {
   // and refunds stay in nodes (node_hash_map): they are large, and a rehash then moves pointers,
   // not the records.
   RequestArchive* archive_;
+  const bool archiving_;
   std::atomic<bool> archive_has_rows_{false};
   std::atomic<uint64_t> archived_total_{0};
   mutable std::mutex mutex_;
@@ -213,7 +234,9 @@ class RequestBook {
   // Each entry's replay_from_ts: the smallest is the replay mark (request_archive.h).
   absl::btree_set<std::pair<int64_t, Id128>> replay_marks_;
   int64_t newest_event_ts_ = 0;
-  int64_t replay_floor_ = 0;  // the replay mark last read or written: a new one is never lower
+  int64_t replay_floor_ = 0;
+  uint64_t forgets_ = 0;  // archivings that forgot requests: readers of the archive check it  //
+                          // the replay mark last read or written: a new one is never lower
 };
 
 }  // namespace mpay::requests

@@ -76,12 +76,13 @@ Result<RecoveryReport> recover_requests(RequestContext& context, int64_t republi
       return ok_status();
     }
     ++report.events;
-    // An archive that cannot be read stops the start: its requests' newer events would be lost.
-    if (!context.book.holds(record.event.subject_id)) {
-      Result<bool> archived = context.book.is_archived(record.event.subject_id);
-      if (!archived.ok()) return archived.error();
+    ApplyOutcome applied = context.book.apply(record);
+    // An archive that cannot be read stops the start: an archived request's newer event would
+    // be lost (and the next replay mark would pass it).
+    if (applied == ApplyOutcome::archive_unreadable) {
+      return Error("store_error", "the payment-request archive could not be read");
     }
-    if (!context.book.apply(record)) {
+    if (applied == ApplyOutcome::unknown_request) {
       ++report.orphan_events;
       spdlog::warn("payment requests: journal event {} names an unknown request {}",
                    to_uuid_text(record.event.id), to_uuid_text(record.event.subject_id));

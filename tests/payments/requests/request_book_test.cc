@@ -55,14 +55,15 @@ TEST(RequestBookTest, TheAwaitingCountFollowsAddsAndStatusChanges) {
   EXPECT_EQ(book.awaiting_confirmation_of(payer), 4u);
   EXPECT_EQ(book.awaiting_confirmation_of(other), 1u);
 
-  EXPECT_TRUE(book.apply(status_record(1, terms[0], PaymentStatus::declined)));
-  EXPECT_TRUE(book.apply(status_record(2, terms[1], PaymentStatus::authorized)));
-  EXPECT_TRUE(book.apply(status_record(3, terms[1], PaymentStatus::captured)));
+  EXPECT_EQ(book.apply(status_record(1, terms[0], PaymentStatus::declined)), ApplyOutcome::applied);
+  EXPECT_EQ(book.apply(status_record(2, terms[1], PaymentStatus::authorized)),
+            ApplyOutcome::applied);
+  EXPECT_EQ(book.apply(status_record(3, terms[1], PaymentStatus::captured)), ApplyOutcome::applied);
   EXPECT_EQ(book.awaiting_confirmation_of(payer), 2u);
   EXPECT_EQ(book.awaiting_confirmation_of(payer), listed_awaiting(book, payer));
 
-  EXPECT_TRUE(book.apply(status_record(4, terms[2], PaymentStatus::expired)));
-  EXPECT_TRUE(book.apply(status_record(5, terms[3], PaymentStatus::failed)));
+  EXPECT_EQ(book.apply(status_record(4, terms[2], PaymentStatus::expired)), ApplyOutcome::applied);
+  EXPECT_EQ(book.apply(status_record(5, terms[3], PaymentStatus::failed)), ApplyOutcome::applied);
   EXPECT_EQ(book.awaiting_confirmation_of(payer), 0u);
   EXPECT_EQ(listed_awaiting(book, payer), 0u);
   EXPECT_EQ(book.awaiting_confirmation_of(other), 1u);
@@ -101,7 +102,7 @@ TEST(RequestBookTest, AClaimAsAPartyFindsOnlyThatPartysRequestsAndNamesAWrongSta
   ASSERT_FALSE(while_held.ok());
   EXPECT_EQ(while_held.error().code, "payment_request_busy");
 
-  EXPECT_TRUE(book.apply(status_record(1, terms, PaymentStatus::declined)));
+  EXPECT_EQ(book.apply(status_record(1, terms, PaymentStatus::declined)), ApplyOutcome::applied);
   book.release(terms.id);
   Result<PaymentRequest> too_late =
       book.claim_as(RequestParty::merchant(terms.merchant_id), terms.id, awaiting, "not_awaiting");
@@ -118,7 +119,8 @@ TEST(RequestBookTest, AnEventForAnUnknownRequestChangesNoCount) {
   RequestBook book;
   const wallet::UserId payer(Id128{4, 1});
   RequestTerms unknown = terms_for(7, payer);
-  EXPECT_FALSE(book.apply(status_record(1, unknown, PaymentStatus::declined)));
+  EXPECT_EQ(book.apply(status_record(1, unknown, PaymentStatus::declined)),
+            ApplyOutcome::unknown_request);
   EXPECT_EQ(book.awaiting_confirmation_of(payer), 0u);
 }
 
@@ -161,8 +163,9 @@ TEST(RequestBookTest, PhoneBillAndMandateUsageCountOnlyTheirOwnPayments) {
     change.status = PaymentStatus::succeeded;
     change.funding = funding;
     change.amount_minor = amount;
-    EXPECT_TRUE(book.apply(ledger::AppEventRecord{encode_status(Id128{3, id}, terms, change), 0,
-                                                  static_cast<int64_t>(1000 + id)}));
+    EXPECT_EQ(book.apply(ledger::AppEventRecord{encode_status(Id128{3, id}, terms, change), 0,
+                                                static_cast<int64_t>(1000 + id)}),
+              ApplyOutcome::applied);
   };
   pay(10, FundingSource::wallet, std::nullopt, 100);
   pay(20, FundingSource::phone_bill, std::nullopt, 200);
@@ -228,7 +231,8 @@ TEST(RequestBookTest, CreationsInFlightCountAgainstThePayersLimit) {
   ASSERT_TRUE(book.add(terms_for(2, payer)).ok());  // one succeeded: in the book, then given back
   book.end_creation(payer);
   EXPECT_FALSE(book.begin_creation(payer, 3));  // two awaiting and one in flight
-  ASSERT_TRUE(book.apply(status_record(5, terms_for(1, payer), PaymentStatus::declined)));
+  ASSERT_EQ(book.apply(status_record(5, terms_for(1, payer), PaymentStatus::declined)),
+            ApplyOutcome::applied);
   EXPECT_TRUE(book.begin_creation(payer, 3));
 }
 
