@@ -66,21 +66,26 @@ void RequestService::sweep_loop() {
 }
 
 void RequestService::archive_quiet_requests() {
-  // A batch per sweep: a backlog (the first start after an upgrade) drains without holding the
-  // book long, and the sweep's expiries keep their pace.
+  // Batches of 10,000 (the book is locked once per batch to pick and once to forget), up to ten a
+  // sweep: a backlog (the first start after an upgrade) drains at up to 100,000 a second while the
+  // sweep's expiries keep their pace, and a steady 8,000 payments a second is kept up with.
   constexpr size_t kBatchMax = 10'000;
+  constexpr int kBatchesPerSweep = 10;
   if (options_.archive_after_s <= 0) return;
   const int64_t now = context_->wallet.clock.now_ns();
-  Result<size_t> archived =
-      book_->archive_quiet(now - options_.archive_after_s * 1'000'000'000, kBatchMax);
-  if (!archived.ok()) {
-    spdlog::error(
-        "payment requests: archiving failed ({}); they stay in memory and are tried "
-        "again",
-        archived.error().message);
-    return;
+  for (int batch = 0; batch < kBatchesPerSweep; ++batch) {
+    Result<size_t> archived =
+        book_->archive_quiet(now - options_.archive_after_s * 1'000'000'000, kBatchMax);
+    if (!archived.ok()) {
+      spdlog::error(
+          "payment requests: archiving failed ({}); they stay in memory and are tried "
+          "again",
+          archived.error().message);
+      return;
+    }
+    archived_since_report_ += *archived;
+    if (*archived < kBatchMax) break;
   }
-  archived_since_report_ += *archived;
   if (archived_since_report_ == 0 || now - archive_reported_at_ns_ < 60'000'000'000) return;
   spdlog::info("payment requests: {} archived since the last report, {} in memory",
                archived_since_report_, book_->size());
