@@ -128,7 +128,7 @@ class RequestBook {
   // Moves requests that have been final, unclaimed and without a pending refund since before
   // `quiet_before_ts` (ledger time) into the archive, at most `max`, and records the new replay
   // mark; returns how many left memory. Without an archive, 0. Errors: store_error (nothing left
-  // memory).
+  // memory). One caller at a time (mpayd's sweeper thread).
   Result<size_t> archive_quiet(int64_t quiet_before_ts, size_t max);
   // Start-up: whether a request is archived (its created event is then skipped).
   Result<bool> is_archived(const Id128& id);

@@ -23,6 +23,8 @@ bool has_pending_refund(const std::vector<Id128>& ids,
 Result<size_t> RequestBook::archive_quiet(int64_t quiet_before_ts, size_t max) {
   if (!archive_) return size_t{0};
   std::vector<ArchivedRequest> leaving;
+  // A request loaded back and left unchanged (a read, a refused action) has its row already.
+  std::vector<ArchivedRequest> to_write;
   {
     std::lock_guard lock(mutex_);
     std::vector<std::pair<int64_t, Id128>> later;
@@ -43,20 +45,12 @@ Result<size_t> RequestBook::archive_quiet(int64_t quiet_before_ts, size_t max) {
       for (const Id128& refund : entry.refunds) archived.refunds.push_back(refunds_.at(refund));
       for (const Id128& transfer : entry.transfers) archived.transfers.emplace_back(transfer);
       archived.last_event_ts = entry.last_event_ts;
+      if (entry.archived_through_ts != entry.last_event_ts) to_write.push_back(archived);
     }
     quiet_.insert(quiet_.end(), later.begin(), later.end());
   }
   if (leaving.empty()) return size_t{0};
 
-  // A request loaded back and left unchanged (a read, a refused action) has its row already.
-  std::vector<ArchivedRequest> to_write;
-  {
-    std::lock_guard lock(mutex_);
-    for (const ArchivedRequest& archived : leaving) {
-      const Entry& entry = requests_.at(archived.request.terms.id);
-      if (entry.archived_through_ts != entry.last_event_ts) to_write.push_back(archived);
-    }
-  }
   Status written = to_write.empty() ? ok_status() : archive_->put(to_write);
   if (!written.ok()) {
     std::lock_guard lock(mutex_);
@@ -205,9 +199,11 @@ template <typename Rows, typename Combine>
 auto RequestBook::with_archive_rows(const std::function<Result<Rows>()>& read,
                                     const Combine& combine) const {
   constexpr int kUnlockedReads = 8;
-  if (!archive_in_use()) {
+  {
+    // Seen under the lock: the archive is marked in use before the book first forgets anything,
+    // and the book forgets under the lock.
     std::lock_guard lock(mutex_);
-    return combine(Result<Rows>(Rows{}));
+    if (!archive_in_use()) return combine(Result<Rows>(Rows{}));
   }
   for (int attempt = 0;; ++attempt) {
     // A request the book forgets after the rows were read would be in neither: read again if
