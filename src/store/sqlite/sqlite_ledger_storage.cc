@@ -131,25 +131,6 @@ std::vector<std::pair<uint64_t, fs::path>> list_snapshots(const fs::path& direct
 
 }  // namespace
 
-class SqliteLedgerStorage::ReaderLease {
- public:
-  ReaderLease(SqliteLedgerStorage& owner, std::unique_ptr<SqliteDatabase> db)
-      : owner_(owner), db_(std::move(db)) {}
-  ~ReaderLease() {
-    {
-      std::lock_guard lock(owner_.readers_mutex_);
-      owner_.idle_readers_.push_back(std::move(db_));
-    }
-    owner_.readers_cv_.notify_one();
-  }
-  SqliteDatabase& operator*() { return *db_; }
-  SqliteDatabase* operator->() { return db_.get(); }
-
- private:
-  SqliteLedgerStorage& owner_;
-  std::unique_ptr<SqliteDatabase> db_;
-};
-
 Result<std::unique_ptr<SqliteLedgerStorage>> SqliteLedgerStorage::open(SqliteStorageOptions options,
                                                                       Clock& clock) {
   std::error_code ec;
@@ -288,15 +269,9 @@ Status SqliteLedgerStorage::open_databases() {
   migrated = migrate(*projection_db_, projection_migrations(), clock_.now_ns());
   if (!migrated.ok()) return migrated;
 
-  for (size_t i = 0; i < std::max<size_t>(1, options_.reader_connections); ++i) {
-    OpenOptions reader_options;
-    reader_options.read_only = true;
-    reader_options.cache_kib = 4 * 1024;
-    Result<std::unique_ptr<SqliteDatabase>> reader =
-        SqliteDatabase::open((directory / "projections.db").string(), reader_options);
-    if (!reader.ok()) return reader.error();
-    idle_readers_.push_back(std::move(*reader));
-  }
+  Status readers = readers_.open((directory / "projections.db").string(),
+                                 std::max<size_t>(1, options_.reader_connections));
+  if (!readers.ok()) return readers;
 
   Result<std::unique_ptr<SqliteDatabase>> checkpoint =
       SqliteDatabase::open((directory / "journal.db").string(), journal_options);
@@ -312,14 +287,6 @@ Status SqliteLedgerStorage::open_databases() {
   if (!row.ok()) return row.error();
   journal_last_seq_ = static_cast<uint64_t>((*last)->column_int64(0));
   return ok_status();
-}
-
-SqliteLedgerStorage::ReaderLease SqliteLedgerStorage::borrow_reader() {
-  std::unique_lock lock(readers_mutex_);
-  readers_cv_.wait(lock, [this] { return !idle_readers_.empty(); });
-  std::unique_ptr<SqliteDatabase> db = std::move(idle_readers_.back());
-  idle_readers_.pop_back();
-  return ReaderLease(*this, std::move(db));
 }
 
 // --- journal ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@
 
 #include "core/clock.h"
 #include "ledger/storage.h"
+#include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace mpay::store::sqlite {
@@ -75,12 +76,12 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   const std::string& directory() const { return options_.directory; }
 
  private:
-  class ReaderLease;
+  using ReaderLease = ReaderPool::Lease;
 
   SqliteLedgerStorage(SqliteStorageOptions options, Clock& clock)
       : options_(std::move(options)), clock_(clock) {}
   Status open_databases();
-  ReaderLease borrow_reader();
+  ReaderLease borrow_reader() { return readers_.borrow(); }
   Status apply_projection_locked(const ledger::ProjectionWrite& write);
 
   SqliteStorageOptions options_;
@@ -95,9 +96,7 @@ class SqliteLedgerStorage final : public ledger::LedgerStorage {
   std::mutex projection_mutex_;
   std::unique_ptr<SqliteDatabase> projection_db_;
 
-  std::mutex readers_mutex_;
-  std::condition_variable readers_cv_;
-  std::vector<std::unique_ptr<SqliteDatabase>> idle_readers_;
+  ReaderPool readers_;  // on projections.db
 
   std::mutex snapshot_mutex_;
 

@@ -202,39 +202,12 @@ class ReadTransaction {
 
 // --- connections -------------------------------------------------------------------------------
 
-class SqliteRequestArchive::ReaderLease {
- public:
-  ReaderLease(SqliteRequestArchive& owner, std::unique_ptr<SqliteDatabase> db)
-      : owner_(owner), db_(std::move(db)) {}
-  ~ReaderLease() {
-    {
-      std::lock_guard lock(owner_.readers_mutex_);
-      owner_.idle_readers_.push_back(std::move(db_));
-    }
-    owner_.readers_cv_.notify_one();
-  }
-  ReaderLease(const ReaderLease&) = delete;
-  ReaderLease& operator=(const ReaderLease&) = delete;
-  SqliteDatabase* operator->() { return db_.get(); }
-  SqliteDatabase& operator*() { return *db_; }
-
- private:
-  SqliteRequestArchive& owner_;
-  std::unique_ptr<SqliteDatabase> db_;
-};
-
 Result<std::unique_ptr<SqliteRequestArchive>> SqliteRequestArchive::open(
     const std::string& data_directory, GroupCommitWriter& writer) {
   std::string path = (fs::path(data_directory) / "mpay.db").string();
   std::unique_ptr<SqliteRequestArchive> archive(new SqliteRequestArchive(writer));
-  for (size_t i = 0; i < kReaderConnections; ++i) {
-    OpenOptions reader_options;
-    reader_options.read_only = true;
-    reader_options.cache_kib = 4 * 1024;
-    Result<std::unique_ptr<SqliteDatabase>> reader = SqliteDatabase::open(path, reader_options);
-    if (!reader.ok()) return reader.error();
-    archive->idle_readers_.push_back(std::move(*reader));
-  }
+  Status readers = archive->readers_.open(path, kReaderConnections);
+  if (!readers.ok()) return readers.error();
   // A database the migrations have not reached yet fails here, not at the first miss.
   Result<int64_t> mark = archive->replay_from();
   if (!mark.ok()) return mark.error();
@@ -242,14 +215,6 @@ Result<std::unique_ptr<SqliteRequestArchive>> SqliteRequestArchive::open(
 }
 
 SqliteRequestArchive::~SqliteRequestArchive() = default;
-
-SqliteRequestArchive::ReaderLease SqliteRequestArchive::borrow_reader() {
-  std::unique_lock lock(readers_mutex_);
-  readers_cv_.wait(lock, [this] { return !idle_readers_.empty(); });
-  std::unique_ptr<SqliteDatabase> db = std::move(idle_readers_.back());
-  idle_readers_.pop_back();
-  return ReaderLease(*this, std::move(db));
-}
 
 // --- writes ------------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@
 
 #include "payments/requests/request_archive.h"
 #include "store/sqlite/group_commit_writer.h"
+#include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace mpay::store::sqlite {
@@ -66,19 +67,17 @@ class SqliteRequestArchive final : public requests::RequestArchive {
   Result<uint64_t> count() override;
 
  private:
-  class ReaderLease;
+  using ReaderLease = ReaderPool::Lease;
 
   explicit SqliteRequestArchive(GroupCommitWriter& writer) : writer_(writer) {}
-  ReaderLease borrow_reader();
+  ReaderLease borrow_reader() { return readers_.borrow(); }
   // `owner_column`: merchant_id or payer_id (each has an index on (owner, id)).
   Result<std::vector<requests::PaymentRequest>> list(std::string_view owner_column,
                                                      const Id128& owner,
                                                      const requests::RequestListQuery& query);
 
   GroupCommitWriter& writer_;
-  std::mutex readers_mutex_;
-  std::condition_variable readers_cv_;
-  std::vector<std::unique_ptr<SqliteDatabase>> idle_readers_;
+  ReaderPool readers_;
 };
 
 }  // namespace mpay::store::sqlite

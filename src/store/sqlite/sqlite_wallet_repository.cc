@@ -302,26 +302,6 @@ int64_t window_start(int64_t now_ns, int64_t window_ns) {
 
 // --- connections -------------------------------------------------------------------------------
 
-class SqliteWalletRepository::ReaderLease {
- public:
-  ReaderLease(SqliteWalletRepository& owner, std::unique_ptr<SqliteDatabase> db)
-      : owner_(owner), db_(std::move(db)) {}
-  ~ReaderLease() {
-    {
-      std::lock_guard lock(owner_.readers_mutex_);
-      owner_.idle_readers_.push_back(std::move(db_));
-    }
-    owner_.readers_cv_.notify_one();
-  }
-  ReaderLease(const ReaderLease&) = delete;
-  ReaderLease& operator=(const ReaderLease&) = delete;
-  SqliteDatabase* operator->() { return db_.get(); }
-
- private:
-  SqliteWalletRepository& owner_;
-  std::unique_ptr<SqliteDatabase> db_;
-};
-
 Result<std::unique_ptr<SqliteWalletRepository>> SqliteWalletRepository::open(
     const std::string& data_directory, Clock& clock) {
   std::error_code ec;
@@ -338,28 +318,14 @@ Result<std::unique_ptr<SqliteWalletRepository>> SqliteWalletRepository::open(
   if (!migrated.ok()) return migrated.error();
 
   std::unique_ptr<SqliteWalletRepository> repository(new SqliteWalletRepository());
-  for (size_t i = 0; i < kReaderConnections; ++i) {
-    OpenOptions reader_options;
-    reader_options.read_only = true;
-    reader_options.cache_kib = 4 * 1024;
-    Result<std::unique_ptr<SqliteDatabase>> reader = SqliteDatabase::open(path, reader_options);
-    if (!reader.ok()) return reader.error();
-    repository->idle_readers_.push_back(std::move(*reader));
-  }
+  Status readers = repository->readers_.open(path, kReaderConnections);
+  if (!readers.ok()) return readers.error();
   repository->writer_ =
       std::make_unique<GroupCommitWriter>(std::move(*writer_db), GroupCommitWriter::Options{});
   return repository;
 }
 
 SqliteWalletRepository::~SqliteWalletRepository() = default;
-
-SqliteWalletRepository::ReaderLease SqliteWalletRepository::borrow_reader() {
-  std::unique_lock lock(readers_mutex_);
-  readers_cv_.wait(lock, [this] { return !idle_readers_.empty(); });
-  std::unique_ptr<SqliteDatabase> db = std::move(idle_readers_.back());
-  idle_readers_.pop_back();
-  return ReaderLease(*this, std::move(db));
-}
 
 // --- users -------------------------------------------------------------------------------------
 

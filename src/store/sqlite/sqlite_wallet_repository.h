@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "payments/wallet/wallet_repository.h"
 #include "store/sqlite/group_commit_writer.h"
+#include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace mpay::store::sqlite {
@@ -98,14 +99,12 @@ class SqliteWalletRepository final : public wallet::WalletRepository {
   GroupCommitWriter& writer() { return *writer_; }
 
  private:
-  class ReaderLease;
+  using ReaderLease = ReaderPool::Lease;
 
   SqliteWalletRepository() = default;
-  ReaderLease borrow_reader();
+  ReaderLease borrow_reader() { return readers_.borrow(); }
 
-  std::mutex readers_mutex_;
-  std::condition_variable readers_cv_;
-  std::vector<std::unique_ptr<SqliteDatabase>> idle_readers_;
+  ReaderPool readers_;
   std::atomic<uint64_t> rate_calls_{0};
   std::unique_ptr<GroupCommitWriter> writer_;  // last: destroyed first, draining its queue
 };
