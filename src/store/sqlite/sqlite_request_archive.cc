@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/check.h"
+#include "store/sqlite/request_terms_row.h"
 
 namespace mpay::store::sqlite {
 namespace {
@@ -24,10 +25,11 @@ static_assert(static_cast<int>(PaymentStatus::succeeded) == 6);
 static_assert(static_cast<int>(PaymentStatus::captured) == 8);
 static_assert(static_cast<int>(FundingSource::phone_bill) == 3);
 
-constexpr const char* kRequestColumns =
-    "id, merchant_id, merchant_reference, payer_id, payer_phone_masked, amount_minor, currency, "
-    "description, metadata_json, capture, created_at_ns, expires_at_ns, mandate_id, status, "
-    "funding, authorized_minor, captured_minor, fee_minor, refunded_minor, fee_returned_minor, "
+// The terms' columns (request_terms_row.h), then the state's.
+const std::string kRequestColumns =
+    std::string(kRequestTermsColumns) +
+    ", status, funding, authorized_minor, captured_minor, fee_minor, refunded_minor, "
+    "fee_returned_minor, "
     "hold_id, charge_id, authorization_expires_at_ns, failure, updated_at_ns, refund_count, "
     "charged_at_ns, last_event_ts";
 constexpr int kLastEventTsColumn = 27;
@@ -41,21 +43,9 @@ constexpr const char* kUnarchivedRefundColumns =
     "r.id, r.request_id, r.amount_minor, r.reason, r.created_at_ns, 0, 0, 0, 0";
 
 PaymentRequest request_from(const Statement& s) {
+  static_assert(kRequestTermsColumnCount == 13);
   PaymentRequest request;
-  requests::RequestTerms& t = request.terms;
-  t.id = s.column_id(0);
-  t.merchant_id = s.column_id(1);
-  t.merchant_reference = s.column_text(2);
-  t.payer_id = wallet::UserId(s.column_id(3));
-  t.payer_phone_masked = s.column_text(4);
-  t.amount_minor = s.column_int64(5);
-  t.currency = static_cast<uint16_t>(s.column_int64(6));
-  t.description = s.column_text(7);
-  t.metadata_json = s.column_text(8);
-  t.capture = s.column_text(9) == "manual" ? CaptureMode::manual : CaptureMode::automatic;
-  t.created_at_ns = s.column_int64(10);
-  t.expires_at_ns = s.column_int64(11);
-  if (!s.column_is_null(12)) t.mandate_id = s.column_id(12);
+  request.terms = request_terms_from(s);
   requests::RequestState& st = request.state;
   st.status = static_cast<PaymentStatus>(s.column_int64(13));  // CHECKed by the table
   st.funding = static_cast<FundingSource>(s.column_int64(14));

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_request_repository.h"
 
+#include "store/sqlite/request_terms_row.h"
+
 namespace mpay::store::sqlite {
 namespace {
 
@@ -140,29 +142,12 @@ Status SqliteRequestRepository::load(const std::function<void(RequestTerms)>& re
   options.read_only = true;
   Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::open(path_, options);
   if (!db.ok()) return db.error();
-  Status status = each_row(
-      **db,
-      "SELECT id, merchant_id, merchant_reference, payer_id, payer_phone_masked, amount_minor, "
-      "currency, description, metadata_json, capture, created_at_ns, expires_at_ns, mandate_id "
-      "FROM payment_requests p WHERE NOT EXISTS "
-      "(SELECT 1 FROM payment_request_archive a WHERE a.id = p.id) ORDER BY id",
-      [&](const Statement& s) {
-        RequestTerms t;
-        t.id = s.column_id(0);
-        t.merchant_id = s.column_id(1);
-        t.merchant_reference = s.column_text(2);
-        t.payer_id = wallet::UserId(s.column_id(3));
-        t.payer_phone_masked = s.column_text(4);
-        t.amount_minor = s.column_int64(5);
-        t.currency = static_cast<uint16_t>(s.column_int64(6));
-        t.description = s.column_text(7);
-        t.metadata_json = s.column_text(8);
-        t.capture = s.column_text(9) == "manual" ? CaptureMode::manual : CaptureMode::automatic;
-        t.created_at_ns = s.column_int64(10);
-        t.expires_at_ns = s.column_int64(11);
-        if (!s.column_is_null(12)) t.mandate_id = s.column_id(12);
-        request(std::move(t));
-      });
+  Status status =
+      each_row(**db,
+               std::string("SELECT ") + kRequestTermsColumns +
+                   " FROM payment_requests p WHERE NOT EXISTS "
+                   "(SELECT 1 FROM payment_request_archive a WHERE a.id = p.id) ORDER BY id",
+               [&](const Statement& s) { request(request_terms_from(s)); });
   if (!status.ok()) return status;
   status = each_row(**db,
                     "SELECT id, request_id, amount_minor, reason, created_at_ns "
