@@ -302,6 +302,26 @@ TEST_F(PaymentRequestApiTest, ControlCharactersInDescriptionAndMetadataAreRefuse
   // The same reference with a plain description is created: nothing above used it up.
   HttpReply plain = create({{"description", "Beef noodles, 面馆"}});
   EXPECT_EQ(plain.status, 201u) << plain.body;
+  // A refund's reason follows the same rule, and a refused one refunds nothing.
+  std::string id = json::parse(plain.body)["id"];
+  ASSERT_EQ(alice
+                ->post("/v1/me/payment-requests/" + id + "/confirm",
+                       {{"pin", kTestPin}, {"funding_source", "wallet"}})
+                .status,
+            200u);
+  for (const char* reason : {"late\x07", "bad \u202Eboog", "a\nb"}) {
+    HttpReply refused = merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds",
+                                      {{"amount", "1.00"}, {"reason", reason}});
+    EXPECT_EQ(refused.status, 400u) << reason << " " << refused.body;
+    EXPECT_EQ(error_code_of(refused), "refund_reason_invalid") << reason;
+  }
+  EXPECT_EQ(
+      json::parse(merchant_get(merchant, "/v1/payment-requests/" + id).body)["refunded_amount"],
+      "0.00");
+  EXPECT_EQ(merchant_post(merchant, "/v1/payment-requests/" + id + "/refunds",
+                          {{"amount", "1.00"}, {"reason", "returned, 退货"}})
+                .status,
+            201u);
 }
 
 // Bad input of any kind is refused precisely and changes nothing: amounts above the maximum per

@@ -96,6 +96,18 @@ TEST_F(WalletMoneyTest, TopUpTransferAndBothHistories) {
   EXPECT_EQ(mine["items"][0]["direction"], "out");
   EXPECT_EQ(mine["items"][0]["counterparty"], "+86 139****0024");
   EXPECT_EQ(mine["items"][0]["note"], "午饭");
+  // A note that would read otherwise than it is (a bidi override), or that breaks the SMS line,
+  // is refused and moves nothing.
+  for (const char* note : {"lunch \u202Eevil", "bell\a", "two\nlines"}) {
+    HttpReply refused = alice->post("/v1/transfers", {{"to_phone", "13900000024"},
+                                                      {"amount", "1.00"},
+                                                      {"currency", "CNY"},
+                                                      {"pin", kTestPin},
+                                                      {"note", note}});
+    EXPECT_EQ(refused.status, 400u) << note << " " << refused.body;
+    EXPECT_EQ(error_code_of(refused), "note_invalid") << note;
+  }
+  EXPECT_EQ(alice->wallet()["available"], "974.50");
   EXPECT_EQ(mine["items"][1]["type"], "top_up");
   EXPECT_EQ(mine["items"][1]["amount"], "1000.00");
   json theirs = json::parse(bob->get("/v1/me/transactions").body);

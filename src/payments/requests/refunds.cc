@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/display_text.h"
 #include "core/text_length.h"
 #include "payments/requests/fees.h"
 #include "payments/requests/merchant_actions.h"
@@ -276,6 +277,13 @@ void refund_payment_request(RequestContext& context, const MerchantId& merchant,
     return done(Error("refund_reason_too_long",
                       fmt::format("the reason is at most {} characters",
                                   context.options.refund_reason_chars_max),
+                      "reason"));
+  }
+  // Shown to the payer and on the merchant's lists: no controls, bidi or invisible formatting.
+  if (has_hidden_control(request.reason)) {
+    return done(Error("refund_reason_invalid",
+                      "the reason must not contain control, bidi or invisible formatting "
+                      "characters",
                       "reason"));
   }
   Result<PaymentRequest> claimed =

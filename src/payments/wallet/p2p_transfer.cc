@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "core/amount_limit.h"
+#include "core/display_text.h"
 #include "core/money.h"
 #include "core/text_length.h"
 #include "ledger/result_codes.h"
@@ -38,6 +39,12 @@ Result<CheckedTransfer> check_transfer(WalletContext& context, const UserId& pay
   if (request.note && utf8_chars(*request.note) > context.options.note_chars_max) {
     return Error("note_too_long",
                  fmt::format("the note is at most {} characters", context.options.note_chars_max), "note");
+  }
+  // The payee reads it in the app and in an SMS: no controls, bidi or invisible formatting.
+  if (request.note && has_hidden_control(*request.note)) {
+    return Error("note_invalid",
+                 "the note must not contain control, bidi or invisible formatting characters",
+                 "note");
   }
   Result<IdentifiedPhone> to_phone = identify_phone(context, request.to_phone, "to_phone");
   if (!to_phone.ok()) return to_phone.error();
