@@ -21,6 +21,8 @@ void add_metrics_route(Router& router, MetricsRegistry& metrics) {
     response.body = metrics.render();
     respond(std::move(response));
   };
+  // Scrapers may add parameters of their own (Prometheus `params`); the page reads none.
+  route.query_ignored = true;
   router.add(std::move(route));
 }
 

@@ -155,7 +155,8 @@ void add_ledger_routes(Router& router, ledger::Ledger& ledger, UuidV7Generator& 
       handler(*context, request, std::move(respond));
     };
   };
-  router.add({verb::get, "/healthz", "", 0, bind(healthz)});
+  // Load balancers' and probes' checks may carry a cache-buster; health reads no query.
+  router.add({verb::get, "/healthz", "", 0, bind(healthz)}).query_ignored = true;
   router.add({verb::post, "/v1/ledger/accounts", kOperatorScope, kLedgerBodyBytesMax,
               bind(create_accounts), /*idempotent=*/true});
   router.add({verb::post, "/v1/ledger/transfers", kOperatorScope, kLedgerBodyBytesMax,

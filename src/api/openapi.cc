@@ -14,6 +14,7 @@ void add_openapi_route(Router& router) {
     response.body = std::string(openapi_document());
     respond(std::move(response));
   };
+  route.query_ignored = true;  // a cache-buster or a viewer's parameters change nothing here
   router.add(std::move(route));
 }
 

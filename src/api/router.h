@@ -47,9 +47,10 @@ struct Route {
   // thinks matters is never silently dropped. Empty: the route takes no query at all. The OpenAPI
   // test checks these lists against the document's `in: query` parameters.
   std::vector<std::string> query_parameters{};
-  // For a public page reached from printed codes and shared links, which readers, shorteners and
-  // scanner apps decorate with parameters of their own: the page reads no query and the server
-  // checks none. Nothing else sets it.
+  // For a public page that reads no query but is reached with parameters of others: a page from
+  // printed codes and shared links (readers, shorteners and scanner apps add their own), and
+  // /healthz, /metrics and /v1/openapi.yaml (probes' cache-busters, scrapers' params). The
+  // server checks none. Nothing else sets it.
   bool query_ignored = false;
 };
 

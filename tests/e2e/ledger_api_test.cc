@@ -73,6 +73,16 @@ TEST_F(LedgerApiTest, HealthIsPublicAndEverythingElseNeedsTheOperatorToken) {
   HttpReply health = client_->request(verb::get, "/healthz");
   EXPECT_EQ(health.status, 200u);
   EXPECT_EQ(json::parse(health.body)["status"], "ok");
+  // Probes and scrapers may add parameters of their own: the public pages read none and take
+  // them (every other route refuses a parameter it does not know).
+  for (const char* target :
+       {"/healthz?ts=1733460000", "/metrics?module=mpay", "/v1/openapi.yaml?v=2"}) {
+    EXPECT_EQ(client_->request(verb::get, target).status, 200u) << target;
+  }
+  HttpReply unknown =
+      client_->request(verb::get, std::string("/v1/ledger/accounts/") + kAlice + "?ts=1");
+  EXPECT_EQ(unknown.status, 400u);
+  EXPECT_EQ(error_code(unknown), "query_parameter_unknown");
 
   HttpReply missing = client_->request(verb::get, std::string("/v1/ledger/accounts/") + kAlice);
   EXPECT_EQ(missing.status, 401u);
