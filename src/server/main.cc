@@ -79,6 +79,7 @@ struct ServerConfig {
   std::string phone_bill_allowance = "500.00";  // per user and month, in the wallets' currency
   bool refunds_return_fee = true;
   int64_t archive_requests_after_s = mpay::server::RequestServiceOptions{}.archive_after_s;
+  int64_t authorization_ttl_s = mpay::requests::RequestOptions{}.authorization_ttl_s;
   std::string webhook_ca_file;             // extra CA certificates for https webhook URLs
   std::string webhook_private_networks{mpay::server::kPrivateNetworksAuto};
   bool webhook_https_only = false;
@@ -200,6 +201,7 @@ int run(const ServerConfig& config) {
   request_options.data_directory = data;
   request_options.requests.refund_returns_fee = config.refunds_return_fee;
   request_options.archive_after_s = config.archive_requests_after_s;
+  request_options.requests.authorization_ttl_s = config.authorization_ttl_s;
   auto allowance = mpay::parse_amount(config.phone_bill_allowance, (*wallet)->context().currency);
   if (!allowance.ok()) return fail("--phone-bill-allowance", allowance.error());
   request_options.requests.phone_bill_monthly_allowance_minor = *allowance;
@@ -320,6 +322,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--refunds-return-fee", config.refunds_return_fee,
                  "refunds give the merchant its fee back in proportion (true) or not (false)")
+      ->capture_default_str();
+  app.add_option("--authorization-ttl-s", config.authorization_ttl_s,
+                 "seconds a manual-capture authorization holds the payer's money; not captured by "
+                 "then, it is voided and the money released")
+      ->check(CLI::Range(int64_t{1}, int64_t{30LL * 86400}))
       ->capture_default_str();
   app.add_option("--archive-requests-after-s", config.archive_requests_after_s,
                  "seconds a payment request stays in memory once final (and with no refund "

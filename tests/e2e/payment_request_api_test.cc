@@ -661,6 +661,37 @@ TEST_F(PaymentRequestApiTest, StatusesComeBackFromTheJournalAfterARestart) {
   EXPECT_EQ(available(*alice), "39.00");  // 50 - 5 + 1 - 7
 }
 
+// An authorization not captured by its deadline (--authorization-ttl-s) is voided by mpayd's
+// sweeper: the payer's money comes back, the merchant is told, and a capture after that moves
+// nothing.
+TEST_F(PaymentRequestApiTest, AnAuthorizationNotCapturedInTimeIsVoidedByTheSweeper) {
+  ASSERT_EQ(stop(), 0);
+  start("5", {"--authorization-ttl-s", "2"});
+  Merchant merchant = onboard();
+  auto alice = app(51);
+  alice->open_funded(51, "30.00");
+  std::string held = ask(merchant, alice->phone(), "12.00", "h-1", "manual")["id"];
+  HttpReply authorized = alice->post("/v1/me/payment-requests/" + held + "/confirm",
+                                     {{"pin", kTestPin}, {"funding_source", "wallet"}});
+  ASSERT_EQ(authorized.status, 200u) << authorized.body;
+  EXPECT_EQ(json::parse(authorized.body)["status"], "authorized");
+  EXPECT_EQ(available(*alice), "18.00");
+
+  // Bounded wait (the deadline is 2 s away, the sweeper runs every second), not a timing assertion.
+  json seen;
+  for (int i = 0; i < 150; ++i) {
+    seen = json::parse(merchant_get(merchant, "/v1/payment-requests/" + held).body);
+    if (seen["status"] != "authorized") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(seen["status"], "voided");
+  EXPECT_EQ(available(*alice), "30.00");
+  HttpReply late = merchant_post(merchant, "/v1/payment-requests/" + held + "/capture", nullptr);
+  EXPECT_EQ(late.status, 409u) << late.body;
+  EXPECT_EQ(error_code_of(late), "payment_request_not_authorized");
+  EXPECT_EQ(available(*alice), "30.00");
+}
+
 // With --archive-requests-after-s 1, final requests leave memory within a few sweeps; the API
 // answers for them as before (get, list, refunds, a used reference), a refund brings one back, and
 // a kill -9 after that loses nothing.
