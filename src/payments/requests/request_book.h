@@ -8,7 +8,9 @@
 // Memory: about half a kilobyte per request. With an archive (request_archive.h), requests that
 // are final and quiet leave memory (archive_quiet()); reads that miss the book fall through to the
 // archive, and an action or a journal event on an archived request loads it back first. Without
-// one, the book keeps everything. Thread-safe; the archive is never called under the book's lock.
+// one, the book keeps everything. Thread-safe. The archive is read without the book's lock, and
+// read again when requests left the book meanwhile; only a read that had to start over eight
+// times is made under the lock, so that it ends.
 #pragma once
 
 #include <atomic>
