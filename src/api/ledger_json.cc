@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "api/json_body.h"
+#include "core/amount_limit.h"
 #include "core/currency.h"
 #include "ledger/result_codes.h"
 
@@ -188,6 +189,14 @@ Result<ledger::Transfer> parse_transfer(const json& item, size_t index, UuidV7Ge
   Result<uint16_t> currency = read_currency(reader, !second_phase);
   if (!currency.ok()) return currency.error();
   t.currency = *currency;
+  // The most one operation may move (core/amount_limit.h), here as on every other route.
+  if (t.amount > kAmountMinorMax) {
+    std::optional<Currency> known = currency_by_numeric(t.currency);
+    if (known) return amount_too_large(*known, reader.field_path("amount"));
+    return Error("amount_too_large",
+                 "the amount is at most " + std::to_string(kAmountMinorMax) + " minor units",
+                 reader.field_path("amount"));
+  }
   Result<std::optional<uint32_t>> timeout = reader.optional_uint32("timeout_s");
   if (!timeout.ok()) return timeout.error();
   t.timeout_s = timeout->value_or(0);

@@ -20,6 +20,7 @@ struct LedgerRoutes {
 unsigned status_for(const Error& error) {
   if (error.code == "ledger_closed") return 503;
   if (error.code == "too_many_events") return 413;
+  if (error.code == "amount_too_large") return 422;
   return 400;
 }
 

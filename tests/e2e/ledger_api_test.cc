@@ -134,6 +134,28 @@ TEST_F(LedgerApiTest, TransfersMoveMoneyAndReadBackAtOnce) {
   EXPECT_EQ(rejected.status, 404u);
   EXPECT_EQ(error_code(rejected), "transfer_not_found");
 
+  // More than one operation may move (10^13 minor units) refuses the whole batch, the good
+  // transfer beside it included.
+  json too_large = post_json("/v1/ledger/transfers",
+                             json::array({
+                                 {{"id", transfer_id(4)},
+                                  {"debit_account_id", kFunding},
+                                  {"credit_account_id", kAlice},
+                                  {"amount", 1},
+                                  {"currency", "CNY"}},
+                                 {{"id", transfer_id(5)},
+                                  {"debit_account_id", kFunding},
+                                  {"credit_account_id", kAlice},
+                                  {"amount", 10'000'000'000'001},
+                                  {"currency", "CNY"}},
+                             }),
+                             422);
+  EXPECT_EQ(too_large["error"]["code"], "amount_too_large");
+  EXPECT_EQ(too_large["error"]["field"], "[1].amount");
+  EXPECT_EQ(get("/v1/ledger/transfers/" + transfer_id(4)).status, 404u);
+  alice = json::parse(get(std::string("/v1/ledger/accounts/") + kAlice).body);
+  EXPECT_EQ(alice["credits_posted"], 10000);
+
   json page = json::parse(get(std::string("/v1/ledger/accounts/") + kAlice + "/transfers?limit=1").body);
   ASSERT_EQ(page["data"].size(), 1u);
   EXPECT_EQ(page["data"][0]["id"], transfer_id(1));
