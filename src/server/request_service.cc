@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "payments/requests/request_events.h"
 #include "payments/requests/request_expiry.h"
 
@@ -52,6 +54,11 @@ void RequestService::shutdown() {
   if (sweeper_.joinable()) sweeper_.join();
 }
 
+bool RequestService::stopping() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
 void RequestService::sweep_loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -66,14 +73,16 @@ void RequestService::sweep_loop() {
 }
 
 void RequestService::archive_quiet_requests() {
-  // Batches of 10,000 (the book is locked once per batch to pick and once to forget), up to ten a
-  // sweep: a backlog (the first start after an upgrade) drains at up to 100,000 a second while the
-  // sweep's expiries keep their pace, and a steady 8,000 payments a second is kept up with.
+  // Batches of 10,000 (the book is locked once per batch to pick and once to forget; each batch's
+  // rows are one synced write), for at most half a second a sweep: a backlog (the first start
+  // after an upgrade) drains over several sweeps while expiries keep about their pace, a steady
+  // 8,000 payments a second is kept up with, and a shutdown waits for one batch at most.
   constexpr size_t kBatchMax = 10'000;
-  constexpr int kBatchesPerSweep = 10;
+  constexpr auto kSweepBudget = std::chrono::milliseconds(500);
   if (options_.archive_after_s <= 0) return;
   const int64_t now = context_->wallet.clock.now_ns();
-  for (int batch = 0; batch < kBatchesPerSweep; ++batch) {
+  const auto deadline = std::chrono::steady_clock::now() + kSweepBudget;
+  while (!stopping()) {
     Result<size_t> archived =
         book_->archive_quiet(now - options_.archive_after_s * 1'000'000'000, kBatchMax);
     if (!archived.ok()) {
@@ -84,7 +93,7 @@ void RequestService::archive_quiet_requests() {
       return;
     }
     archived_since_report_ += *archived;
-    if (*archived < kBatchMax) break;
+    if (*archived < kBatchMax || std::chrono::steady_clock::now() >= deadline) break;
   }
   if (archived_since_report_ == 0 || now - archive_reported_at_ns_ < 60'000'000'000) return;
   spdlog::info("payment requests: {} archived since the last report, {} in memory",

@@ -47,6 +47,7 @@ class RequestService {
   RequestService() = default;
   void sweep_loop();
   void archive_quiet_requests();
+  bool stopping();
 
   RequestServiceOptions options_;
   std::unique_ptr<store::sqlite::SqliteRequestRepository> repository_;

@@ -236,9 +236,8 @@ class RequestBook {
   // Each entry's replay_from_ts: the smallest is the replay mark (request_archive.h).
   absl::btree_set<std::pair<int64_t, Id128>> replay_marks_;
   int64_t newest_event_ts_ = 0;
-  int64_t replay_floor_ = 0;
-  uint64_t forgets_ = 0;  // archivings that forgot requests: readers of the archive check it  //
-                          // the replay mark last read or written: a new one is never lower
+  int64_t replay_floor_ = 0;  // the replay mark last read or written: a new one is never lower
+  uint64_t forgets_ = 0;      // archivings that forgot requests: readers of the archive check it
 };
 
 }  // namespace mpay::requests

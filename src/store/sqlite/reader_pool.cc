@@ -3,6 +3,8 @@
 namespace mpay::store::sqlite {
 
 Status ReaderPool::open(const std::string& path, size_t count) {
+  // Without one, every borrow() would wait forever.
+  if (count == 0) return Error("store_error", "a reader pool needs at least one connection");
   for (size_t i = 0; i < count; ++i) {
     OpenOptions options;
     options.read_only = true;

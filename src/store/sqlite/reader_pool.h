@@ -20,7 +20,6 @@ class ReaderPool {
  public:
   class Lease {
    public:
-    Lease(ReaderPool& pool, std::unique_ptr<SqliteDatabase> db) : pool_(pool), db_(std::move(db)) {}
     ~Lease() { pool_.give_back(std::move(db_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -28,11 +27,14 @@ class ReaderPool {
     SqliteDatabase* operator->() { return db_.get(); }
 
    private:
+    friend class ReaderPool;
+    Lease(ReaderPool& pool, std::unique_ptr<SqliteDatabase> db) : pool_(pool), db_(std::move(db)) {}
+
     ReaderPool& pool_;
     std::unique_ptr<SqliteDatabase> db_;
   };
 
-  // Opens `count` read-only connections to `path`, each with a 4 MiB page cache.
+  // Opens `count` (at least one) read-only connections to `path`, each with a 4 MiB page cache.
   Status open(const std::string& path, size_t count);
   Lease borrow();
 
