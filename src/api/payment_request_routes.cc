@@ -236,7 +236,7 @@ void confirm(RequestContext& context, BlockingPool& pool, HttpRequest& request, 
   Result<requests::Confirmation> confirmation = decode_confirmation(request.body);
   if (!confirmation.ok()) return respond(failure(confirmation.error()));
   wallet::UserId payer = user_caller(request);
-  bool in_memory = requests::can_confirm_in_memory(context, payer, *confirmation);
+  bool in_memory = requests::can_confirm_in_memory(context, payer, *id, *confirmation);
   auto run = [&context, payer, id = *id, confirmation = std::move(*confirmation),
               respond = std::move(respond)] {
     bool from_bank = confirmation.funding_source == "bank";

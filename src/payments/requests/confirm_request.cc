@@ -82,9 +82,13 @@ void confirm_payment_request(RequestContext& context, const wallet::UserId& paye
 }
 
 bool can_confirm_in_memory(RequestContext& context, const wallet::UserId& payer_id,
-                           const Confirmation& confirmation) {
+                           const Id128& request_id, const Confirmation& confirmation) {
   std::optional<FundingSource> funding = funding_from_name(confirmation.funding_source);
   if (!funding || *funding == FundingSource::bank) return false;
+  if (context.book.reads_archive() &&
+      (*funding == FundingSource::phone_bill || !context.book.holds(request_id))) {
+    return false;
+  }
   std::optional<wallet::UserRecord> payer = context.wallet.users.cached(payer_id);
   if (!payer || payer->pin_failures != 0 || payer->pin_locked_until_ns != 0) return false;
   if (!context.wallet.spending.is_loaded(payer_id)) return false;

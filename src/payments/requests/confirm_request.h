@@ -27,8 +27,10 @@ void confirm_payment_request(RequestContext& context, const wallet::UserId& paye
 // no failures on record (so the PIN check writes nothing). An I/O thread may then run it in place;
 // anything else (a wrong PIN to count, a bank pull to store, a cold payer) goes to the blocking
 // pool. A race (another request's wrong PIN in between) costs one store write in place, no more.
+// Once the archive holds rows, a request not in memory or a phone-bill payment (whose monthly sum
+// adds the archived charges) reads mpay.db: the pool too.
 bool can_confirm_in_memory(RequestContext& context, const wallet::UserId& payer,
-                           const Confirmation& confirmation);
+                           const Id128& request_id, const Confirmation& confirmation);
 
 // Errors: payment_request_not_found, payment_request_busy,
 // payment_request_not_awaiting_confirmation, payment_request_expired (past its expiry: recorded

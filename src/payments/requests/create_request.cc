@@ -298,6 +298,8 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant_
 }
 
 bool can_create_in_memory(RequestContext& context, const NewRequest& request) {
+  // The merchant-reference check then asks the archive (mpay.db) too.
+  if (context.book.reads_archive()) return false;
   if (request.payer_id) return context.wallet.users.cached(*request.payer_id).has_value();
   Result<wallet::IdentifiedPhone> phone =
       wallet::identify_phone(context.wallet, request.payer_phone, "payer_phone");

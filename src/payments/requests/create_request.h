@@ -43,6 +43,7 @@ void create_payment_request(RequestContext& context, const MerchantId& merchant,
 // Whether create_payment_request can run without waiting on the store: the payer is in the user
 // cache (everything else it reads is in memory, and its one write is the ledger's asynchronous
 // submit). An I/O thread may then run it in place instead of handing it to the blocking pool.
+// Never once the archive holds rows: the merchant-reference check reads it.
 bool can_create_in_memory(RequestContext& context, const NewRequest& request);
 
 }  // namespace mpay::requests

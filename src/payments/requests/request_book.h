@@ -78,6 +78,9 @@ class RequestBook {
   ApplyOutcome apply(const ledger::AppEventRecord& record);
   // Whether the request is in memory now (not only archived).
   bool holds(const Id128& id) const;
+  // Whether reads that miss the book, the merchant-reference check and the usage sums may read
+  // the archive (it holds rows): callers that must not wait on storage (an I/O thread) check it.
+  bool reads_archive() const { return archive_in_use(); }
   // Loads an archived request back into memory; false when it is neither there nor archived.
   bool restore(const Id128& id);
 

@@ -206,11 +206,15 @@ Status each_row(SqliteDatabase& db, const std::string& sql,
                 const std::function<void(const Statement&)>& visit) {
   Result<std::unique_ptr<Statement>> select = db.prepare(sql);
   if (!select.ok()) return select.error();
+  return each_row(**select, visit);
+}
+
+Status each_row(Statement& statement, const std::function<void(const Statement&)>& visit) {
   while (true) {
-    Result<bool> row = (*select)->step();
+    Result<bool> row = statement.step();
     if (!row.ok()) return row.error();
     if (!*row) return ok_status();
-    visit(**select);
+    visit(statement);
   }
 }
 

@@ -97,6 +97,8 @@ class SqliteDatabase {
 // Runs `sql` (no parameters) and hands every row to `visit`, in order.
 Status each_row(SqliteDatabase& db, const std::string& sql,
                 const std::function<void(const Statement&)>& visit);
+// The same for a statement already prepared and bound.
+Status each_row(Statement& statement, const std::function<void(const Statement&)>& visit);
 
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it fails.
 template <typename Body>

@@ -162,12 +162,11 @@ Status delete_request(SqliteDatabase& db, const Id128& id) {
 
 Result<std::vector<ArchivedCharge>> charges_of(Statement& s) {
   std::vector<ArchivedCharge> charges;
-  while (true) {
-    Result<bool> row = s.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return charges;
-    charges.push_back(ArchivedCharge{s.column_id(0), s.column_int64(1)});
-  }
+  Status read = each_row(s, [&](const Statement& row) {
+    charges.push_back(ArchivedCharge{row.column_id(0), row.column_int64(1)});
+  });
+  if (!read.ok()) return read.error();
+  return charges;
 }
 
 // Several reads that must see one state of the archive (a put between them would mix an old
@@ -283,26 +282,20 @@ Result<std::optional<ArchivedRequest>> SqliteRequestArchive::get(const Id128& id
                     " FROM payment_refunds r WHERE r.request_id = ?1 AND NOT EXISTS "
                     "(SELECT 1 FROM payment_refund_archive a WHERE a.id = r.id) ORDER BY 5, 1");
     if (!select.ok()) return select.error();
-    Statement& s = (*select)->bind(1, id);
-    while (true) {
-      Result<bool> row = s.step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      archived.refunds.push_back(refund_from(s));
-    }
+    Status read = each_row((*select)->bind(1, id), [&](const Statement& row) {
+      archived.refunds.push_back(refund_from(row));
+    });
+    if (!read.ok()) return read.error();
   }
   {
     StatementResult select = db->prepare(
         "SELECT transfer_id FROM payment_request_archive_transfers WHERE request_id = ? "
         "ORDER BY transfer_id");
     if (!select.ok()) return select.error();
-    Statement& s = (*select)->bind(1, id);
-    while (true) {
-      Result<bool> row = s.step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      archived.transfers.push_back(TransferId(s.column_id(0)));
-    }
+    Status read = each_row((*select)->bind(1, id), [&](const Statement& row) {
+      archived.transfers.push_back(TransferId(row.column_id(0)));
+    });
+    if (!read.ok()) return read.error();
   }
   return std::optional<ArchivedRequest>(std::move(archived));
 }
@@ -373,12 +366,9 @@ Result<std::vector<PaymentRequest>> SqliteRequestArchive::list(std::string_view 
   }
   s.bind(5, int64_t{query.limit});
   std::vector<PaymentRequest> page;
-  while (true) {
-    Result<bool> row = s.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return page;
-    page.push_back(request_from(s));
-  }
+  Status read = each_row(s, [&](const Statement& row) { page.push_back(request_from(row)); });
+  if (!read.ok()) return read.error();
+  return page;
 }
 
 Result<std::vector<PaymentRequest>> SqliteRequestArchive::list_for_merchant(

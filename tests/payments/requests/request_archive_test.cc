@@ -276,6 +276,28 @@ TEST_F(RequestArchiveTest, AnActionThatCannotApplyLeavesTheRequestArchived) {
   EXPECT_EQ(get(paid).state.status, PaymentStatus::succeeded);
 }
 
+// The HTTP layer runs create and confirm in place on an I/O thread only when nothing would wait
+// on storage: once the archive holds rows, a creation (its merchant-reference check), a
+// phone-bill payment (its monthly sum) and an action on a request not in memory read mpay.db.
+TEST_F(RequestArchiveTest, OnceTheArchiveHoldsRowsWhatReadsItLeavesTheIoThread) {
+  NewRequest asked;
+  asked.payer_phone = payer_.phone;
+  Id128 paid = create_ok(merchant_, payer_, "2.00");
+  ASSERT_EQ(code_of(confirm(payer_, paid)), "ok");
+  auto can_confirm = [&](const Id128& id, const std::string& funding) {
+    return can_confirm_in_memory(context(), payer_.id(), id,
+                                 Confirmation{kPin, funding, std::nullopt});
+  };
+  EXPECT_TRUE(can_create_in_memory(context(), asked));
+  ASSERT_EQ(archive_all_quiet(), 1u);
+  Id128 open = create_ok(merchant_, payer_, "3.00");
+  EXPECT_FALSE(can_create_in_memory(context(), asked));
+  EXPECT_TRUE(can_confirm(open, "wallet"));
+  EXPECT_FALSE(can_confirm(open, "phone_bill"));
+  EXPECT_FALSE(can_confirm(paid, "wallet"));  // archived: its answer comes from mpay.db
+  EXPECT_EQ(code_of(confirm(payer_, open, "phone_bill")), "ok");
+}
+
 TEST_F(RequestArchiveTest, RequestsWithARefundInFlightOrOpenStayInMemory) {
   Id128 waiting = create_ok(merchant_, payer_, "7.00");
   Id128 paid = create_ok(merchant_, payer_, "4.00");

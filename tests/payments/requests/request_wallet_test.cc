@@ -82,8 +82,10 @@ TEST_F(WalletRequestTest, AWrongPinChangesNothing) {
 // The HTTP layer runs create and confirm in place on an I/O thread only when these say nothing
 // would wait on the store; everything else must be sent to the blocking pool.
 TEST_F(WalletRequestTest, TheInMemoryChecksSendAnythingThatWouldTouchTheStoreToThePool) {
+  const Id128 open = create_ok(merchant_, payer_, "1.00");
   auto can_confirm = [&](const std::string& pin, const std::string& funding = "wallet") {
-    return can_confirm_in_memory(context(), payer_.id(), Confirmation{pin, funding, std::nullopt});
+    return can_confirm_in_memory(context(), payer_.id(), open,
+                                 Confirmation{pin, funding, std::nullopt});
   };
   NewRequest asked;
   asked.payer_phone = payer_.phone;
